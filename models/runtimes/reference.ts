@@ -1,0 +1,36 @@
+/** The plain-TypeScript reference as a ScoringRuntime: slow, exact, single-threaded. */
+import { ReferenceModel, type UserState } from '../reference/model.ts';
+import type { Variant } from '../variants.ts';
+import type { ModelWeights } from '../weights/layout.ts';
+import { userStateBytes } from '../cost.ts';
+import type { RuntimeInfo, ScoringRuntime, UserStateHandle } from './runtime.ts';
+
+interface ReferenceState extends UserStateHandle {
+  state: UserState;
+}
+
+export function createReferenceRuntime(weights: ModelWeights, variant: Variant): ScoringRuntime {
+  const model = new ReferenceModel(weights, variant);
+  const int8 = model.traits.int8Weights;
+  const info: RuntimeInfo = {
+    runtime: 'reference',
+    provider: 'plain-typescript',
+    threads: 1,
+    weightPrecision: int8 ? 'int8 symmetric per-output-channel (dequantized to fp32)' : 'fp32',
+    activationPrecision: int8 ? 'fp16 (rounded at every quantized matmul input), float64 accumulation' : 'fp32 storage, float64 accumulation',
+    details: {},
+  };
+  const stateBytes = userStateBytes(weights.config, variant);
+  const runtime: ScoringRuntime = {
+    info,
+    variant,
+    config: weights.config,
+    score: async (user, group) => model.score(user, group),
+    dispose: async () => {},
+  };
+  if (model.traits.masked) {
+    runtime.userPass = async (user) => ({ bytes: stateBytes, state: model.userPass(user) }) satisfies ReferenceState;
+    runtime.groupPass = async (handle, group) => model.groupPass((handle as ReferenceState).state, group);
+  }
+  return runtime;
+}

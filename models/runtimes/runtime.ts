@@ -1,0 +1,44 @@
+/**
+ * What every model runtime (reference, onnxruntime-node, TF.js, remote OIP) offers the harness's
+ * in-process system under test. Scores for one request; for ugsep variants also the split form,
+ * so a cross-request cache can keep a user's state and skip the user pass on a hit.
+ */
+import type { Variant } from '../variants.ts';
+import type { ModelConfig } from '../config.ts';
+
+/** Facts about what actually ran; every result carries them. */
+export interface RuntimeInfo {
+  /** e.g. 'reference', 'ort', 'tfjs-wasm' */
+  runtime: string;
+  /** execution provider / backend actually used, e.g. 'cpu', 'plain-typescript' */
+  provider: string;
+  /** intra-op threads actually configured (1 for single-threaded JS) */
+  threads: number;
+  /** weight storage precision that ran, e.g. 'fp32', 'int8 per-channel' */
+  weightPrecision: string;
+  /** activation precision that ran, e.g. 'fp32', 'fp16 (rounded at matmul inputs)' */
+  activationPrecision: string;
+  /** runtime package versions, session options, kernels: free-form facts */
+  details: Record<string, string | number | boolean>;
+}
+
+/** An opaque handle to one user's state (kept by the runtime: JS arrays, ORT tensors, ...). */
+export interface UserStateHandle {
+  /** bytes this state occupies, for the cache's byte budget */
+  readonly bytes: number;
+  /** release native memory, if any */
+  dispose?(): void;
+}
+
+export interface ScoringRuntime {
+  readonly info: RuntimeInfo;
+  readonly variant: Variant;
+  readonly config: ModelConfig;
+  /** Whole request: scores [N] for one user [Fu] and N candidates [N, Fg]. */
+  score(userFeatures: Float32Array, groupFeatures: Float32Array): Promise<Float32Array>;
+  /** ugsep variants: the user pass alone (undefined for baseline). */
+  userPass?(userFeatures: Float32Array): Promise<UserStateHandle>;
+  /** ugsep variants: the group pass with a user state from userPass. */
+  groupPass?(state: UserStateHandle, groupFeatures: Float32Array): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,204 @@
+/**
+ * safetensors read/write for the weights contract (shared/DESIGN.md section 2): little-endian
+ * F32 tensors, config as decimal strings in `__metadata__` under T Tu D L k Fu Fg.
+ *
+ * Layout: u64 LE header length, JSON header, then the tensor bytes. Files are streamed tensor by
+ * tensor (rankmixer-1b is ~4.8 GB, more than one Buffer holds) and written to a temp file that is
+ * renamed at the end, so a crash never leaves a half-written weights file under the real name.
+ */
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { InputError } from '../../harness/errors.ts';
+import { CONFIG_KEYS, configProblems, parseConfig, type ModelConfig } from '../config.ts';
+import { elementCount, emptyWeights, tensorSpecs, type ModelWeights } from './layout.ts';
+
+const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+
+interface HeaderEntry {
+  dtype: string;
+  shape: number[];
+  data_offsets: [number, number];
+}
+
+export function writeSafetensors(path: string, weights: ModelWeights, extraMetadata: Record<string, string> = {}): void {
+  const metadata: Record<string, string> = { ...extraMetadata };
+  for (const key of CONFIG_KEYS) metadata[key] = String(weights.config[key]);
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  const tensors: Float32Array[] = [];
+  let offset = 0;
+  for (const spec of tensorSpecs(weights.config)) {
+    const data = spec.get(weights);
+    if (data === undefined) {
+      if (spec.compensation) continue; // a baseline file carries no compensation tensors
+      throw new Error(`weights object lacks ${spec.name}`);
+    }
+    if (data.length !== elementCount(spec.shape)) {
+      throw new Error(`${spec.name}: expected ${elementCount(spec.shape)} values for shape [${spec.shape}], got ${data.length}`);
+    }
+    header[spec.name] = { dtype: 'F32', shape: spec.shape, data_offsets: [offset, offset + data.byteLength] };
+    offset += data.byteLength;
+    tensors.push(data);
+  }
+  // Pad the header with spaces to a multiple of 8 so tensor data starts aligned.
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - ((json.length + 8) % 8)) % 8);
+  const headerBytes = Buffer.from(json, 'utf8');
+  const lengthBytes = Buffer.alloc(8);
+  lengthBytes.writeBigUInt64LE(BigInt(headerBytes.length));
+
+  const tmpPath = `${path}.${process.pid}.tmp`;
+  const fd = openSync(tmpPath, 'w');
+  try {
+    writeSync(fd, lengthBytes);
+    writeSync(fd, headerBytes);
+    const littleEndian = isLittleEndian();
+    for (const data of tensors) {
+      const bytes = littleEndian ? data : swapped(data);
+      // writeSync may write fewer bytes than asked for large buffers: loop until done.
+      const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      for (let done = 0; done < view.length; ) done += writeSync(fd, view, done, Math.min(view.length - done, 1 << 30));
+    }
+    closeSync(fd);
+    renameSync(tmpPath, path);
+  } catch (error) {
+    try {
+      closeSync(fd);
+    } catch {
+      /* already closed */
+    }
+    rmSync(tmpPath, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Read a weights file. Every deviation from the contract is an InputError naming the tensor:
+ * missing, extra, wrong dtype, wrong shape, offsets outside the body (truncated file).
+ */
+export function readSafetensors(path: string): ModelWeights {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new InputError(`weights file ${path}`, [`file: expected a readable safetensors file, got ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+  }
+  try {
+    return readOpen(fd, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readOpen(fd: number, path: string): ModelWeights {
+  const context = `weights file ${path}`;
+  const fileBytes = fstatSync(fd).size;
+  if (fileBytes < 8) throw new InputError(context, [`header: expected at least 8 bytes (header length), got a ${fileBytes}-byte file`]);
+  const lengthBytes = Buffer.alloc(8);
+  readSync(fd, lengthBytes, 0, 8, 0);
+  const headerLength = Number(lengthBytes.readBigUInt64LE());
+  if (headerLength > MAX_HEADER_BYTES || headerLength > fileBytes - 8) {
+    throw new InputError(context, [`header: expected a header length <= ${Math.min(MAX_HEADER_BYTES, fileBytes - 8)} bytes, got ${headerLength} (not a safetensors file, or truncated)`]);
+  }
+  const headerBytes = Buffer.alloc(headerLength);
+  readSync(fd, headerBytes, 0, headerLength, 8);
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(headerBytes.toString('utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new InputError(context, [`header: expected JSON, got a parse error (${(error as Error).message})`]);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new InputError(context, ['header: expected a JSON object']);
+  }
+
+  const config = readConfig(header.__metadata__, context);
+  const bodyStart = 8 + headerLength;
+  const bodyBytes = fileBytes - bodyStart;
+  const specs = tensorSpecs(config);
+  const present = new Set(Object.keys(header).filter((key) => key !== '__metadata__'));
+  const fileHasComp = specs.some((spec) => spec.compensation && present.has(spec.name));
+  const problems: string[] = [];
+  for (const name of present) {
+    if (!specs.some((spec) => spec.name === name)) problems.push(`${name}: unexpected tensor (not in the ugbench weights contract for this config)`);
+  }
+  const weights = emptyWeights(config);
+  for (const spec of specs) {
+    const entry = header[spec.name] as HeaderEntry | undefined;
+    if (entry === undefined) {
+      if (!spec.compensation || fileHasComp) {
+        problems.push(`${spec.name}: missing tensor${spec.compensation ? ' (the file has other compensation tensors)' : ''}`);
+      }
+      continue;
+    }
+    const problem = entryProblem(spec.name, entry, spec.shape, bodyBytes);
+    if (problem) {
+      problems.push(problem);
+      continue;
+    }
+    const [begin] = entry.data_offsets;
+    const data = new Float32Array(elementCount(spec.shape));
+    const view = new Uint8Array(data.buffer);
+    for (let done = 0; done < view.length; ) {
+      const got = readSync(fd, view, done, Math.min(view.length - done, 1 << 30), bodyStart + begin + done);
+      if (got === 0) break;
+      done += got;
+    }
+    if (!isLittleEndian()) swapInPlace(data);
+    spec.set(weights, data);
+  }
+  if (problems.length > 0) throw new InputError(context, problems);
+  return weights;
+}
+
+function readConfig(metadata: unknown, context: string): ModelConfig {
+  if (typeof metadata !== 'object' || metadata === null) {
+    throw new InputError(context, [`__metadata__: expected an object with ${CONFIG_KEYS.join(', ')} as decimal strings, got ${metadata === undefined ? 'nothing' : typeof metadata}`]);
+  }
+  const raw = metadata as Record<string, unknown>;
+  const problems: string[] = [];
+  const config: Record<string, number> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = raw[key];
+    if (typeof value !== 'string' || !/^[0-9]+$/.test(value)) {
+      problems.push(`__metadata__.${key}: expected a decimal string, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
+    } else {
+      config[key] = Number(value);
+    }
+  }
+  if (problems.length === 0) problems.push(...configProblems(config).map((p) => `__metadata__.${p}`));
+  if (problems.length > 0) throw new InputError(context, problems);
+  return parseConfig(config);
+}
+
+function entryProblem(name: string, entry: unknown, shape: number[], bodyBytes: number): string | undefined {
+  if (typeof entry !== 'object' || entry === null) return `${name}: expected a tensor entry {dtype, shape, data_offsets}`;
+  const e = entry as Partial<HeaderEntry>;
+  if (e.dtype !== 'F32') return `${name}: expected dtype F32, got ${JSON.stringify(e.dtype)}`;
+  if (!Array.isArray(e.shape) || e.shape.length !== shape.length || e.shape.some((v, i) => v !== shape[i])) {
+    return `${name}: expected shape [${shape.join(', ')}], got ${JSON.stringify(e.shape)}`;
+  }
+  const offsets = e.data_offsets;
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((v) => Number.isInteger(v) && v >= 0)) {
+    return `${name}: expected data_offsets [begin, end], got ${JSON.stringify(offsets)}`;
+  }
+  const [begin, end] = offsets;
+  if (end - begin !== elementCount(shape) * 4) {
+    return `${name}: expected ${elementCount(shape) * 4} bytes for shape [${shape.join(', ')}], data_offsets give ${end - begin}`;
+  }
+  if (end > bodyBytes) return `${name}: data ends at byte ${end} but the file body has ${bodyBytes} bytes (truncated file)`;
+  return undefined;
+}
+
+function isLittleEndian(): boolean {
+  return new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+}
+
+function swapped(data: Float32Array): Float32Array {
+  const copy = new Float32Array(data);
+  swapInPlace(copy);
+  return copy;
+}
+
+function swapInPlace(data: Float32Array): void {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, view.getFloat32(i * 4, true), false);
+}
