@@ -1,0 +1,234 @@
+/**
+ * `ugbench serve`: an Open Inference Protocol (KServe v2) HTTP server over the model runtimes.
+ * node:http only: the protocol is small and the hot path should carry no framework overhead.
+ * Every malformed request gets a 400 naming the offending part; overload gets 503 + Retry-After;
+ * an oversized body 413; nothing a client sends can crash the process.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdmission, type AdmissionOptions } from './admission.ts';
+import { createServerMetrics, type ServerMetrics } from './metrics.ts';
+import { BadRequest, GROUP_INPUT, SCORES_OUTPUT, USER_INPUT, parseInferRequest, type InferResponseJson, type ParsedInfer } from './protocol.ts';
+
+/** One model the server hosts (one per variant). */
+export interface HostedModel {
+  /** URL name, e.g. 'ugsep' */
+  name: string;
+  /** what runs it, e.g. 'ugbench/ort-cpu' */
+  platform: string;
+  Fu: number;
+  Fg: number;
+  maxCandidates: number;
+  /** facts reported in metadata: runtime, provider, threads, precision, caching */
+  facts: Record<string, string | number | boolean>;
+  infer(request: ParsedInfer): Promise<InferOutcome>;
+}
+
+export interface InferOutcome {
+  scores: Float32Array; // [N]
+  /** null when no cross-request cache is in play (baseline, or no user_id) */
+  cacheHit: boolean | null;
+  /** cache evictions this request caused */
+  evictions: number;
+}
+
+export interface ServerOptions extends AdmissionOptions {
+  models: HostedModel[];
+  /** default 127.0.0.1: a benchmark server is not for the open network */
+  host?: string;
+  /** default 8000 (Triton's HTTP port); 0 picks a free port */
+  port?: number;
+  /** largest accepted request body; default 32 MiB */
+  bodyLimitBytes?: number;
+  version?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  metrics: ServerMetrics;
+  server: Server;
+  /** stop admitting, finish what is in flight, close connections */
+  close(): Promise<void>;
+}
+
+export async function startOipServer(options: ServerOptions): Promise<RunningServer> {
+  const metrics = createServerMetrics();
+  const admission = createAdmission(options);
+  const models = new Map(options.models.map((m) => [m.name, m]));
+  const bodyLimitBytes = options.bodyLimitBytes ?? 32 * 1024 * 1024;
+  let closing = false;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && path === '/v2/health/live') return send(res, 200, { live: true });
+    if (method === 'GET' && path === '/v2/health/ready') return send(res, closing ? 503 : 200, { ready: !closing });
+    if (method === 'GET' && path === '/v2') {
+      return send(res, 200, { name: 'ugbench', version: options.version ?? '0', extensions: ['model_repository_read_only'] });
+    }
+    if (method === 'GET' && path === '/metrics') {
+      metrics.inFlight.set(admission.inFlight);
+      metrics.queueDepth.set(admission.queued);
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(await metrics.registry.metrics());
+      return;
+    }
+    const match = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/.exec(path);
+    if (!match) return send(res, 404, { error: `path: no endpoint ${method} ${path}` });
+    const model = models.get(decodeURIComponent(match[1]!));
+    if (!model) return send(res, 404, { error: `model: expected one of ${[...models.keys()].join(', ')}, got ${JSON.stringify(match[1])}` });
+    if (match[2] !== undefined && match[2] !== '1') return send(res, 404, { error: `version: model ${model.name} has version 1, got ${JSON.stringify(match[2])}` });
+    const action = match[3];
+    if (action === undefined && method === 'GET') return send(res, 200, modelMetadata(model));
+    if (action === '/ready' && method === 'GET') return send(res, closing ? 503 : 200, { name: model.name, ready: !closing });
+    if (action === '/infer' && method === 'POST') return infer(model, req, res);
+    return send(res, 405, { error: `method: ${method} not allowed on ${path}` });
+  };
+
+  const infer = async (model: HostedModel, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const arrivedNs = process.hrtime.bigint();
+    const finish = (code: number, body: unknown, headers: Record<string, string> = {}): void => {
+      metrics.requestSeconds.observe({ model: model.name, code: String(code) }, Number(process.hrtime.bigint() - arrivedNs) / 1e9);
+      send(res, code, body, headers);
+    };
+    if (closing) {
+      metrics.rejected.inc({ reason: 'shutting_down' });
+      return finish(503, { error: 'server: shutting down' }, { 'retry-after': '1', connection: 'close' });
+    }
+    const body = await readBody(req, bodyLimitBytes);
+    if (body.kind === 'too-large') {
+      metrics.rejected.inc({ reason: 'body_too_large' });
+      return finish(413, { error: `body: expected at most ${bodyLimitBytes} bytes, got ${body.bytes}` }, { connection: 'close' });
+    }
+    if (body.kind === 'aborted') return; // client went away: nothing to answer
+    let parsed: ParsedInfer;
+    try {
+      let json: unknown;
+      try {
+        json = JSON.parse(body.text);
+      } catch (error) {
+        throw new BadRequest(`body: expected JSON, got a parse error (${(error as Error).message})`);
+      }
+      parsed = parseInferRequest(json, model);
+    } catch (error) {
+      metrics.rejected.inc({ reason: 'bad_request' });
+      if (error instanceof BadRequest) return finish(400, { error: error.message });
+      throw error;
+    }
+    const queuedNs = process.hrtime.bigint();
+    metrics.queueDepth.set(admission.queued + 1);
+    const release = await admission.acquire();
+    if (!release) {
+      metrics.rejected.inc({ reason: 'overloaded' });
+      return finish(503, { error: `server: overloaded (queue full)` }, { 'retry-after': '1' });
+    }
+    const startNs = process.hrtime.bigint();
+    metrics.inFlight.set(admission.inFlight);
+    metrics.queueDepth.set(admission.queued);
+    let outcome: InferOutcome;
+    try {
+      outcome = await model.infer(parsed);
+    } catch (error) {
+      metrics.rejected.inc({ reason: 'compute_error' });
+      return finish(500, { error: `compute: ${(error as Error).message}` });
+    } finally {
+      release();
+      metrics.inFlight.set(admission.inFlight);
+    }
+    const doneNs = process.hrtime.bigint();
+    const queueUs = Number(startNs - queuedNs) / 1e3;
+    const computeUs = Number(doneNs - startNs) / 1e3;
+    metrics.queueSeconds.observe({ model: model.name }, queueUs / 1e6);
+    metrics.computeSeconds.observe({ model: model.name }, computeUs / 1e6);
+    if (outcome.cacheHit === true) metrics.cacheHits.inc({ model: model.name });
+    if (outcome.cacheHit === false) metrics.cacheMisses.inc({ model: model.name });
+    if (outcome.evictions > 0) metrics.cacheEvictions.inc({ model: model.name }, outcome.evictions);
+    const response: InferResponseJson = {
+      model_name: model.name,
+      model_version: '1',
+      ...(parsed.id === undefined ? {} : { id: parsed.id }),
+      parameters: {
+        queue_us: Math.round(queueUs),
+        compute_us: Math.round(computeUs),
+        ...(outcome.cacheHit === null ? {} : { user_cache: outcome.cacheHit ? 'hit' : 'miss' }),
+      },
+      outputs: [{ name: SCORES_OUTPUT, shape: [outcome.scores.length], datatype: 'FP32', data: Array.from(outcome.scores) }],
+    };
+    finish(200, response, { 'server-timing': `queue;dur=${(queueUs / 1e3).toFixed(3)}, compute;dur=${(computeUs / 1e3).toFixed(3)}` });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // Last line of defence: a bug answers 500, it never takes the server down.
+      if (!res.headersSent) send(res, 500, { error: `server: ${(error as Error)?.message ?? String(error)}` });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8000, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    metrics,
+    server,
+    async close() {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await admission.drained();
+      server.closeIdleConnections();
+      await closed;
+    },
+  };
+}
+
+function modelMetadata(model: HostedModel): unknown {
+  return {
+    name: model.name,
+    versions: ['1'],
+    platform: model.platform,
+    inputs: [
+      { name: USER_INPUT, datatype: 'FP32', shape: [1, model.Fu] },
+      { name: GROUP_INPUT, datatype: 'FP32', shape: [-1, model.Fg] },
+    ],
+    outputs: [{ name: SCORES_OUTPUT, datatype: 'FP32', shape: [-1] }],
+    parameters: { max_candidates: model.maxCandidates, ...model.facts },
+  };
+}
+
+function send(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+type Body = { kind: 'ok'; text: string } | { kind: 'too-large'; bytes: number } | { kind: 'aborted' };
+
+/** Read the body up to `limit` bytes; past it stop buffering (memory stays bounded). */
+function readBody(req: IncomingMessage, limit: number): Promise<Body> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume(); // drain without buffering
+    return Promise.resolve({ kind: 'too-large', bytes: declared });
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > limit) over = true;
+      if (!over) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(over ? { kind: 'too-large', bytes } : { kind: 'ok', text: Buffer.concat(chunks).toString('utf8') }));
+    req.on('error', () => resolve({ kind: 'aborted' }));
+    req.on('aborted', () => resolve({ kind: 'aborted' }));
+  });
+}

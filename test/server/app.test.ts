@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { startOipServer, type HostedModel, type RunningServer } from '../../server/app.ts';
+import { inferRequestJson, scoresFromResponse } from '../../server/protocol.ts';
+
+const Fu = 4;
+const Fg = 3;
+
+/** A model whose scores are easy to predict: sum of each candidate's features, after a delay. */
+function fakeModel(name: string, delayMs = 0): HostedModel & { started: number } {
+  const model = {
+    name,
+    platform: 'test',
+    Fu,
+    Fg,
+    maxCandidates: 8,
+    facts: { runtime: 'fake' },
+    started: 0,
+    async infer(parsed: { groupFeatures: Float32Array; candidates: number; userId: string | undefined }) {
+      model.started++;
+      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+      const scores = new Float32Array(parsed.candidates);
+      for (let n = 0; n < parsed.candidates; n++) for (let i = 0; i < Fg; i++) scores[n]! += parsed.groupFeatures[n * Fg + i]!;
+      return { scores, cacheHit: parsed.userId === undefined ? null : false, evictions: 0 };
+    },
+  };
+  return model;
+}
+
+async function post(url: string, body: string | object) {
+  const res = await request(`${url}/v2/models/fast/infer`, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
+  return { status: res.statusCode, headers: res.headers, json: (await res.body.json()) as any };
+}
+
+const good = () => inferRequestJson(new Float32Array([1, 2, 3, 4]), new Float32Array([1, 1, 1, 2, 2, 2]), Fg, 'u1', 'req-1');
+
+describe('OIP server', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startOipServer({ models: [fakeModel('fast'), fakeModel('slow', 200)], port: 0, bodyLimitBytes: 4096, maxInFlight: 1, maxQueued: 1 });
+  });
+  afterAll(async () => server.close());
+
+  it('answers health, metadata and infer per the protocol', async () => {
+    expect((await request(`${server.url}/v2/health/live`)).statusCode).toBe(200);
+    expect((await request(`${server.url}/v2/health/ready`)).statusCode).toBe(200);
+    const meta = (await (await request(`${server.url}/v2/models/fast`)).body.json()) as any;
+    expect(meta.inputs).toEqual([
+      { name: 'user_features', datatype: 'FP32', shape: [1, Fu] },
+      { name: 'group_features', datatype: 'FP32', shape: [-1, Fg] },
+    ]);
+    expect(meta.outputs).toEqual([{ name: 'scores', datatype: 'FP32', shape: [-1] }]);
+    const res = await post(server.url, good());
+    expect(res.status).toBe(200);
+    expect(res.json.id).toBe('req-1');
+    expect(scoresFromResponse(res.json)).toEqual([3, 6]);
+    expect(res.json.parameters.user_cache).toBe('miss');
+    expect(res.json.parameters.compute_us).toBeGreaterThanOrEqual(0);
+    expect(res.headers['server-timing']).toMatch(/queue;dur=.*compute;dur=/);
+  });
+
+  it('accepts nested row-major data as OIP allows', async () => {
+    const body = good();
+    body.inputs[1]!.data = [[1, 1, 1], [2, 2, 2]];
+    expect(scoresFromResponse((await post(server.url, body)).json)).toEqual([3, 6]);
+  });
+
+  const malformed: Array<[string, () => unknown, RegExp]> = [
+    ['bad JSON', () => '{"inputs": [', /^body: expected JSON/],
+    ['NaN literal', () => '{"inputs": [{"name": "user_features", "data": [NaN]}]}', /^body: expected JSON/],
+    ['not an object', () => [1, 2], /^body: expected an object/],
+    ['wrong input name', () => ({ ...good(), inputs: [{ ...good().inputs[0], name: 'user' }, good().inputs[1]] }), /^inputs\[0\]\.name: expected "user_features" or "group_features", got "user"/],
+    ['missing group input', () => ({ inputs: [good().inputs[0]] }), /^inputs: expected a tensor named "group_features"/],
+    ['wrong user shape', () => ({ inputs: [{ ...good().inputs[0], shape: [1, 5] }, good().inputs[1]] }), /^inputs\[0\]\.shape: expected \[1, 4\], got \[1,5\]/],
+    ['wrong dtype', () => ({ inputs: [good().inputs[0], { ...good().inputs[1], datatype: 'INT64' }] }), /^inputs\[1\]\.datatype: expected "FP32", got "INT64"/],
+    ['data length mismatch', () => ({ inputs: [good().inputs[0], { ...good().inputs[1], data: [1, 2, 3] }] }), /^inputs\[1\]\.data: expected 6 values for shape \[2,3\], got 3/],
+    ['string NaN value', () => ({ inputs: [good().inputs[0], { ...good().inputs[1], data: [1, 2, 'NaN', 4, 5, 6] }] }), /^inputs\[1\]\.data\[2\]: expected a finite number, got "NaN"/],
+    ['empty candidate list', () => ({ inputs: [good().inputs[0], { ...good().inputs[1], shape: [0, 3], data: [] }] }), /^inputs\[1\]\.shape: expected at least 1 candidate, got 0 \(empty candidate list\)/],
+    ['too many candidates', () => ({ inputs: [good().inputs[0], { ...good().inputs[1], shape: [9, 3], data: Array(27).fill(0) }] }), /^inputs\[1\]\.shape: expected at most 8 candidates, got 9/],
+    ['bad user_id', () => ({ ...good(), parameters: { user_id: { a: 1 } } }), /^parameters\.user_id: expected a non-empty string/],
+  ];
+  for (const [label, body, message] of malformed) {
+    it(`400 for ${label}, naming the part`, async () => {
+      const res = await post(server.url, body() as object);
+      expect(res.status).toBe(400);
+      expect(res.json.error).toMatch(message);
+    });
+  }
+
+  it('413 for an oversized body, 404 for unknown models, and keeps serving', async () => {
+    const big = await post(server.url, 'x'.repeat(10_000));
+    expect(big.status).toBe(413);
+    expect(big.json.error).toMatch(/^body: expected at most 4096 bytes/);
+    const unknown = await request(`${server.url}/v2/models/nope/infer`, { method: 'POST', body: '{}' });
+    expect(unknown.statusCode).toBe(404);
+    expect(((await unknown.body.json()) as any).error).toMatch(/^model: expected one of fast, slow, got "nope"/);
+    expect((await post(server.url, good())).status).toBe(200);
+  });
+
+  it('503 with Retry-After past the queue limit, memory bounded', async () => {
+    const slow = (): Promise<{ status: number; retryAfter: unknown }> =>
+      request(`${server.url}/v2/models/slow/infer`, { method: 'POST', body: JSON.stringify(good()) }).then(async (r) => {
+        await r.body.dump();
+        return { status: r.statusCode, retryAfter: r.headers['retry-after'] };
+      });
+    const results = await Promise.all([slow(), slow(), slow(), slow()]);
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 200, 503, 503]); // 1 computing + 1 queued, the rest rejected
+    expect(results.find((r) => r.status === 503)!.retryAfter).toBe('1');
+    const metrics = await (await request(`${server.url}/metrics`)).body.text();
+    expect(metrics).toMatch(/ugbench_rejected_requests_total\{reason="overloaded"\} 2/);
+    expect(metrics).toMatch(/ugbench_request_duration_seconds_bucket/);
+    expect(metrics).toMatch(/ugbench_user_cache_misses_total\{model="fast"\} \d+/);
+  });
+
+  it('graceful close finishes in-flight requests and then stops', async () => {
+    const own = await startOipServer({ models: [fakeModel('slow', 300)], port: 0 });
+    const inFlight = request(`${own.url}/v2/models/slow/infer`, { method: 'POST', body: JSON.stringify(good()) });
+    await new Promise((r) => setTimeout(r, 50));
+    await own.close();
+    const res = await inFlight;
+    expect(res.statusCode).toBe(200);
+    expect(scoresFromResponse(await res.body.json())).toEqual([3, 6]);
+    await expect(request(`${own.url}/v2/health/live`)).rejects.toThrow();
+  });
+});
