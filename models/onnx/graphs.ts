@@ -1,0 +1,148 @@
+/**
+ * The ONNX graphs of every variant, built from ModelWeights with the exact math of
+ * models/reference/model.ts:
+ * - `whole`: baseline, or the masked ugsep monolith (the "no reuse" control): one user
+ *   [1, Fu] and N candidates [N, Fg] -> scores [N]. The user row is expanded to N samples
+ *   first, so every candidate really recomputes the user tokens (what the baseline costs).
+ * - `user` (ugsep variants): user features [R, Fu] -> per layer the user slices
+ *   [R, Tu, Tg*d] and compensation vectors [R, Tg, D], and the final user row sum [R, D].
+ * - `group` (ugsep variants): N candidates [N, Fg] + one user's state (R = 1, broadcast) -> [N].
+ */
+import { derive } from '../config.ts';
+import { InputError } from '../../harness/errors.ts';
+import { VARIANT_TRAITS, type Variant } from '../variants.ts';
+import { hasCompensation, type ModelWeights } from '../weights/layout.ts';
+import { GraphBuilder, type Dim } from './builder.ts';
+import { compensation, ffnAndNorm, groupMixupResidual, head, layerNorm, mixup, tokenize, userMixup, type BlockContext } from './blocks.ts';
+import { OPSETS, resolveGraphOptions, type GraphOptions, type ResolvedGraphOptions } from './options.ts';
+
+export const INPUT_USER = 'user_features';
+export const INPUT_GROUP = 'group_features';
+export const OUTPUT_SCORES = 'scores';
+export const userSlicesName = (layer: number): string => `user_slices_${layer}`;
+export const userCompName = (layer: number): string => `user_comp_${layer}`;
+export const USER_SUM = 'user_sum';
+
+export type GraphRole = 'whole' | 'user' | 'group';
+
+/** A tensor at a graph boundary: name, ONNX dtype, dims (strings are dynamic). */
+export interface BoundaryTensor {
+  name: string;
+  dtype: 'float';
+  dims: Dim[];
+}
+
+export interface BuiltGraph {
+  role: GraphRole;
+  /** serialized ModelProto */
+  model: Uint8Array;
+  inputs: BoundaryTensor[];
+  outputs: BoundaryTensor[];
+  /** bytes of weights stored in the graph */
+  initializerBytes: number;
+}
+
+function context(weights: ModelWeights, variant: Variant, options: ResolvedGraphOptions, name: string): BlockContext {
+  const traits = VARIANT_TRAITS[variant];
+  if (traits.compensation && !hasCompensation(weights)) {
+    throw new InputError('weights', [`layers.0.comp.weight: variant ${variant} needs the compensation tensors layers.{n}.comp.*, and these weights have none`]);
+  }
+  return { g: new GraphBuilder(name), s: derive(weights.config), weights, int8: traits.int8Weights, options };
+}
+
+function finish(ctx: BlockContext, role: GraphRole, variant: Variant, options: ResolvedGraphOptions): BuiltGraph {
+  const { g, s } = ctx;
+  const meta = {
+    'ugbench.variant': variant,
+    'ugbench.role': role,
+    'ugbench.config': JSON.stringify(ctx.weights.config),
+    'ugbench.ffn_layout': options.ffnLayout,
+    'ugbench.int8_kernel': ctx.int8 ? options.int8Kernel : 'none',
+    'ugbench.activations': options.activations,
+  };
+  const model = g.encode(OPSETS, meta, `ugbench ${variant} ${role} graph, T=${s.T} Tu=${s.Tu} D=${s.D} L=${s.L}`);
+  const boundary = (v: { name: string; dims: Dim[] }): BoundaryTensor => ({ name: v.name, dtype: 'float', dims: [...v.dims] });
+  return { role, model, inputs: g.inputInfos.map(boundary), outputs: g.outputInfos.map(boundary), initializerBytes: g.initializerBytes };
+}
+
+/** baseline (unmasked) or the masked ugsep monolith on [T, N, D]. */
+export function buildWholeGraph(weights: ModelWeights, variant: Variant, graphOptions: GraphOptions = {}): BuiltGraph {
+  const options = resolveGraphOptions(graphOptions);
+  const traits = VARIANT_TRAITS[variant];
+  const ctx = context(weights, variant, options, `${variant}_whole`);
+  const { g, s } = ctx;
+  const user = g.input(INPUT_USER, 'float', [1, s.Fu]);
+  const group = g.input(INPUT_GROUP, 'float', ['N', s.Fg]);
+  // One user row per candidate: [N, Fu] (shape = [N from group_features, Fu]).
+  const nDim = g.op1('Shape', [group], { start: 0, end: 1 }); // [1] = N
+  const userShape = g.op1('Concat', [nDim, g.int64s('Fu', [s.Fu])], { axis: 0 }); // [2]
+  const users = g.op1('Expand', [user, userShape]); // [N, Fu]
+  let X = g.op1('Concat', [tokenize(ctx, users, 'user'), tokenize(ctx, group, 'group')], { axis: 0 }); // [T, N, D]
+  weights.layers.forEach((p, n) => {
+    const M = mixup(ctx, X, traits.masked); // [T, N, D]
+    let S = layerNorm(ctx, g.op1('Add', [M, X]), p.ln1Weight, p.ln1Bias, `layers.${n}.ln1`); // [T, N, D]
+    if (traits.compensation) {
+      const [Su, Sg] = g.op('Split', [S, g.int64s('split', [s.Tu, s.Tg])], { axis: 0 }, { outputs: 2 }) as [string, string]; // [Tu, N, D], [Tg, N, D]
+      const c = compensation(ctx, Su, p, n); // [Tg, N, D]
+      S = g.op1('Concat', [Su, g.op1('Add', [Sg, c])], { axis: 0 }); // [T, N, D]
+    }
+    X = ffnAndNorm(ctx, S, p, n, { first: 0, count: s.T }); // [T, N, D]
+  });
+  const pooled = g.op1('ReduceMean', [X, g.int64s('axes', [0])], { keepdims: 0 }); // [N, D]
+  g.output(head(ctx, pooled), OUTPUT_SCORES, 'float', ['N']);
+  return finish(ctx, 'whole', variant, options);
+}
+
+/** The user pass of a ugsep variant: R users at once. */
+export function buildUserGraph(weights: ModelWeights, variant: Variant, graphOptions: GraphOptions = {}): BuiltGraph {
+  const options = resolveGraphOptions(graphOptions);
+  const traits = VARIANT_TRAITS[variant];
+  requireMasked(variant);
+  const ctx = context(weights, variant, options, `${variant}_user`);
+  const { g, s } = ctx;
+  const user = g.input(INPUT_USER, 'float', ['R', s.Fu]);
+  let Xu = tokenize(ctx, user, 'user'); // [Tu, R, D]
+  weights.layers.forEach((p, n) => {
+    // What the group heads read from the user rows at this layer's input.
+    const slices = g.op1('Slice', [Xu, g.int64s('starts', [s.Tu * s.d]), g.int64s('ends', [s.T * s.d]), g.int64s('axes', [2])]); // [Tu, R, Tg*d]
+    g.output(g.op1('Transpose', [slices], { perm: [1, 0, 2] }), userSlicesName(n), 'float', ['R', s.Tu, s.Tg * s.d]); // [R, Tu, Tg*d]
+    const Su = layerNorm(ctx, g.op1('Add', [userMixup(ctx, Xu), Xu]), p.ln1Weight, p.ln1Bias, `layers.${n}.ln1`); // [Tu, R, D]
+    if (traits.compensation) {
+      const c = compensation(ctx, Su, p, n); // [Tg, R, D]
+      g.output(g.op1('Transpose', [c], { perm: [1, 0, 2] }), userCompName(n), 'float', ['R', s.Tg, s.D]); // [R, Tg, D]
+    }
+    Xu = ffnAndNorm(ctx, Su, p, n, { first: 0, count: s.Tu }); // [Tu, R, D]
+  });
+  g.output(g.op1('ReduceSum', [Xu, g.int64s('axes', [0])], { keepdims: 0 }), USER_SUM, 'float', ['R', s.D]); // [R, D]
+  return finish(ctx, 'user', variant, options);
+}
+
+/** The group pass of a ugsep variant: N candidates of one user. */
+export function buildGroupGraph(weights: ModelWeights, variant: Variant, graphOptions: GraphOptions = {}): BuiltGraph {
+  const options = resolveGraphOptions(graphOptions);
+  const traits = VARIANT_TRAITS[variant];
+  requireMasked(variant);
+  const ctx = context(weights, variant, options, `${variant}_group`);
+  const { g, s } = ctx;
+  const group = g.input(INPUT_GROUP, 'float', ['N', s.Fg]);
+  const slices = weights.layers.map((_, n) => g.input(userSlicesName(n), 'float', [1, s.Tu, s.Tg * s.d]));
+  const comps = traits.compensation ? weights.layers.map((_, n) => g.input(userCompName(n), 'float', [1, s.Tg, s.D])) : [];
+  const userSum = g.input(USER_SUM, 'float', [1, s.D]);
+  let Xg = tokenize(ctx, group, 'group'); // [Tg, N, D]
+  weights.layers.forEach((p, n) => {
+    let S = layerNorm(ctx, groupMixupResidual(ctx, Xg, slices[n]!), p.ln1Weight, p.ln1Bias, `layers.${n}.ln1`); // [Tg, N, D]
+    const comp = comps[n];
+    if (comp !== undefined) {
+      S = g.op1('Add', [S, g.op1('Reshape', [comp, g.int64s('shape', [s.Tg, 1, s.D])])]); // [Tg, N, D]
+    }
+    Xg = ffnAndNorm(ctx, S, p, n, { first: s.Tu, count: s.Tg }); // [Tg, N, D]
+  });
+  const groupSum = g.op1('ReduceSum', [Xg, g.int64s('axes', [0])], { keepdims: 0 }); // [N, D]
+  const pooled = g.op1('Div', [g.op1('Add', [groupSum, userSum]), g.floats('T', [1], [s.T])]); // [N, D]
+  g.output(head(ctx, pooled), OUTPUT_SCORES, 'float', ['N']);
+  return finish(ctx, 'group', variant, options);
+}
+
+function requireMasked(variant: Variant): void {
+  if (!VARIANT_TRAITS[variant].masked) throw new Error(`variant ${variant} has no user/group split (user rows see candidates)`);
+}
