@@ -148,6 +148,13 @@ export interface RunResult {
   /** error messages seen, with counts (first 20 distinct) */
   errors: Record<string, number>;
   validity: { status: ValidityStatus; reasons: string[] };
+  /**
+   * Score parity under load (issue 7): a sampled fraction of this run's responses re-checked
+   * after the run against the same requests scored by the reference runtime and by the baseline
+   * variant, so a gate can fail a variant that got fast by getting wrong. Absent when parity
+   * sampling was off.
+   */
+  parity?: ParityFacts;
 }
 
 export interface UserCacheFacts {
@@ -227,4 +234,32 @@ export interface CostFacts {
   /** achieved over the measured window: flopsPerRequest * requestsPerS */
   achievedGflopPerS: number;
   achievedGBPerS: number;
+}
+
+/** Score parity of one run's sampled responses (see RunResult.parity). */
+export interface ParityFacts {
+  /** fraction of measured requests sampled, as configured */
+  sampleFraction: number;
+  /** requests whose scores were kept */
+  sampledRequests: number;
+  /** candidates scored in the sampled requests */
+  sampledCandidates: number;
+  /** top-k size used for topkOverlap */
+  k: number;
+  /** vs the same variant on the reference runtime (numerical error of runtime and precision); null when not checked */
+  vsReference: ParityFigures | null;
+  /** vs the baseline variant on the same requests (model difference); null for baseline itself or when not checked */
+  vsBaseline: ParityFigures | null;
+}
+
+export interface ParityFigures {
+  /** what the scores were compared with, e.g. 'ugsep@reference' */
+  against: string;
+  /** largest and mean |score - other score| over all sampled candidates */
+  maxAbsDrift: number;
+  meanAbsDrift: number;
+  /** mean over requests of |top-k ∩ other top-k| / k */
+  topkOverlap: number;
+  /** mean over requests of Kendall tau-b between the two score orders (1 = same order) */
+  kendallTau: number;
 }
