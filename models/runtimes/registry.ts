@@ -6,12 +6,13 @@ import type { ModelWeights } from '../weights/layout.ts';
 import type { Variant } from '../variants.ts';
 import type { ScoringRuntime } from './runtime.ts';
 import { createReferenceRuntime } from './reference.ts';
+import { ORT_RUNTIMES, createOrtRuntimeByName, ortRuntimeUnavailableReason, type OrtRuntimeName } from './ort-registry.ts';
 
-export const RUNTIME_NAMES = ['reference'] as const;
+export const RUNTIME_NAMES = ['reference', ...ORT_RUNTIMES] as const;
 export type RuntimeName = (typeof RUNTIME_NAMES)[number];
 
 /** Fastest first: what `auto` resolves to is the first of these that is available here. */
-export const RUNTIME_PREFERENCE: readonly RuntimeName[] = ['reference'];
+export const RUNTIME_PREFERENCE: readonly RuntimeName[] = ['ort-cpu', 'reference'];
 
 export interface RuntimeOptions {
   /** intra-op threads; default: all cores */
@@ -19,8 +20,9 @@ export interface RuntimeOptions {
 }
 
 /** Why a runtime cannot run here, or undefined when it can. */
-export async function runtimeUnavailableReason(_name: RuntimeName): Promise<string | undefined> {
-  return undefined;
+export async function runtimeUnavailableReason(name: RuntimeName): Promise<string | undefined> {
+  if (name === 'reference') return undefined;
+  return ortRuntimeUnavailableReason(name);
 }
 
 /** `auto` -> the fastest runtime available here; other names pass through. */
@@ -32,9 +34,7 @@ export async function resolveRuntime(name: RuntimeName | 'auto'): Promise<Runtim
   return 'reference';
 }
 
-export async function createRuntime(name: RuntimeName, weights: ModelWeights, variant: Variant, _options: RuntimeOptions): Promise<ScoringRuntime> {
-  switch (name) {
-    case 'reference':
-      return createReferenceRuntime(weights, variant);
-  }
+export async function createRuntime(name: RuntimeName, weights: ModelWeights, variant: Variant, options: RuntimeOptions): Promise<ScoringRuntime> {
+  if (name === 'reference') return createReferenceRuntime(weights, variant);
+  return createOrtRuntimeByName(name satisfies OrtRuntimeName, weights, variant, options);
 }

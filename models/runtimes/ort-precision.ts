@@ -1,0 +1,34 @@
+/**
+ * The precision that actually runs for a variant on a provider with an int8 kernel: every
+ * result must say it (DESIGN.md section 3: on CPU "w8a16" is really int8 weights with int8
+ * dynamic activations unless the strict kernel is chosen).
+ */
+import type { Int8Kernel } from '../onnx/options.ts';
+import type { OrtProvider } from './ort-providers.ts';
+
+export interface PrecisionFacts {
+  weightPrecision: string;
+  activationPrecision: string;
+}
+
+export function ortPrecision(int8Weights: boolean, provider: OrtProvider, kernel: Int8Kernel, accuracyLevel: number): PrecisionFacts {
+  if (!int8Weights) return { weightPrecision: 'fp32', activationPrecision: 'fp32' };
+  const weightPrecision = 'int8 symmetric per-output-channel (FFN and compensation), fp32 elsewhere';
+  if (provider === 'cuda' || provider === 'tensorrt') {
+    return { weightPrecision, activationPrecision: `fp16 activations at the int8 matmuls (MatMulNBits on ${provider.toUpperCase()}), fp32 elsewhere` };
+  }
+  switch (kernel) {
+    case 'qdq':
+      return {
+        weightPrecision,
+        activationPrecision:
+          accuracyLevel === 4
+            ? 'int8 dynamic activations (ORT CPU MatMulNBits accuracy level 4), fp32 elsewhere'
+            : `fp32 activations (ORT CPU MatMulNBits accuracy level ${accuracyLevel})`,
+      };
+    case 'dynamic':
+      return { weightPrecision, activationPrecision: 'uint8 dynamic per-tensor activations (com.microsoft.DynamicQuantizeMatMul), fp32 elsewhere' };
+    case 'strict':
+      return { weightPrecision, activationPrecision: 'fp16-rounded activations, fp32 compute (MatMulNBits accuracy level 1): the literal W8A16' };
+  }
+}

@@ -1,0 +1,21 @@
+/** The onnxruntime-node entries of the runtime registry: one name per execution provider. */
+import type { Variant } from '../variants.ts';
+import type { ModelWeights } from '../weights/layout.ts';
+import { createOrtRuntime } from './ort.ts';
+import { providerUnavailableReason, type OrtProvider } from './ort-providers.ts';
+import type { ScoringRuntime } from './runtime.ts';
+
+export const ORT_RUNTIMES = ['ort-cpu', 'ort-cuda', 'ort-tensorrt', 'ort-webgpu'] as const;
+export type OrtRuntimeName = (typeof ORT_RUNTIMES)[number];
+
+export function ortProvider(name: OrtRuntimeName): OrtProvider {
+  return name.slice('ort-'.length) as OrtProvider;
+}
+
+export function ortRuntimeUnavailableReason(name: OrtRuntimeName): Promise<string | undefined> {
+  return providerUnavailableReason(ortProvider(name));
+}
+
+export function createOrtRuntimeByName(name: OrtRuntimeName, weights: ModelWeights, variant: Variant, options: { threads?: number }): Promise<ScoringRuntime> {
+  return createOrtRuntime(weights, variant, { provider: ortProvider(name), ...(options.threads !== undefined ? { threads: options.threads } : {}) });
+}

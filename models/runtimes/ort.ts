@@ -1,0 +1,144 @@
+/**
+ * onnxruntime-node as a ScoringRuntime: the runtime that carries ugbench's numbers.
+ * - baseline: one graph on [T, N, D];
+ * - ugsep variants: a user graph run once per request (or per cache miss) and a group graph on
+ *   the N candidates; or, with execution 'monolithic', the masked model on [T, N, D] (the "no
+ *   reuse" control).
+ * The user state stays in ORT tensors written in place by the user session (preallocated
+ * outputs) and fed straight to the group session: nothing is converted to JS arrays, and only
+ * the scores are fetched.
+ */
+import { InputError, UnavailableError } from '../../harness/errors.ts';
+import { derive, type DerivedShape } from '../config.ts';
+import { userStateBytes } from '../cost.ts';
+import { buildGroupGraph, buildUserGraph, buildWholeGraph, INPUT_GROUP, INPUT_USER, OUTPUT_SCORES, type BuiltGraph } from '../onnx/graphs.ts';
+import { resolveGraphOptions, type GraphOptions } from '../onnx/options.ts';
+import { VARIANT_TRAITS, type Variant } from '../variants.ts';
+import type { ModelWeights } from '../weights/layout.ts';
+import { loadOrt, providerUnavailableReason, type OrtModule } from './ort-providers.ts';
+import { ortPrecision } from './ort-precision.ts';
+import { resolveSessionSettings, sessionOptions, settingsDetails, type OrtSessionSettings } from './ort-session.ts';
+import type { RuntimeInfo, ScoringRuntime, UserStateHandle } from './runtime.ts';
+import type * as OrtTypes from 'onnxruntime-node';
+
+export type OrtExecution = 'split' | 'monolithic';
+
+export interface OrtRuntimeOptions extends Partial<OrtSessionSettings>, GraphOptions {
+  /** ugsep variants: 'split' (default; the paper's execution) or 'monolithic' (no reuse) */
+  execution?: OrtExecution;
+}
+
+type Tensor = OrtTypes.Tensor;
+type Session = OrtTypes.InferenceSession;
+
+/** One user's state: the user graph's outputs, as ORT tensors. */
+class OrtUserState implements UserStateHandle {
+  constructor(
+    readonly tensors: Record<string, Tensor>,
+    readonly bytes: number,
+  ) {}
+  dispose(): void {
+    for (const t of Object.values(this.tensors)) t.dispose();
+  }
+}
+
+export async function createOrtRuntime(weights: ModelWeights, variant: Variant, options: OrtRuntimeOptions = {}): Promise<ScoringRuntime> {
+  const ort = await loadOrt();
+  if (typeof ort === 'string') throw new UnavailableError('runtime ort', ort);
+  const settings = resolveSessionSettings(options);
+  const reason = await providerUnavailableReason(settings.provider);
+  if (reason) throw new UnavailableError(`ORT execution provider ${settings.provider}`, reason);
+
+  const traits = VARIANT_TRAITS[variant];
+  const gpu = settings.provider === 'cuda' || settings.provider === 'tensorrt';
+  const graphOptions = resolveGraphOptions({ ...options, activations: gpu && traits.int8Weights ? 'fp16' : 'fp32' });
+  const execution: OrtExecution = traits.masked ? (options.execution ?? 'split') : 'monolithic';
+  const s = derive(weights.config);
+  const create = (graph: BuiltGraph): Promise<Session> => ort.InferenceSession.create(graph.model, sessionOptions(settings));
+
+  const precision = ortPrecision(traits.int8Weights, settings.provider, graphOptions.int8Kernel, settings.matMulNBitsAccuracyLevel);
+  const baseDetails = {
+    onnxruntimeNode: ort.env.versions.node ?? 'unknown',
+    execution,
+    ffnLayout: graphOptions.ffnLayout,
+    int8Kernel: traits.int8Weights ? graphOptions.int8Kernel : 'none',
+    ...settingsDetails(settings),
+  };
+  const info = (modelBytes: number): RuntimeInfo => ({
+    runtime: 'ort',
+    provider: settings.provider,
+    threads: settings.threads,
+    ...precision,
+    details: { ...baseDetails, modelBytes },
+  });
+
+  const userTensor = (user: Float32Array): Tensor => {
+    if (user.length !== s.Fu) throw new InputError('request', [`user_features: expected ${s.Fu} values, got ${user.length}`]);
+    return new ort.Tensor('float32', user, [1, s.Fu]);
+  };
+  const groupTensor = (group: Float32Array): Tensor => {
+    if (group.length === 0 || group.length % s.Fg !== 0) {
+      throw new InputError('request', [`group_features: expected N >= 1 rows of ${s.Fg} values, got ${group.length} values`]);
+    }
+    return new ort.Tensor('float32', group, [group.length / s.Fg, s.Fg]);
+  };
+  /** Run a scores graph, writing the scores straight into a fresh [N] array. */
+  const runScores = async (session: Session, feeds: Record<string, Tensor>, N: number): Promise<Float32Array> => {
+    const scores = new Float32Array(N);
+    await session.run(feeds, { [OUTPUT_SCORES]: new ort.Tensor('float32', scores, [N]) });
+    return scores;
+  };
+
+  if (execution === 'monolithic') {
+    const graph = buildWholeGraph(weights, variant, graphOptions);
+    const session = await create(graph);
+    return {
+      info: info(graph.model.byteLength),
+      variant,
+      config: weights.config,
+      score: (user, group) => runScores(session, { [INPUT_USER]: userTensor(user), [INPUT_GROUP]: groupTensor(group) }, group.length / s.Fg),
+      dispose: () => session.release(),
+    };
+  }
+
+  const userGraph = buildUserGraph(weights, variant, graphOptions);
+  const groupGraph = buildGroupGraph(weights, variant, graphOptions);
+  const [userSession, groupSession] = [await create(userGraph), await create(groupGraph)];
+  const stateBytes = userStateBytes(weights.config, variant);
+  const newState = (): OrtUserState => new OrtUserState(allocateState(ort, userGraph, s), stateBytes);
+  const scratch = newState(); // reused by score(): one request at a time per runtime
+
+  const runUser = async (user: Float32Array, state: OrtUserState): Promise<OrtUserState> => {
+    await userSession.run({ [INPUT_USER]: userTensor(user) }, state.tensors);
+    return state;
+  };
+  const runGroup = (state: OrtUserState, group: Float32Array): Promise<Float32Array> =>
+    runScores(groupSession, { [INPUT_GROUP]: groupTensor(group), ...state.tensors }, group.length / s.Fg);
+
+  return {
+    info: info(userGraph.model.byteLength + groupGraph.model.byteLength),
+    variant,
+    config: weights.config,
+    score: async (user, group) => runGroup(await runUser(user, scratch), group),
+    userPass: (user) => runUser(user, newState()),
+    groupPass: (handle, group) => {
+      if (!(handle instanceof OrtUserState)) throw new Error('groupPass: the state handle was not made by this ORT runtime');
+      return runGroup(handle, group);
+    },
+    dispose: async () => {
+      await userSession.release();
+      await groupSession.release();
+    },
+  };
+}
+
+/** Output tensors of the user graph for one user (R = 1), for ORT to write into. */
+function allocateState(ort: OrtModule, userGraph: BuiltGraph, s: DerivedShape): Record<string, Tensor> {
+  const tensors: Record<string, Tensor> = {};
+  for (const out of userGraph.outputs) {
+    const dims = out.dims.map((d) => (d === 'R' ? 1 : d));
+    if (!dims.every((d): d is number => typeof d === 'number')) throw new Error(`user graph output ${out.name} has dims ${out.dims} (D=${s.D})`);
+    tensors[out.name] = new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
+  }
+  return tensors;
+}
