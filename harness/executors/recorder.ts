@@ -1,0 +1,54 @@
+/**
+ * What an executor measures during the measured window: latency histograms (overall, cache hits,
+ * cache misses), issue lateness, and counts. Executors call it; nothing here reads a clock.
+ */
+import type { Histogram } from 'hdr-histogram-js';
+import { createLatencyHistogram, recordUs } from '../histogram.ts';
+import type { RunCounts } from '../results.ts';
+import type { Completion } from '../sut/sut.ts';
+
+/** Completed requests and their candidates, split by cache outcome (for cost accounting). */
+export interface CompletionMix {
+  hit: { requests: number; candidates: number };
+  miss: { requests: number; candidates: number };
+  /** no cross-request cache involved */
+  none: { requests: number; candidates: number };
+}
+
+const MAX_DISTINCT_ERRORS = 20;
+
+export class Recorder {
+  readonly overall: Histogram = createLatencyHistogram();
+  readonly cacheHit: Histogram = createLatencyHistogram();
+  readonly cacheMiss: Histogram = createLatencyHistogram();
+  readonly issueDelay: Histogram = createLatencyHistogram();
+  readonly counts: RunCounts = { planned: 0, issued: 0, completed: 0, errored: 0, dropped: 0, lateStarts: 0, notIssued: 0, warmupCompleted: 0 };
+  readonly mix: CompletionMix = { hit: { requests: 0, candidates: 0 }, miss: { requests: 0, candidates: 0 }, none: { requests: 0, candidates: 0 } };
+  readonly errors = new Map<string, number>();
+
+  /** A measured request was handed to the SUT `delayUs` after its schedule (open loop). */
+  issued(delayUs: number | undefined, lateThresholdUs: number): void {
+    this.counts.issued++;
+    if (delayUs !== undefined) {
+      recordUs(this.issueDelay, delayUs);
+      if (delayUs > lateThresholdUs) this.counts.lateStarts++;
+    }
+  }
+
+  /** A measured request finished. Errored requests are counted, not put in latency histograms. */
+  completed(latencyUs: number, completion: Completion, candidates: number): void {
+    if (completion.status === 'errored') {
+      this.counts.errored++;
+      const key = completion.error.slice(0, 200);
+      if (this.errors.has(key) || this.errors.size < MAX_DISTINCT_ERRORS) this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
+      return;
+    }
+    this.counts.completed++;
+    recordUs(this.overall, latencyUs);
+    const bucket = completion.cacheHit === true ? this.mix.hit : completion.cacheHit === false ? this.mix.miss : this.mix.none;
+    bucket.requests++;
+    bucket.candidates += candidates;
+    if (completion.cacheHit === true) recordUs(this.cacheHit, latencyUs);
+    else if (completion.cacheHit === false) recordUs(this.cacheMiss, latencyUs);
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * The scenario file's schema (zod 4). It is the single source of truth: the TypeScript types, the
+ * defaults and the published JSON Schema (scenarios/schema.json, `npm run scenarios:schema`) all
+ * come from here. harness/ knows nothing about models, so variant, runtime and preset names are
+ * plain strings here and are checked against the model registry by the composition root.
+ */
+import { z } from 'zod';
+
+/** Integer >= min with a message in the project's `expected X` style. */
+function intAtLeast(min: number) {
+  const error = `expected integer >= ${min}`;
+  return z.int({ error }).min(min, { error });
+}
+function numberAbove(min: number) {
+  const error = `expected number > ${min}`;
+  return z.number({ error }).gt(min, { error });
+}
+function numberAtLeast(min: number) {
+  const error = `expected number >= ${min}`;
+  return z.number({ error }).min(min, { error });
+}
+function rate() {
+  const error = 'expected number in [0, 1]';
+  return z.number({ error }).min(0, { error }).max(1, { error });
+}
+function name(what: string) {
+  return z.string({ error: `expected ${what} (a string)` }).min(1, { error: `expected ${what} (a non-empty string)` });
+}
+
+const modelConfig = z
+  .strictObject({
+    T: intAtLeast(2),
+    Tu: intAtLeast(1),
+    D: intAtLeast(1),
+    L: intAtLeast(1),
+    k: intAtLeast(1),
+    Fu: intAtLeast(1),
+    Fg: intAtLeast(1),
+  })
+  .describe('explicit model shape (see shared/DESIGN.md section 2); checked further by the model config rules');
+
+const modelChoice = z.strictObject({
+  preset: name('a preset name').optional().describe('named model size (ugbench presets); default small when neither preset nor config is given'),
+  config: modelConfig.optional(),
+  weights: name('a safetensors path').optional().describe('weights file; wins over preset/config. Relative paths are resolved from the scenario file'),
+});
+
+export const modelSchema = modelChoice
+  .extend({
+    byRuntime: z
+      .record(z.string(), modelChoice)
+      .optional()
+      .describe(
+        'model to use instead when the resolved runtime has this name, e.g. {reference: {preset: tiny}} keeps a scenario finishing on the slow reference runtime. Results record the model each run used.',
+      ),
+  })
+  .describe('the model under test');
+
+export const runtimeSchema = z.strictObject({
+  name: name('a runtime name').default('auto').describe("runtime name (reference, ort-cpu, ...) or 'auto' = the fastest available here"),
+  threads: intAtLeast(1).optional().describe('intra-op threads; default: all cores'),
+  parallelRequests: intAtLeast(1)
+    .default(1)
+    .describe('requests the in-process system under test works on at once; further ones wait in its queue (the wait counts in latency)'),
+});
+
+const usersSchema = z
+  .strictObject({
+    size: intAtLeast(1).max(5_000_000, { error: 'expected integer <= 5000000' }).default(100_000).describe('distinct users in the population'),
+    distribution: z.enum(['zipf', 'uniform'], { error: 'expected one of zipf, uniform' }).default('zipf').describe('how often each user comes back'),
+    zipfExponent: numberAbove(0).default(1).describe('Zipf exponent s: user of rank r is drawn with probability proportional to r^-s'),
+  })
+  .describe('the user population requests are drawn from');
+
+const candidatesSchema = z
+  .discriminatedUnion(
+    'distribution',
+    [
+      z.strictObject({ distribution: z.literal('fixed'), count: intAtLeast(1).describe('candidates in every request') }),
+      z
+        .strictObject({ distribution: z.literal('uniform'), min: intAtLeast(1), max: intAtLeast(1) })
+        .describe('uniform integer in [min, max]'),
+      z
+        .strictObject({
+          distribution: z.literal('lognormal'),
+          median: numberAtLeast(1).describe('median candidates'),
+          sigma: numberAbove(0).default(0.5).describe('standard deviation of ln(candidates)'),
+          min: intAtLeast(1).default(1),
+          max: intAtLeast(1).describe('cap: larger draws are clamped'),
+        })
+        .describe('log-normal, rounded, clamped to [min, max]'),
+      z
+        .strictObject({
+          distribution: z.literal('quantiles'),
+          table: z
+            .array(z.strictObject({ q: rate().describe('cumulative probability'), count: intAtLeast(1) }), { error: 'expected a list of {q, count}' })
+            .min(2, { error: 'expected at least 2 points' })
+            .describe('inverse CDF points, q ascending from 0 to 1, counts non-decreasing; linear in between'),
+        })
+        .describe('empirical distribution from a quantile table (e.g. from production logs)'),
+    ],
+    { error: 'expected one of fixed, uniform, lognormal, quantiles' },
+  )
+  .describe('candidates per request');
+
+const arrivalsSchema = z
+  .discriminatedUnion(
+    'process',
+    [
+      z
+        .strictObject({ process: z.literal('poisson'), rateQps: numberAbove(0).describe('mean requests per second') })
+        .describe('open loop, exponential inter-arrival times: how independent users behave'),
+      z
+        .strictObject({ process: z.literal('constant'), rateQps: numberAbove(0).describe('requests per second') })
+        .describe('open loop, evenly spaced arrivals'),
+      z
+        .strictObject({
+          process: z.literal('closed'),
+          concurrency: intAtLeast(1).describe('clients, each sending its next request when the previous one completes'),
+          maxQueries: intAtLeast(1).default(100_000).describe('plan length; the run stops early when exhausted'),
+        })
+        .describe('closed loop: measures throughput at a concurrency; latency excludes queueing before issue (labelled as such)'),
+      z
+        .strictObject({ process: z.literal('offline'), queries: intAtLeast(1).describe('requests issued at once as one batch') })
+        .describe('offline: every query at t=0, throughput is what counts'),
+    ],
+    { error: 'expected one of poisson, constant, closed, offline' },
+  )
+  .describe('how requests arrive');
+
+export const trafficSchema = z.strictObject({
+  users: usersSchema.prefault({}),
+  candidates: candidatesSchema.default({ distribution: 'fixed', count: 64 }),
+  arrivals: arrivalsSchema,
+  inFlightLimit: intAtLeast(1)
+    .default(1024)
+    .describe('open loop: a request due while this many are in flight is dropped (counted, never hidden)'),
+  lateThresholdUs: numberAtLeast(0).default(1000).describe('open loop: issued later than this after its schedule counts as a late start'),
+});
+
+const cacheSchema = z
+  .strictObject({
+    enabled: z.boolean({ error: 'expected true or false' }).default(true).describe('cross-request user-state cache for ugsep variants'),
+    capacityBytes: intAtLeast(1).optional().describe('LRU byte budget'),
+    capacityUsers: intAtLeast(1).optional().describe('LRU user-count limit'),
+    ttlS: numberAbove(0).optional().describe('entries older than this are misses'),
+    forcedHitRate: rate()
+      .optional()
+      .describe('plan picks returning (cached) or new users to reach this hit rate; capacity limits are then ignored'),
+  })
+  .describe('cross-request user-state cache (ours, not the paper\'s: results label runs that used it). No capacity = unlimited.');
+
+const runSchema = z.strictObject({
+  warmupS: numberAtLeast(0).default(2).describe('warm-up seconds, issued but never recorded'),
+  durationS: numberAbove(0).default(10).describe('measured seconds (open and closed loop)'),
+  minQueries: intAtLeast(0).default(100).describe('fewer measured completions make the run INVALID (exit 98)'),
+  minDurationS: numberAtLeast(0).optional().describe('a shorter measured window makes the run INVALID; default durationS (0 for offline)'),
+});
+
+const sloSchema = z
+  .strictObject({
+    p99Ms: numberAbove(0).optional().describe('p99 latency objective'),
+    p50Ms: numberAbove(0).optional().describe('p50 latency objective'),
+  })
+  .describe('service level objective, checked per run (dropped or errored requests also miss it)');
+
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('editor hint; ignored'),
+    name: name('a scenario name').describe('short name shown in reports'),
+    description: z.string().default('').describe('what this traffic stands for'),
+    seed: intAtLeast(0).default(1).describe('root seed: plan, weights and request features derive from it'),
+    model: modelSchema.prefault({}),
+    variants: z
+      .array(name('a variant name'), { error: 'expected a list of variant names' })
+      .min(1, { error: 'expected at least 1 variant' })
+      .default(['baseline', 'ugsep', 'ugsep-w8a16'])
+      .describe('model variants compared on the same traffic'),
+    runtimes: z
+      .array(runtimeSchema, { error: 'expected a list of {name, threads}' })
+      .min(1, { error: 'expected at least 1 runtime' })
+      .default([{ name: 'auto', parallelRequests: 1 }])
+      .describe('runtimes each variant runs on'),
+    traffic: trafficSchema,
+    cache: cacheSchema.prefault({}),
+    run: runSchema.prefault({}),
+    slo: sloSchema.optional(),
+  });
+
+/**
+ * Rules that relate several fields, checked once every field is valid on its own (so they can
+ * rely on types). Each problem comes with its path and the offending value.
+ */
+export function crossFieldProblems(s: z.output<typeof scenarioSchema>): { path: (string | number)[]; expected: string; got: unknown }[] {
+  const out: { path: (string | number)[]; expected: string; got: unknown }[] = [];
+  const c = s.traffic.candidates;
+  if ((c.distribution === 'uniform' || c.distribution === 'lognormal') && c.max < c.min) {
+    out.push({ path: ['traffic', 'candidates', 'max'], expected: `expected integer >= min (${c.min})`, got: c.max });
+  }
+  if (c.distribution === 'lognormal' && (c.median < c.min || c.median > c.max)) {
+    out.push({ path: ['traffic', 'candidates', 'median'], expected: `expected number in [min, max] = [${c.min}, ${c.max}]`, got: c.median });
+  }
+  if (c.distribution === 'quantiles') {
+    const t = c.table;
+    if (t[0] && t[0].q !== 0) out.push({ path: ['traffic', 'candidates', 'table', 0, 'q'], expected: 'expected 0 (the table starts at q = 0)', got: t[0].q });
+    const last = t[t.length - 1];
+    if (last && last.q !== 1) out.push({ path: ['traffic', 'candidates', 'table', t.length - 1, 'q'], expected: 'expected 1 (the table ends at q = 1)', got: last.q });
+    for (let i = 1; i < t.length; i++) {
+      if (t[i]!.q <= t[i - 1]!.q) out.push({ path: ['traffic', 'candidates', 'table', i, 'q'], expected: `expected number > ${t[i - 1]!.q} (q ascending)`, got: t[i]!.q });
+      if (t[i]!.count < t[i - 1]!.count) out.push({ path: ['traffic', 'candidates', 'table', i, 'count'], expected: `expected integer >= ${t[i - 1]!.count} (counts non-decreasing)`, got: t[i]!.count });
+    }
+  }
+  if (s.cache.forcedHitRate !== undefined && (s.cache.capacityBytes !== undefined || s.cache.capacityUsers !== undefined)) {
+    out.push({ path: ['cache', 'forcedHitRate'], expected: 'expected either forcedHitRate or a capacity (capacityBytes/capacityUsers), not both', got: s.cache.forcedHitRate });
+  }
+  if (s.model.preset !== undefined && s.model.config !== undefined) {
+    out.push({ path: ['model', 'config'], expected: 'expected either model.preset or model.config, not both', got: s.model.config });
+  }
+  const seen = new Set<string>();
+  s.variants.forEach((v, i) => {
+    if (seen.has(v)) out.push({ path: ['variants', i], expected: 'expected each variant once', got: v });
+    seen.add(v);
+  });
+  const seenRuntimes = new Set<string>();
+  s.runtimes.forEach((r, i) => {
+    if (seenRuntimes.has(r.name)) out.push({ path: ['runtimes', i, 'name'], expected: 'expected each runtime once', got: r.name });
+    seenRuntimes.add(r.name);
+  });
+  return out;
+}
+
+/** A validated scenario with every default filled in. */
+export type Scenario = z.output<typeof scenarioSchema>;
+/** What a scenario file may contain (defaults optional). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type CandidatesSpec = Scenario['traffic']['candidates'];
+export type ArrivalsSpec = Scenario['traffic']['arrivals'];
+export type UsersSpec = Scenario['traffic']['users'];
+export type CacheSpec = Scenario['cache'];
+export type RuntimeSpec = Scenario['runtimes'][number];
+export type ModelSpec = Scenario['model'];
+
+/** The JSON Schema editors use (input side: defaults shown, defaulted fields optional). */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { ...schema, $id: 'https://ugbench.dev/schemas/scenario.json', title: 'ugbench scenario' };
+}

@@ -1,0 +1,46 @@
+/**
+ * The sample library for model requests: every query's tensors built before timing.
+ * - user features: one [Fu] array per distinct user of the plan (a returning user is the same
+ *   user: same features, so cached states and parity checks are meaningful);
+ * - group features: a small pool of [maxN, Fg] buffers; query i uses a zero-copy view of the
+ *   first N rows of buffer i % pool. Feed scenarios with 1000 candidates stay at a few MB.
+ */
+import type { SampleLibrary } from '../../harness/sut/sample-library.ts';
+import type { ModelConfig } from '../config.ts';
+import { groupFeatures, userFeatures } from '../requests.ts';
+
+export interface RequestTensors {
+  userFeatures: Float32Array; // [Fu]
+  groupFeatures: Float32Array; // [N, Fg]
+}
+
+export interface PlanView {
+  count: number;
+  userId: ArrayLike<number>;
+  candidates: ArrayLike<number>;
+}
+
+/** Distinct group-feature buffers cycled through by queries. */
+export const GROUP_POOL_SIZE = 8;
+
+export function prepareRequestSamples(config: ModelConfig, seed: number, plan: PlanView): SampleLibrary<RequestTensors> {
+  let maxN = 1;
+  const users = new Map<number, Float32Array>();
+  for (let i = 0; i < plan.count; i++) {
+    maxN = Math.max(maxN, plan.candidates[i]!);
+    const id = plan.userId[i]!;
+    if (!users.has(id)) users.set(id, userFeatures(config, seed, id));
+  }
+  const pool = Array.from({ length: GROUP_POOL_SIZE }, (_, p) => groupFeatures(config, seed, `pool-${p}`, maxN));
+  const bytes = users.size * config.Fu * 4 + GROUP_POOL_SIZE * maxN * config.Fg * 4;
+  return {
+    bytes,
+    get(index: number): RequestTensors {
+      const n = plan.candidates[index]!;
+      return {
+        userFeatures: users.get(plan.userId[index]!)!,
+        groupFeatures: pool[index % GROUP_POOL_SIZE]!.subarray(0, n * config.Fg),
+      };
+    },
+  };
+}
