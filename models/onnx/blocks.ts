@@ -6,7 +6,7 @@
 import type { DerivedShape } from '../config.ts';
 import type { LayerWeights, ModelWeights } from '../weights/layout.ts';
 import { float, type GraphBuilder } from './builder.ts';
-import { stackedLinear, type TokenRange } from './linear.ts';
+import { stackedLinear, tokenLinear, type TokenRange } from './linear.ts';
 import type { ResolvedGraphOptions } from './options.ts';
 
 export interface BlockContext {
@@ -94,22 +94,56 @@ export function layerNorm(ctx: BlockContext, x: string, gain: Float32Array, shif
   }); // same shape as x
 }
 
-/** X = LN2(S + GELU(S @ W1[t] + b1[t]) @ W2[t] + b2[t]) for the token positions of `range`. */
+/**
+ * X = LN2(S + GELU(S @ W1[t] + b1[t]) @ W2[t] + b2[t]) for the token positions of `range`.
+ * Batched (fp32 only): two 3-D MatMuls over all tokens. Per-token: one Split, then each
+ * token's whole chain on 2-D [N, D] rows (prepacked weights, bias folded into the GEMM), then
+ * one Concat.
+ */
 export function ffnAndNorm(ctx: BlockContext, S: string, p: LayerWeights, n: number, range: TokenRange): string {
   const { g, s, int8, options } = ctx;
   const w1 = { name: `layers.${n}.ffn.1`, weight: p.w1, bias: p.b1, K: s.D, Nout: s.H };
   const w2 = { name: `layers.${n}.ffn.2`, weight: p.w2, bias: p.b2, K: s.H, Nout: s.D };
-  const hidden = g.op1('Gelu', [stackedLinear(g, S, w1, range, int8, options)]); // [Tk, N, H], exact erf GELU
-  const F = stackedLinear(g, hidden, w2, range, int8, options); // [Tk, N, D]
-  return layerNorm(ctx, g.op1('Add', [S, F]), p.ln2Weight, p.ln2Bias, `layers.${n}.ln2`); // [Tk, N, D]
+  const norm = (x: string): string => layerNorm(ctx, x, p.ln2Weight, p.ln2Bias, `layers.${n}.ln2`);
+  if (!int8 && options.ffnLayout === 'batched') {
+    const hidden = g.op1('Gelu', [stackedLinear(g, S, w1, range)]); // [Tk, N, H], exact erf GELU
+    return norm(g.op1('Add', [S, stackedLinear(g, hidden, w2, range)])); // [Tk, N, D]
+  }
+  const rows = splitTokens(ctx, S, range.count); // Tk x [N, D]
+  const outs = rows.map((x, i) => {
+    const t = range.first + i;
+    const hidden = g.op1('Gelu', [tokenLinear(g, x, w1, t, int8, options)]); // [N, H]
+    return norm(g.op1('Add', [x, tokenLinear(g, hidden, w2, t, int8, options)])); // [N, D]
+  });
+  return concatTokens(ctx, outs); // [Tk, N, D]
 }
 
 /** Compensation c_j = mean_h<Tu(Su[h]) @ Wc[j] + bc[j] from user rows Su [Tu, N, D] -> [Tg, N, D]. */
 export function compensation(ctx: BlockContext, Su: string, p: LayerWeights, n: number): string {
   const { g, s, int8, options } = ctx;
-  const z = g.op1('ReduceMean', [Su, g.int64s('axes', [0])], { keepdims: 1 }); // [1, N, D]
   const stack = { name: `layers.${n}.comp`, weight: p.compWeight!, bias: p.compBias!, K: s.D, Nout: s.D };
-  return stackedLinear(g, z, stack, { first: 0, count: s.Tg }, int8, options, true); // [Tg, N, D]
+  if (!int8 && options.ffnLayout === 'batched') {
+    const z = g.op1('ReduceMean', [Su, g.int64s('axes', [0])], { keepdims: 1 }); // [1, N, D]
+    return stackedLinear(g, z, stack, { first: 0, count: s.Tg }); // [Tg, N, D] (z broadcast)
+  }
+  const z = g.op1('ReduceMean', [Su, g.int64s('axes', [0])], { keepdims: 0 }); // [N, D]
+  return concatTokens(ctx, Array.from({ length: s.Tg }, (_, j) => tokenLinear(g, z, stack, j, int8, options))); // [Tg, N, D]
+}
+
+/** [Tk, N, D] -> Tk tensors [N, D]. */
+function splitTokens(ctx: BlockContext, x: string, count: number): string[] {
+  const { g } = ctx;
+  const squeeze = (part: string): string => g.op1('Squeeze', [part, g.int64s('axes', [0])]); // [N, D]
+  if (count === 1) return [squeeze(x)];
+  const parts = g.op('Split', [x, g.int64s('split', Array.from({ length: count }, () => 1))], { axis: 0 }, { outputs: count }); // Tk x [1, N, D]
+  return parts.map(squeeze);
+}
+
+/** Tk tensors [N, D] -> [Tk, N, D]. */
+function concatTokens(ctx: BlockContext, parts: string[]): string {
+  const { g } = ctx;
+  const unsqueezed = parts.map((part) => g.op1('Unsqueeze', [part, g.int64s('axes', [0])])); // [1, N, D]
+  return unsqueezed.length === 1 ? unsqueezed[0]! : g.op1('Concat', unsqueezed, { axis: 0 }); // [Tk, N, D]
 }
 
 /** score = sigmoid(pooled @ wh + bh) from pooled [N, D] -> [N]. */

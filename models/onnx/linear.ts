@@ -25,35 +25,12 @@ export interface TokenRange {
 }
 
 /**
- * y[i] = x[i] @ W[first + i] + b[first + i] for i < count.
- * x: [count, N, K] (or [1, N, K] with `broadcastInput`, e.g. the compensation input z) -> [count, N, Nout].
+ * One batched MatMul: y[i] = x[i] @ W[first + i] + b[first + i] for i < count.
+ * x: [count, N, K] (or [1, N, K], broadcast: the compensation input z) -> [count, N, Nout].
+ * ORT prepacks only 2-D constant weights, so this form repacks W at every run: it pays only
+ * at large N (bench:kernels measures it).
  */
-export function stackedLinear(
-  g: GraphBuilder,
-  x: string,
-  stack: MatrixStack,
-  range: TokenRange,
-  int8: boolean,
-  options: ResolvedGraphOptions,
-  broadcastInput = false,
-): string {
-  if (!int8 && options.ffnLayout === 'batched') return batchedLinear(g, x, stack, range);
-  // [count] x [1, N, K]: 2-D weights per token (int8 kernels need them; fp32 'per-token' layout).
-  const parts = broadcastInput || range.count === 1 ? Array.from({ length: range.count }, () => x) : g.op(
-    'Split',
-    [x, g.int64s('split', Array.from({ length: range.count }, () => 1))],
-    { axis: 0 },
-    { outputs: range.count },
-  );
-  const outs = parts.map((part, i) => {
-    const t = range.first + i;
-    return int8 ? int8Linear(g, part, stack, t, options) : fp32Linear(g, part, stack, t); // [1, N, Nout]
-  });
-  return outs.length === 1 ? outs[0]! : g.op1('Concat', outs, { axis: 0 }); // [count, N, Nout]
-}
-
-/** One batched MatMul: [count, N, K] x [count, K, Nout] + [count, 1, Nout]. */
-function batchedLinear(g: GraphBuilder, x: string, stack: MatrixStack, range: TokenRange): string {
+export function stackedLinear(g: GraphBuilder, x: string, stack: MatrixStack, range: TokenRange): string {
   const { K, Nout } = stack;
   const { first, count } = range;
   const w = g.floats(`${stack.name}.w`, [count, K, Nout], stack.weight.subarray(first * K * Nout, (first + count) * K * Nout));
@@ -61,48 +38,56 @@ function batchedLinear(g: GraphBuilder, x: string, stack: MatrixStack, range: To
   return g.op1('Add', [g.op1('MatMul', [x, w]), b]); // [count, N, Nout]
 }
 
-/** [1, N, K] x [K, Nout] + [Nout] for token t, fp32. */
+/**
+ * y = x @ W[t] + b[t] on 2-D activations x [M, K] -> [M, Nout], fp32 or int8 weights. 2-D so
+ * ORT prepacks W once and folds the bias into the GEMM (MatMul + Add -> Gemm).
+ */
+export function tokenLinear(g: GraphBuilder, x: string, stack: MatrixStack, t: number, int8: boolean, options: ResolvedGraphOptions): string {
+  return int8 ? int8Linear(g, x, stack, t, options) : fp32Linear(g, x, stack, t);
+}
+
+/** [M, K] x [K, Nout] + [Nout] for token t, fp32. */
 function fp32Linear(g: GraphBuilder, x: string, stack: MatrixStack, t: number): string {
   const { K, Nout } = stack;
   const w = g.floats(`${stack.name}.${t}.w`, [K, Nout], stack.weight.subarray(t * K * Nout, (t + 1) * K * Nout));
   const b = g.floats(`${stack.name}.${t}.b`, [Nout], stack.bias.subarray(t * Nout, (t + 1) * Nout));
-  return g.op1('Add', [g.op1('MatMul', [x, w]), b]); // [1, N, Nout]
+  return g.op1('Add', [g.op1('MatMul', [x, w]), b]); // [M, Nout]
 }
 
-/** [1, N, K] x int8 [K, Nout] (per-output-channel scales) + [Nout] for token t. */
+/** [M, K] x int8 [K, Nout] (per-output-channel scales) + [Nout] for token t. */
 function int8Linear(g: GraphBuilder, x: string, stack: MatrixStack, t: number, options: ResolvedGraphOptions): string {
   const { K, Nout } = stack;
   const { q, scale } = quantizePerChannel(stack.weight, t * K * Nout, K, Nout);
-  const qName = g.initializer(`${stack.name}.${t}.q`, 'int8', [K, Nout], q);
+  const int8Weight = (): string => g.initializer(`${stack.name}.${t}.q`, 'int8', [K, Nout], q);
   const bias = g.floats(`${stack.name}.${t}.b`, [Nout], stack.bias.subarray(t * Nout, (t + 1) * Nout));
 
   if (options.activations === 'fp16') {
     // CUDA: fp16 activations into DQ(int8, fp16 scale) -> MatMul, fused by the CUDA EP into
     // MatMulNBits with fp16 activations: the paper's W8A16. Output back to fp32 for LayerNorm.
     const s16 = g.initializer(`${stack.name}.${t}.scale16`, 'float16', [Nout], toFp16Array(scale));
-    const w = g.op1('DequantizeLinear', [qName, s16], { axis: 1 }); // [K, Nout] fp16
-    const x16 = g.op1('Cast', [x], { to: 10 }); // [1, N, K] fp16
-    return g.op1('Add', [g.op1('Cast', [g.op1('MatMul', [x16, w])], { to: 1 }), bias]); // [1, N, Nout] fp32
+    const w = g.op1('DequantizeLinear', [int8Weight(), s16], { axis: 1 }); // [K, Nout] fp16
+    const x16 = g.op1('Cast', [x], { to: 10 }); // [M, K] fp16
+    return g.op1('Add', [g.op1('Cast', [g.op1('MatMul', [x16, w])], { to: 1 }), bias]); // [M, Nout] fp32
   }
   switch (options.int8Kernel) {
     case 'qdq': {
       // Fused by ORT CPU into MatMulNBits (bits 8, accuracy level from the session config).
       const s = g.floats(`${stack.name}.${t}.scale`, [Nout], scale);
-      const w = g.op1('DequantizeLinear', [qName, s], { axis: 1 }); // [K, Nout]
-      return g.op1('Add', [g.op1('MatMul', [x, w]), bias]); // [1, N, Nout]
+      const w = g.op1('DequantizeLinear', [int8Weight(), s], { axis: 1 }); // [K, Nout]
+      return g.op1('Add', [g.op1('MatMul', [x, w]), bias]); // [M, Nout]
     }
     case 'dynamic': {
       const s = g.floats(`${stack.name}.${t}.scale`, [Nout], scale);
       // inputs: A, B int8, b_scale [Nout], b_zero_point (absent: symmetric), bias
-      return g.op1('DynamicQuantizeMatMul', [x, qName, s, '', bias], {}, { domain: 'com.microsoft' }); // [1, N, Nout]
+      return g.op1('DynamicQuantizeMatMul', [x, int8Weight(), s, '', bias], {}, { domain: 'com.microsoft' }); // [M, Nout]
     }
     case 'strict': {
       // Activations rounded to fp16 exactly as the W8A16 reference does, then MatMulNBits at
       // accuracy level 1: fp32 compute on the int8 weights (no activation quantization).
       // Written as an explicit node: a DequantizeLinear -> MatMul pair would be fused at the
       // session's accuracy level (4 by default), which quantizes activations.
-      const x16 = g.op1('Cast', [g.op1('Cast', [x], { to: 10 })], { to: 1 }); // [1, N, K] fp16 values in fp32
-      return matMulNBits8(g, x16, `${stack.name}.${t}`, q, scale, bias, K, Nout, 1); // [1, N, Nout]
+      const x16 = g.op1('Cast', [g.op1('Cast', [x], { to: 10 })], { to: 1 }); // [M, K] fp16 values in fp32
+      return matMulNBits8(g, x16, `${stack.name}.${t}`, q, scale, bias, K, Nout, 1); // [M, Nout]
     }
   }
 }

@@ -23,7 +23,7 @@ export type FfnLayout = (typeof FFN_LAYOUTS)[number];
 export type ActivationDtype = 'fp32' | 'fp16';
 
 export interface GraphOptions {
-  /** default 'batched' (measured by bench:kernels: see README "ONNX graphs") */
+  /** default 'per-token' (measured by bench:kernels: see README "ONNX graphs") */
   ffnLayout?: FfnLayout;
   /** default 'qdq' */
   int8Kernel?: Int8Kernel;
@@ -39,7 +39,7 @@ export interface ResolvedGraphOptions {
 
 export function resolveGraphOptions(options: GraphOptions = {}): ResolvedGraphOptions {
   return {
-    ffnLayout: options.ffnLayout ?? 'batched',
+    ffnLayout: options.ffnLayout ?? 'per-token',
     int8Kernel: options.int8Kernel ?? 'qdq',
     activations: options.activations ?? 'fp32',
   };

@@ -1,0 +1,106 @@
+/** The onnxruntime-node ScoringRuntime: contract, facts it reports, absent providers. */
+import { describe, expect, it } from 'vitest';
+import { InputError, UnavailableError } from '../../../harness/errors.ts';
+import { createReferenceRuntime } from '../../../models/runtimes/reference.ts';
+import { createOrtRuntime } from '../../../models/runtimes/ort.ts';
+import { providerUnavailableReason } from '../../../models/runtimes/ort-providers.ts';
+import { createRuntime, resolveRuntime, runtimeUnavailableReason, RUNTIME_PREFERENCE } from '../../../models/runtimes/registry.ts';
+import { syntheticRequest } from '../../../models/requests.ts';
+import { generateWeights } from '../../../models/weights/generate.ts';
+import { MID } from '../reference/fixtures.ts';
+import { maxRelDiff } from '../onnx/ort-fixtures.ts';
+
+const weights = generateWeights(MID, { seed: 9 });
+const request = syntheticRequest(MID, 10, 'user', 'request', 12);
+
+describe('ort-cpu runtime', () => {
+  it.each(['baseline', 'ugsep', 'ugsep-nocomp'] as const)('%s scores equal the reference within 1e-5 relative', async (variant) => {
+    const runtime = await createRuntime('ort-cpu', weights, variant, {});
+    const reference = createReferenceRuntime(weights, variant);
+    try {
+      const got = await runtime.score(request.userFeatures, request.groupFeatures);
+      const expected = await reference.score(request.userFeatures, request.groupFeatures);
+      const diff = maxRelDiff(got, expected);
+      console.log(`ort-cpu ${variant}: max relative difference vs reference ${diff.toExponential(2)}`);
+      expect(diff).toBeLessThanOrEqual(1e-5);
+      // score() reuses its scratch state: a second request must not see the first one's user.
+      const other = syntheticRequest(MID, 10, 'other-user', 'request-2', 3);
+      const again = await runtime.score(other.userFeatures, other.groupFeatures);
+      expect(maxRelDiff(again, await reference.score(other.userFeatures, other.groupFeatures))).toBeLessThanOrEqual(1e-5);
+    } finally {
+      await runtime.dispose();
+    }
+  });
+
+  it('userPass / groupPass: one state, two batches, same scores as score()', async () => {
+    const runtime = await createOrtRuntime(weights, 'ugsep');
+    try {
+      const state = await runtime.userPass!(request.userFeatures);
+      expect(state.bytes).toBeGreaterThan(0);
+      const second = syntheticRequest(MID, 10, 'user', 'request-b', 5);
+      const a = await runtime.groupPass!(state, request.groupFeatures);
+      const b = await runtime.groupPass!(state, second.groupFeatures);
+      expect(Array.from(a)).toEqual(Array.from(await runtime.score(request.userFeatures, request.groupFeatures)));
+      expect(Array.from(b)).toEqual(Array.from(await runtime.score(second.userFeatures, second.groupFeatures)));
+      state.dispose?.();
+    } finally {
+      await runtime.dispose();
+    }
+  });
+
+  it('monolithic execution (no reuse) gives the split scores', async () => {
+    const split = await createOrtRuntime(weights, 'ugsep');
+    const mono = await createOrtRuntime(weights, 'ugsep', { execution: 'monolithic' });
+    const a = await split.score(request.userFeatures, request.groupFeatures);
+    const b = await mono.score(request.userFeatures, request.groupFeatures);
+    expect(maxRelDiff(a, b)).toBeLessThanOrEqual(1e-6);
+    expect(mono.info.details.execution).toBe('monolithic');
+    expect(mono.userPass).toBeUndefined();
+    await split.dispose();
+    await mono.dispose();
+  });
+
+  it('reports provider, threads, settings and the precision that ran', async () => {
+    const fp32 = await createOrtRuntime(weights, 'ugsep', { threads: 1 });
+    expect(fp32.info).toMatchObject({ runtime: 'ort', provider: 'cpu', threads: 1, weightPrecision: 'fp32', activationPrecision: 'fp32' });
+    expect(fp32.info.details['session.intra_op.spin_duration_us']).toBe(50);
+    await fp32.dispose();
+    const qdq = await createOrtRuntime(weights, 'ugsep-w8a16');
+    expect(qdq.info.weightPrecision).toMatch(/^int8/);
+    expect(qdq.info.activationPrecision).toContain('int8 dynamic activations (ORT CPU MatMulNBits accuracy level 4)');
+    await qdq.dispose();
+    const strict = await createOrtRuntime(weights, 'ugsep-w8a16', { int8Kernel: 'strict' });
+    expect(strict.info.activationPrecision).toContain('fp16-rounded activations');
+    expect(strict.info.details.int8Kernel).toBe('strict');
+    await strict.dispose();
+  });
+
+  it('rejects malformed requests with the field named', async () => {
+    const runtime = await createOrtRuntime(weights, 'ugsep');
+    await expect(runtime.score(new Float32Array(3), request.groupFeatures)).rejects.toThrow(InputError);
+    await expect(runtime.score(request.userFeatures, new Float32Array(MID.Fg + 1))).rejects.toThrow(/group_features: expected N >= 1 rows/);
+    await runtime.dispose();
+  });
+});
+
+describe('execution providers', () => {
+  it('ort-cpu is available and first in the preference order', async () => {
+    expect(await runtimeUnavailableReason('ort-cpu')).toBeUndefined();
+    expect(RUNTIME_PREFERENCE[0]).toBe('ort-cpu');
+    expect(await resolveRuntime('auto')).toBe('ort-cpu');
+  });
+
+  it.each([
+    ['cuda', /libonnxruntime_providers_cuda\.so|NVIDIA|cuda execution provider failed/],
+    ['tensorrt', /libonnxruntime_providers_tensorrt\.so|NVIDIA|tensorrt execution provider failed/],
+    ['webgpu', /WebGPU adapter|webgpu execution provider failed/],
+  ] as const)('absent %s: a clear reason, and UnavailableError instead of a crash', async (provider, reasonPattern) => {
+    const reason = await providerUnavailableReason(provider);
+    console.log(`${provider}: ${reason}`);
+    expect(reason).toMatch(reasonPattern);
+    expect(await runtimeUnavailableReason(`ort-${provider}`)).toBe(reason);
+    const attempt = createOrtRuntime(weights, 'ugsep-w8a16', { provider });
+    await expect(attempt).rejects.toThrow(UnavailableError);
+    await expect(attempt).rejects.toThrow(`ORT execution provider ${provider} is not available: ${reason}`);
+  });
+});
