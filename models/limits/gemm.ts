@@ -1,0 +1,77 @@
+/**
+ * Large-GEMM ceiling of onnxruntime-node: one MatMul node on n x n fp32 inputs, run with the
+ * configured intra-op threads, 2 n^3 FLOPs per run. This is the roofline's flat roof: the best a
+ * well-shaped matmul reaches on this machine and runtime, which the model's GEMMs are judged
+ * against. The one-node graph comes from the models/onnx builder.
+ */
+import { GraphBuilder } from '../onnx/builder.ts';
+import type { GemmMeasurement } from './types.ts';
+
+export interface GemmOptions {
+  /** square sizes; default [1024, 2048] */
+  sizes?: number[];
+  /** intra-op threads; default: all cores */
+  threads: number;
+  /** stop repeating a size after this many seconds; default 2.5 */
+  budgetSPerSize?: number;
+  /** at most this many timed repetitions per size; default 10 */
+  maxRepetitions?: number;
+}
+
+export interface GemmResult {
+  version: string;
+  measurements: GemmMeasurement[];
+}
+
+/** An ONNX model computing C = A @ B for n x n float inputs. */
+export function matMulModel(n: number): Uint8Array {
+  const g = new GraphBuilder('limits_matmul');
+  const a = g.input('A', 'float', [n, n]);
+  const b = g.input('B', 'float', [n, n]);
+  const c = g.op1('MatMul', [a, b]);
+  g.output(c, 'C', 'float', [n, n]);
+  return g.encode([{ domain: '', version: 17 }]);
+}
+
+export async function measureGemm(options: GemmOptions): Promise<GemmResult> {
+  const ort = await import('onnxruntime-node');
+  const sizes = options.sizes ?? [1024, 2048];
+  const budgetS = options.budgetSPerSize ?? 2.5;
+  const maxRepetitions = options.maxRepetitions ?? 10;
+  const measurements: GemmMeasurement[] = [];
+  for (const n of sizes) {
+    const session = await ort.InferenceSession.create(matMulModel(n), {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: options.threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+      // Same spin setting as the ORT runtime (DESIGN.md section 3), so the ceiling matches its threads.
+      extra: { session: { intra_op: { spin_duration_us: '50' } } },
+    });
+    try {
+      const data = new Float32Array(n * n);
+      for (let i = 0; i < data.length; i++) data[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+      const feeds = { A: new ort.Tensor('float32', data, [n, n]), B: new ort.Tensor('float32', data, [n, n]) };
+      await session.run(feeds); // warm-up: allocations, packing, thread pool start
+      const timesMs: number[] = [];
+      const start = performance.now();
+      while (timesMs.length < maxRepetitions && (timesMs.length < 2 || performance.now() - start < budgetS * 1000)) {
+        const t0 = performance.now();
+        await session.run(feeds);
+        timesMs.push(performance.now() - t0);
+      }
+      timesMs.sort((x, y) => x - y);
+      const bestMs = timesMs[0]!;
+      measurements.push({
+        n,
+        gflopPerS: (2 * n ** 3) / (bestMs / 1000) / 1e9,
+        medianMs: timesMs[Math.floor(timesMs.length / 2)]!,
+        repetitions: timesMs.length,
+      });
+    } finally {
+      await session.release();
+    }
+  }
+  return { version: ort.env.versions.node ?? ort.env.versions.common ?? 'unknown', measurements };
+}

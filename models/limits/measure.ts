@@ -1,0 +1,92 @@
+/**
+ * Machine limits, measured once per fingerprint and cached: the ORT large-GEMM ceiling and the
+ * STREAM-style memory bandwidth (the roofline's roof and slope), plus machine facts. Under ~20 s.
+ */
+import os from 'node:os';
+import { measureBandwidth } from './bandwidth.ts';
+import { limitsPath, readCachedLimits, writeCachedLimits } from './cache.ts';
+import { fingerprintOf, readMachineSummary } from './fingerprint.ts';
+import { measureGemm } from './gemm.ts';
+import { readGpuMemoryUtilisation } from './gpu.ts';
+import { LIMITS_SCHEMA_VERSION, type MachineLimits } from './types.ts';
+
+export interface LimitsOptions {
+  /** intra-op threads for the GEMM; default: all cores */
+  threads?: number;
+  /** ignore the cache and measure again; default false */
+  remeasure?: boolean;
+  /** cache directory; default limitsCacheDir() */
+  cacheDir?: string;
+  /** GEMM sizes; default [1024, 2048] */
+  gemmSizes?: number[];
+  /** bandwidth buffer bytes; default 128 MiB */
+  bandwidthBufferBytes?: number;
+}
+
+export interface LimitsOutcome {
+  limits: MachineLimits;
+  file: string;
+  /** true when read from the cache, false when just measured */
+  cached: boolean;
+}
+
+async function ortVersion(): Promise<string | null> {
+  try {
+    const ort = await import('onnxruntime-node');
+    return ort.env.versions.node ?? ort.env.versions.common ?? 'unknown';
+  } catch {
+    return null;
+  }
+}
+
+export async function machineLimits(options: LimitsOptions = {}): Promise<LimitsOutcome> {
+  const threads = options.threads ?? os.availableParallelism();
+  const machine = await readMachineSummary();
+  const version = await ortVersion();
+  const fingerprint = fingerprintOf(machine, version ?? 'no-ort', threads);
+  const file = options.cacheDir ? limitsPath(fingerprint, options.cacheDir) : limitsPath(fingerprint);
+  if (!options.remeasure) {
+    const cached = await readCachedLimits(file);
+    if (cached) return { limits: cached, file, cached: true };
+  }
+
+  const loadAverage1m = os.loadavg()[0] ?? 0;
+  const started = performance.now();
+  let gemm: MachineLimits['gemm'];
+  if (version === null) {
+    gemm = { runtime: 'onnxruntime-node', version: 'absent', threads, measurements: [], peakGflopPerS: null, unavailableReason: 'onnxruntime-node is not installed' };
+  } else {
+    try {
+      const measured = await measureGemm({ threads, ...(options.gemmSizes ? { sizes: options.gemmSizes } : {}) });
+      gemm = {
+        runtime: 'onnxruntime-node cpu',
+        version: measured.version,
+        threads,
+        measurements: measured.measurements,
+        peakGflopPerS: Math.max(...measured.measurements.map((m) => m.gflopPerS)),
+        unavailableReason: null,
+      };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      gemm = { runtime: 'onnxruntime-node cpu', version, threads, measurements: [], peakGflopPerS: null, unavailableReason: reason };
+    }
+  }
+  const bandwidthMeasurements = measureBandwidth(options.bandwidthBufferBytes ? { bufferBytes: options.bandwidthBufferBytes } : {});
+  const limits: MachineLimits = {
+    schemaVersion: LIMITS_SCHEMA_VERSION,
+    fingerprint,
+    measuredAt: new Date().toISOString(),
+    machine,
+    gemm,
+    bandwidth: {
+      method: 'Float64Array copy (TypedArray.set) and triad loop, 1 JS thread',
+      measurements: bandwidthMeasurements,
+      peakGBPerS: Math.max(...bandwidthMeasurements.map((m) => m.gbPerS)),
+    },
+    gpuMemoryUtilisation: await readGpuMemoryUtilisation(),
+    loadAverage1m,
+    measurementS: (performance.now() - started) / 1000,
+  };
+  await writeCachedLimits(file, limits);
+  return { limits, file, cached: false };
+}
