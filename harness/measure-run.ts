@@ -40,6 +40,8 @@ export async function measure(o: MeasureOptions): Promise<ExecutorRecord> {
 
 export interface RunIdentity {
   variant: string;
+  /** the runtime's registry name (e.g. 'ort-cpu'); with the variant it makes the run id */
+  runtimeName: string;
   requestedRuntime: string;
   runtime: RuntimeFacts;
   /** static cache facts (limits, state size); counters are filled from the SUT */
@@ -87,7 +89,7 @@ export function toRunResult(record: ExecutorRecord, sut: SystemUnderTest, id: Ru
       }
     : null;
   return {
-    id: `${id.variant}@${id.runtime.runtime}`,
+    id: `${id.variant}@${id.runtimeName}`,
     variant: id.variant,
     requestedRuntime: id.requestedRuntime,
     runtime: id.runtime,

@@ -1,0 +1,161 @@
+/**
+ * The bench, wired: scenario -> plan -> for each runtime x variant: weights, runtime, samples
+ * (all untimed) -> warm-up + measured run -> RunResult; then the results file. This is the
+ * composition root's job: it is the one place that knows both harness/ and models/.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HrClock, type Clock } from '../../harness/clock.ts';
+import { UnavailableError } from '../../harness/errors.ts';
+import { measure, toRunResult } from '../../harness/measure-run.ts';
+import { gitFacts, machineFacts, packageVersions } from '../../harness/provenance.ts';
+import { RESULTS_SCHEMA_VERSION, type BenchResults, type MachineFacts, type RunResult } from '../../harness/results.ts';
+import type { Scenario } from '../../harness/scenario/schema.ts';
+import { buildPlan, describePlan } from '../../harness/traffic/plan.ts';
+import { overallStatus } from '../../harness/validity.ts';
+import { userStateBytes } from '../../models/cost.ts';
+import { createRuntime, resolveRuntime, runtimeUnavailableReason, type RuntimeName } from '../../models/runtimes/registry.ts';
+import { clearSutCache, createInProcessSut } from '../../models/sut/in-process.ts';
+import { costFacts } from '../../models/sut/cost-facts.ts';
+import { prepareRequestSamples } from '../../models/sut/samples.ts';
+import { VARIANT_TRAITS } from '../../models/variants.ts';
+import { loadWeights } from '../../models/weights/load.ts';
+import type { ModelWeights } from '../../models/weights/layout.ts';
+import { asVariant, checkScenarioNames, modelFor, modelKey } from './resolve.ts';
+import type { Progress } from './progress.ts';
+
+export interface BenchOptions {
+  scenario: Scenario;
+  scenarioPath: string | null;
+  /** project root, for git and package versions */
+  root: string;
+  clock?: Clock;
+  signal?: AbortSignal;
+  progress?: Progress;
+  /** one line per phase (setup, run done) */
+  log?: (line: string) => void;
+  /** for tests: skip systeminformation */
+  machine?: MachineFacts;
+}
+
+const VERSIONED_PACKAGES = ['onnxruntime-node', 'hdr-histogram-js', 'systeminformation', 'zod', 'yaml', '@tensorflow/tfjs-core'];
+
+export async function runBench(o: BenchOptions): Promise<BenchResults> {
+  const { scenario } = o;
+  const log = o.log ?? (() => {});
+  const source = o.scenarioPath ?? scenario.name;
+  checkScenarioNames(scenario, source);
+
+  // Everything that reads the machine, the disk or the registry happens before any timing.
+  const machine = o.machine ?? (await machineFacts());
+  const git = gitFacts(o.root);
+  const packages = packageVersions(o.root, VERSIONED_PACKAGES);
+  const tool = { name: 'ugbench' as const, version: readToolVersion(o.root) };
+  const resolved: { requested: string; name: RuntimeName; threads?: number; parallelRequests: number }[] = [];
+  for (const spec of scenario.runtimes) {
+    const name = await resolveRuntime(spec.name as RuntimeName | 'auto');
+    const reason = await runtimeUnavailableReason(name);
+    if (reason !== undefined) throw new UnavailableError(`runtime ${name}`, reason);
+    resolved.push({ requested: spec.name, name, threads: spec.threads, parallelRequests: spec.parallelRequests });
+  }
+  const plan = buildPlan(scenario);
+  const planFacts = describePlan(plan);
+  const clock = o.clock ?? new HrClock();
+  const createdAt = new Date().toISOString();
+  const variants = scenario.variants.map(asVariant);
+  const weightsByModel = new Map<string, ModelWeights>();
+  const runs: RunResult[] = [];
+
+  for (const rt of resolved) {
+    const choice = modelFor(scenario, rt.name, o.scenarioPath);
+    const key = modelKey(choice);
+    let weights = weightsByModel.get(key);
+    if (!weights) {
+      log(`preparing model ${key} for ${rt.name} (untimed)`);
+      weights = loadWeights({ weightsPath: choice.weightsPath, config: choice.config, seed: scenario.seed }, variants);
+      weightsByModel.set(key, weights);
+    }
+    const config = weights.config;
+    const samples = prepareRequestSamples(config, scenario.seed, plan);
+    const modelLabel = choice.preset ?? (choice.weightsPath ? 'weights file' : 'custom');
+    for (const variant of variants) {
+      if (o.signal?.aborted) break;
+      const runtime = await createRuntime(rt.name, weights, variant, rt.threads !== undefined ? { threads: rt.threads } : {});
+      try {
+        const cacheWanted = scenario.cache.enabled && VARIANT_TRAITS[variant].masked && runtime.userPass !== undefined;
+        const forced = scenario.cache.forcedHitRate;
+        const sut = createInProcessSut({
+          runtime,
+          samples,
+          parallelRequests: rt.parallelRequests,
+          cache: cacheWanted
+            ? {
+                clock,
+                limits:
+                  forced !== undefined
+                    ? {} // the plan makes the hits; capacity would only add noise
+                    : { capacityBytes: scenario.cache.capacityBytes, capacityUsers: scenario.cache.capacityUsers, ttlUs: scenario.cache.ttlS === undefined ? undefined : scenario.cache.ttlS * 1e6 },
+              }
+            : undefined,
+        });
+        const label = `${variant}@${rt.name}`;
+        log(`${label}: warm-up ${scenario.run.warmupS} s, then measured (${plan.kind} loop, model ${modelLabel})`);
+        o.progress?.start(label, plan.count - plan.warmupCount);
+        const record = await measure({ scenario, plan, sut, clock, signal: o.signal, onProgress: (d, p) => o.progress?.update(d, p) });
+        o.progress?.stop();
+        const stateBytes = userStateBytes(config, variant);
+        const run = toRunResult(
+          record,
+          sut,
+          {
+            variant,
+            runtimeName: rt.name,
+            requestedRuntime: rt.requested,
+            runtime: {
+              ...runtime.info,
+              runtime: rt.name,
+              details: { ...runtime.info.details, engine: runtime.info.runtime, model: modelLabel, modelConfig: Object.entries(config).map(([k, v]) => `${k}=${v}`).join(' ') },
+            },
+            userCache: {
+              used: cacheWanted,
+              capacityBytes: forced === undefined ? (scenario.cache.capacityBytes ?? null) : null,
+              capacityUsers: forced === undefined ? (scenario.cache.capacityUsers ?? null) : null,
+              ttlMs: forced === undefined && scenario.cache.ttlS !== undefined ? scenario.cache.ttlS * 1000 : null,
+              forcedHitRate: cacheWanted ? (forced ?? null) : null,
+              stateBytesPerUser: stateBytes > 0 ? stateBytes : null,
+            },
+            cost: (mix, rps) => costFacts(config, variant, mix, rps),
+          },
+          scenario,
+        );
+        clearSutCache(sut);
+        runs.push(run);
+        log(`${label}: ${run.counts.completed} completed, p99 ${(run.latencyUs.overall.p99Us / 1000).toFixed(2)} ms, ${run.validity.status}`);
+      } finally {
+        await runtime.dispose();
+      }
+    }
+  }
+
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool,
+    createdAt,
+    status: overallStatus(o.signal?.aborted ? [...runs.map((r) => r.validity.status), 'aborted'] : runs.map((r) => r.validity.status)),
+    git,
+    packages,
+    machine,
+    scenario: { path: o.scenarioPath, name: scenario.name, effective: scenario },
+    seeds: { scenario: scenario.seed, plan: scenario.seed, weights: scenario.seed, requests: scenario.seed },
+    plan: { ...planFacts, warmupS: scenario.run.warmupS, durationS: scenario.run.durationS },
+    runs,
+  };
+}
+
+function readToolVersion(root: string): string {
+  try {
+    return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}

@@ -1,0 +1,99 @@
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Register } from '../main.ts';
+import { integerOption } from '../options.ts';
+import { ExitCode } from '../../harness/errors.ts';
+import { loadScenarioFile, type ScenarioOverrides } from '../../harness/scenario/load.ts';
+import { defaultResultsDir, writeJsonAtomic } from '../../harness/results-io.ts';
+import { runBench } from '../bench/run-bench.ts';
+import { createProgress } from '../bench/progress.ts';
+import { formatResultsTable } from '../bench/table.ts';
+import { InvalidArgumentError } from 'commander';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+export const DEFAULT_SCENARIO = join(ROOT, 'scenarios', 'default.yaml');
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number > 0, got ${JSON.stringify(value)}`);
+  return n;
+}
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number >= 0, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+interface BenchCliOptions {
+  out?: string;
+  duration?: number;
+  warmup?: number;
+  minQueries?: number;
+  runtime?: string;
+  variants?: string;
+  preset?: string;
+  rate?: number;
+  seed?: number;
+  progress: boolean;
+}
+
+export const registerBench: Register = (program, setExit) => {
+  program
+    .command('bench')
+    .description('run a scenario: every variant x runtime on the same traffic plan; writes results JSON and prints a table')
+    .argument('[scenario]', 'scenario YAML file', DEFAULT_SCENARIO)
+    .option('--out <dir>', 'results directory (default results/<UTC timestamp>)')
+    .option('--duration <s>', 'override run.durationS', positiveNumber)
+    .option('--warmup <s>', 'override run.warmupS', nonNegativeNumber)
+    .option('--min-queries <n>', 'override run.minQueries', integerOption(0))
+    .option('--runtime <name>', 'override every runtime: auto, reference, ort-cpu, ...')
+    .option('--variants <list>', 'override the variants, comma-separated')
+    .option('--preset <name>', 'override the model preset (drops model.config and model.byRuntime)')
+    .option('--rate <qps>', 'override the open-loop arrival rate', positiveNumber)
+    .option('--seed <n>', 'override the scenario seed', integerOption(0))
+    .option('--no-progress', 'no progress bar or progress lines')
+    .action(async (path: string, opts: BenchCliOptions) => {
+      const overrides: ScenarioOverrides = {
+        durationS: opts.duration,
+        warmupS: opts.warmup,
+        minQueries: opts.minQueries,
+        runtime: opts.runtime,
+        variants: opts.variants?.split(',').map((v) => v.trim()),
+        preset: opts.preset,
+        rateQps: opts.rate,
+        seed: opts.seed,
+      };
+      const scenario = loadScenarioFile(path, overrides);
+      const outDir = opts.out ?? defaultResultsDir();
+      const started = Date.now();
+
+      // Ctrl-C: stop issuing, let in-flight requests finish, keep and write what was measured.
+      // A second Ctrl-C exits at once.
+      const abort = new AbortController();
+      const onSigint = (): void => {
+        if (abort.signal.aborted) process.exit(130);
+        process.stderr.write('\nugbench: interrupted: finishing in-flight requests and writing what was measured (Ctrl-C again to quit now)\n');
+        abort.abort();
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const progress = opts.progress ? createProgress() : undefined;
+        const results = await runBench({
+          scenario,
+          scenarioPath: resolve(path),
+          root: ROOT,
+          signal: abort.signal,
+          progress,
+          log: (line) => process.stderr.write(`${line}\n`),
+        });
+        const file = join(outDir, 'results.json');
+        writeJsonAtomic(file, results);
+        process.stdout.write(`\n${formatResultsTable(results)}\n\n`);
+        process.stdout.write(`scenario ${results.scenario.name}: ${results.status.toUpperCase()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        process.stdout.write(`results written to ${file}\n`);
+        if (results.status !== 'valid') setExit(ExitCode.invalidRun);
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+};
