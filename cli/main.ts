@@ -7,10 +7,11 @@ import { ExitCode, InputError, UnavailableError } from '../harness/errors.ts';
 import { registerWeights } from './commands/weights.ts';
 import { registerScore } from './commands/score.ts';
 import { registerPresets } from './commands/presets.ts';
+import { registerExport } from './commands/export.ts';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
-const COMMANDS: Register[] = [registerPresets, registerWeights, registerScore];
+const COMMANDS: Register[] = [registerPresets, registerWeights, registerScore, registerExport];
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;
