@@ -29,3 +29,25 @@ export function comparisonToBmf(comparison: Comparison): Bmf {
   }
   return out;
 }
+
+/** A single results file as BMF: latency quantiles (µs) and throughput of every run. */
+export function resultsToBmf(results: import('../results.ts').BenchResults): Bmf {
+  const out: Bmf = {};
+  for (const run of results.runs) {
+    const l = run.latencyUs.overall;
+    out[`ugbench/${run.id}`] = {
+      'p50-latency-us': { value: l.p50Us },
+      'p99-latency-us': { value: l.p99Us },
+      'throughput-rps': { value: run.throughput.requestsPerS },
+      'throughput-cps': { value: run.throughput.candidatesPerS },
+    };
+  }
+  return out;
+}
+
+/** Comparison bounds where a run was compared, plain results values elsewhere. */
+export function mergeBmf(base: Bmf, override: Bmf): Bmf {
+  const out: Bmf = { ...base };
+  for (const [name, measures] of Object.entries(override)) out[name] = { ...(out[name] ?? {}), ...measures };
+  return out;
+}

@@ -85,3 +85,17 @@ export function formatComparison(comparison: Comparison): string[] {
   for (const id of comparison.unmatched) lines.push(`${id.padEnd(28)} not compared: present on one side only or no completed requests`);
   return lines;
 }
+
+/** One JUnit case per run and quantile; only a regression fails. */
+export function comparisonToJUnit(comparison: Comparison): import('./junit.ts').JUnitCase[] {
+  const lines = formatComparison(comparison).slice(1);
+  let i = 0;
+  return comparison.runs.flatMap((run) =>
+    run.changes.map((c) => ({
+      name: `${run.runId} ${quantileLabel(c.quantile)} vs baseline`,
+      classname: 'ugbench.compare',
+      failure: c.verdict === 'regression' ? `regression: ${lines[i] ?? ''}`.trim() : undefined,
+      output: lines[i++],
+    })),
+  );
+}
