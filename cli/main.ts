@@ -9,11 +9,12 @@ import { registerScore } from './commands/score.ts';
 import { registerPresets } from './commands/presets.ts';
 import { registerExport } from './commands/export.ts';
 import { registerGate } from './commands/gate.ts';
+import { registerCompare } from './commands/compare.ts';
 import { registerBench } from './commands/bench.ts';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
-const COMMANDS: Register[] = [registerPresets, registerWeights, registerScore, registerGate, registerBench, registerExport];
+const COMMANDS: Register[] = [registerPresets, registerWeights, registerScore, registerGate, registerBench, registerExport, registerCompare];
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;
