@@ -93,41 +93,38 @@ export function buildWholeGraph(weights: ModelWeights, variant: Variant, graphOp
   return finish(ctx, 'whole', variant, options);
 }
 
-/** The user pass of a ugsep variant: R users at once. */
-export function buildUserGraph(weights: ModelWeights, variant: Variant, graphOptions: GraphOptions = {}): BuiltGraph {
-  const options = resolveGraphOptions(graphOptions);
-  const traits = VARIANT_TRAITS[variant];
-  requireMasked(variant);
-  const ctx = context(weights, variant, options, `${variant}_user`);
-  const { g, s } = ctx;
-  const user = g.input(INPUT_USER, 'float', ['R', s.Fu]);
+/** What the group pass reads from the user pass, in the user graph's internal layout. */
+interface UserStateTensors {
+  /** per layer [Tu, R, Tg*d] */
+  slices: string[];
+  /** per layer [Tg, R, D] (compensation variants) */
+  comps: string[];
+  /** [R, D] */
+  userSum: string;
+}
+
+/** The user pass on user features [R, Fu]. */
+function userPass(ctx: BlockContext, user: string, compensated: boolean): UserStateTensors {
+  const { g, s, weights } = ctx;
+  const state: UserStateTensors = { slices: [], comps: [], userSum: '' };
   let Xu = tokenize(ctx, user, 'user'); // [Tu, R, D]
   weights.layers.forEach((p, n) => {
     // What the group heads read from the user rows at this layer's input.
-    const slices = g.op1('Slice', [Xu, g.int64s('starts', [s.Tu * s.d]), g.int64s('ends', [s.T * s.d]), g.int64s('axes', [2])]); // [Tu, R, Tg*d]
-    g.output(g.op1('Transpose', [slices], { perm: [1, 0, 2] }), userSlicesName(n), 'float', ['R', s.Tu, s.Tg * s.d]); // [R, Tu, Tg*d]
+    state.slices.push(g.op1('Slice', [Xu, g.int64s('starts', [s.Tu * s.d]), g.int64s('ends', [s.T * s.d]), g.int64s('axes', [2])])); // [Tu, R, Tg*d]
     const Su = layerNorm(ctx, g.op1('Add', [userMixup(ctx, Xu), Xu]), p.ln1Weight, p.ln1Bias, `layers.${n}.ln1`); // [Tu, R, D]
-    if (traits.compensation) {
-      const c = compensation(ctx, Su, p, n); // [Tg, R, D]
-      g.output(g.op1('Transpose', [c], { perm: [1, 0, 2] }), userCompName(n), 'float', ['R', s.Tg, s.D]); // [R, Tg, D]
-    }
+    if (compensated) state.comps.push(compensation(ctx, Su, p, n)); // [Tg, R, D]
     Xu = ffnAndNorm(ctx, Su, p, n, { first: 0, count: s.Tu }); // [Tu, R, D]
   });
-  g.output(g.op1('ReduceSum', [Xu, g.int64s('axes', [0])], { keepdims: 0 }), USER_SUM, 'float', ['R', s.D]); // [R, D]
-  return finish(ctx, 'user', variant, options);
+  state.userSum = g.op1('ReduceSum', [Xu, g.int64s('axes', [0])], { keepdims: 0 }); // [R, D]
+  return state;
 }
 
-/** The group pass of a ugsep variant: N candidates of one user. */
-export function buildGroupGraph(weights: ModelWeights, variant: Variant, graphOptions: GraphOptions = {}): BuiltGraph {
-  const options = resolveGraphOptions(graphOptions);
-  const traits = VARIANT_TRAITS[variant];
-  requireMasked(variant);
-  const ctx = context(weights, variant, options, `${variant}_group`);
-  const { g, s } = ctx;
-  const group = g.input(INPUT_GROUP, 'float', ['N', s.Fg]);
-  const slices = weights.layers.map((_, n) => g.input(userSlicesName(n), 'float', [1, s.Tu, s.Tg * s.d]));
-  const comps = traits.compensation ? weights.layers.map((_, n) => g.input(userCompName(n), 'float', [1, s.Tg, s.D])) : [];
-  const userSum = g.input(USER_SUM, 'float', [1, s.D]);
+/**
+ * The group pass on candidates [N, Fg] with one user's state: slices reshapeable to
+ * [Tu, Tg, d], compensation to [Tg, 1, D], user sum broadcastable to [N, D]. Returns scores [N].
+ */
+function groupPass(ctx: BlockContext, group: string, slices: string[], comps: string[], userSum: string): string {
+  const { g, s, weights } = ctx;
   let Xg = tokenize(ctx, group, 'group'); // [Tg, N, D]
   weights.layers.forEach((p, n) => {
     let S = layerNorm(ctx, groupMixupResidual(ctx, Xg, slices[n]!), p.ln1Weight, p.ln1Bias, `layers.${n}.ln1`); // [Tg, N, D]
@@ -139,7 +136,36 @@ export function buildGroupGraph(weights: ModelWeights, variant: Variant, graphOp
   });
   const groupSum = g.op1('ReduceSum', [Xg, g.int64s('axes', [0])], { keepdims: 0 }); // [N, D]
   const pooled = g.op1('Div', [g.op1('Add', [groupSum, userSum]), g.floats('T', [1], [s.T])]); // [N, D]
-  g.output(head(ctx, pooled), OUTPUT_SCORES, 'float', ['N']);
+  return head(ctx, pooled); // [N]
+}
+
+/** The user pass of a ugsep variant as its own graph: R users at once. */
+export function buildUserGraph(weights: ModelWeights, variant: Variant, graphOptions: GraphOptions = {}): BuiltGraph {
+  const options = resolveGraphOptions(graphOptions);
+  requireMasked(variant);
+  const ctx = context(weights, variant, options, `${variant}_user`);
+  const { g, s } = ctx;
+  const state = userPass(ctx, g.input(INPUT_USER, 'float', ['R', s.Fu]), VARIANT_TRAITS[variant].compensation);
+  weights.layers.forEach((_, n) => {
+    g.output(g.op1('Transpose', [state.slices[n]!], { perm: [1, 0, 2] }), userSlicesName(n), 'float', ['R', s.Tu, s.Tg * s.d]); // [R, Tu, Tg*d]
+    const comp = state.comps[n];
+    if (comp !== undefined) g.output(g.op1('Transpose', [comp], { perm: [1, 0, 2] }), userCompName(n), 'float', ['R', s.Tg, s.D]); // [R, Tg, D]
+  });
+  g.output(state.userSum, USER_SUM, 'float', ['R', s.D]); // [R, D]
+  return finish(ctx, 'user', variant, options);
+}
+
+/** The group pass of a ugsep variant as its own graph: N candidates of one user's state. */
+export function buildGroupGraph(weights: ModelWeights, variant: Variant, graphOptions: GraphOptions = {}): BuiltGraph {
+  const options = resolveGraphOptions(graphOptions);
+  requireMasked(variant);
+  const ctx = context(weights, variant, options, `${variant}_group`);
+  const { g, s } = ctx;
+  const group = g.input(INPUT_GROUP, 'float', ['N', s.Fg]);
+  const slices = weights.layers.map((_, n) => g.input(userSlicesName(n), 'float', [1, s.Tu, s.Tg * s.d]));
+  const comps = VARIANT_TRAITS[variant].compensation ? weights.layers.map((_, n) => g.input(userCompName(n), 'float', [1, s.Tg, s.D])) : [];
+  const userSum = g.input(USER_SUM, 'float', [1, s.D]);
+  g.output(groupPass(ctx, group, slices, comps, userSum), OUTPUT_SCORES, 'float', ['N']);
   return finish(ctx, 'group', variant, options);
 }
 
