@@ -5,6 +5,7 @@
  * plain strings here and are checked against the model registry by the composition root.
  */
 import { z } from 'zod';
+import { parseThreshold } from '../gates/parse.ts';
 
 /** Integer >= min with a message in the project's `expected X` style. */
 function intAtLeast(min: number) {
@@ -185,6 +186,19 @@ export const scenarioSchema = z
     cache: cacheSchema.prefault({}),
     run: runSchema.prefault({}),
     slo: sloSchema.optional(),
+    // issue 7 (gates): expressions `ugbench gate` checks; grammar in harness/gates/parse.ts
+    thresholds: z
+      .array(z.string({ error: 'expected a threshold expression (a string)' }), { error: 'expected a list of threshold expressions' })
+      .optional()
+      .describe('gate expressions, e.g. "p99_ms{variant=ugsep} < 25", "speedup{variant=ugsep, vs=baseline} > 1.3" (README "Gates")'),
+    // issue 7 (score parity): a sampled share of responses re-checked after the run
+    parity: z
+      .strictObject({
+        sampleFraction: rate().default(0.02).describe('share of measured requests whose scores are kept and re-checked after the run'),
+        k: intAtLeast(1).default(10).describe('top-k size for the top-k overlap figure'),
+      })
+      .optional()
+      .describe('score parity under load: kept scores vs the reference runtime and the baseline variant (results runs[].parity)'),
   });
 
 /**
@@ -216,6 +230,10 @@ export function crossFieldProblems(s: z.output<typeof scenarioSchema>): { path: 
   if (s.model.preset !== undefined && s.model.config !== undefined) {
     out.push({ path: ['model', 'config'], expected: 'expected either model.preset or model.config, not both', got: s.model.config });
   }
+  (s.thresholds ?? []).forEach((text, i) => {
+    const parsed = parseThreshold(text);
+    if ('error' in parsed) out.push({ path: ['thresholds', i], expected: `expected a threshold expression (col ${parsed.error.col}: ${parsed.error.message})`, got: text });
+  });
   const seen = new Set<string>();
   s.variants.forEach((v, i) => {
     if (seen.has(v)) out.push({ path: ['variants', i], expected: 'expected each variant once', got: v });
