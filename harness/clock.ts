@@ -19,6 +19,9 @@ export interface Clock {
  * then yield to the event loop (setImmediate) until it is reached: timers alone are ~1 ms
  * coarse, and a pure busy-wait would stop completions from being processed.
  */
+/** Below this many µs to go, HrClock waits on microtask turns instead of event-loop turns. */
+const MICROTASK_SPIN_US = 40;
+
 export class HrClock implements Clock {
   private readonly originNs = process.hrtime.bigint();
   constructor(private readonly spinWindowUs = 1200) {}
@@ -32,7 +35,10 @@ export class HrClock implements Clock {
       const remainingUs = targetUs - this.nowUs();
       if (remainingUs <= 0) return;
       if (remainingUs > this.spinWindowUs + 300) await sleepMs((remainingUs - this.spinWindowUs) / 1000);
-      else await yieldToLoop();
+      else if (remainingUs > MICROTASK_SPIN_US) await yieldToLoop();
+      // Last few µs: a macrotask turn costs more than the wait itself, so spin on microtask turns
+      // (promise completions still run between them; I/O and timers wait a few µs).
+      else await undefined;
     }
   }
 

@@ -33,9 +33,11 @@ describe('parity metrics on known inputs', () => {
     const a = chooseIndices(0.1, 1000, 7);
     expect(a.size).toBe(100);
     expect([...chooseIndices(0.1, 1000, 7)]).toEqual([...a]);
-    const sampler = new ParitySampler(0.1, 1000, 7);
+    const sampler = new ParitySampler({ fraction: 0.1, fromIndex: 50, toIndex: 1050, seed: 7 });
     const scores = new Float32Array([0.25, 0.5]);
-    for (let i = 0; i < 1000; i++) if (sampler.wants(i)) sampler.record(i, scores);
+    for (let i = 0; i < 1050; i++) if (sampler.wants(i)) sampler.record(i, scores);
+    expect(sampler.samples().every(([index]) => index >= 50)).toBe(true); // warm-up never sampled
+    expect(new ParitySampler({ fraction: 0.5, fromIndex: 0, toIndex: 100, seed: 1, maxRequests: 5 }).samples()).toHaveLength(0);
     scores[0] = 9; // the runtime reusing its buffer must not change what was kept
     expect(sampler.samples()).toHaveLength(100);
     expect(sampler.samples()[0]![1]).toEqual(new Float32Array([0.25, 0.5]));
