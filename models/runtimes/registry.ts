@@ -7,12 +7,13 @@ import type { Variant } from '../variants.ts';
 import type { ScoringRuntime } from './runtime.ts';
 import { createReferenceRuntime } from './reference.ts';
 import { ORT_RUNTIMES, createOrtRuntimeByName, ortRuntimeUnavailableReason, type OrtRuntimeName } from './ort-registry.ts';
+import { TFJS_RUNTIMES, createTfjsRuntimeByName, isTfjsRuntime, tfjsRuntimeUnavailableReason } from './tfjs-registry.ts';
 
-export const RUNTIME_NAMES = ['reference', ...ORT_RUNTIMES] as const;
+export const RUNTIME_NAMES = ['reference', ...ORT_RUNTIMES, ...TFJS_RUNTIMES] as const;
 export type RuntimeName = (typeof RUNTIME_NAMES)[number];
 
 /** Fastest first: what `auto` resolves to is the first of these that is available here. */
-export const RUNTIME_PREFERENCE: readonly RuntimeName[] = ['ort-cpu', 'reference'];
+export const RUNTIME_PREFERENCE: readonly RuntimeName[] = ['ort-cpu', 'tfjs-wasm', 'reference'];
 
 export interface RuntimeOptions {
   /** intra-op threads; default: all cores */
@@ -22,6 +23,7 @@ export interface RuntimeOptions {
 /** Why a runtime cannot run here, or undefined when it can. */
 export async function runtimeUnavailableReason(name: RuntimeName): Promise<string | undefined> {
   if (name === 'reference') return undefined;
+  if (isTfjsRuntime(name)) return tfjsRuntimeUnavailableReason(name);
   return ortRuntimeUnavailableReason(name);
 }
 
@@ -36,5 +38,6 @@ export async function resolveRuntime(name: RuntimeName | 'auto'): Promise<Runtim
 
 export async function createRuntime(name: RuntimeName, weights: ModelWeights, variant: Variant, options: RuntimeOptions): Promise<ScoringRuntime> {
   if (name === 'reference') return createReferenceRuntime(weights, variant);
+  if (isTfjsRuntime(name)) return createTfjsRuntimeByName(name, weights, variant, options);
   return createOrtRuntimeByName(name satisfies OrtRuntimeName, weights, variant, options);
 }
