@@ -23,6 +23,7 @@ import { loadWeights } from '../../models/weights/load.ts';
 import type { ModelWeights } from '../../models/weights/layout.ts';
 import { asVariant, checkScenarioNames, modelFor, modelKey } from './resolve.ts';
 import type { Progress } from './progress.ts';
+import { createParitySampler, parityFacts } from './parity.ts';
 
 export interface BenchOptions {
   scenario: Scenario;
@@ -84,10 +85,12 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       try {
         const cacheWanted = scenario.cache.enabled && VARIANT_TRAITS[variant].masked && runtime.userPass !== undefined;
         const forced = scenario.cache.forcedHitRate;
+        const parity = createParitySampler(scenario, plan); // issue 7: keeps a seeded sample of scores
         const sut = createInProcessSut({
           runtime,
           samples,
           parallelRequests: rt.parallelRequests,
+          onScores: parity ? (index, scores) => parity.record(index, scores) : undefined,
           cache: cacheWanted
             ? {
                 clock,
@@ -129,6 +132,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
           scenario,
         );
         clearSutCache(sut);
+        if (parity && scenario.parity) {
+          log(`${label}: parity check of ${parity.samples().length} sampled requests (untimed)`);
+          run.parity = await parityFacts({ sampler: parity, k: scenario.parity.k, weights, variant, runtimeName: rt.name, samples });
+        }
         runs.push(run);
         log(`${label}: ${run.counts.completed} completed, p99 ${(run.latencyUs.overall.p99Us / 1000).toFixed(2)} ms, ${run.validity.status}`);
       } finally {

@@ -9,19 +9,21 @@ import { Rng } from '../rng.ts';
 export class ParitySampler {
   private readonly kept = new Map<number, Float32Array>();
   private readonly chosen: Set<number>;
+  readonly fraction: number;
 
   /**
    * @param fraction share of measured requests to keep, in [0, 1]
-   * @param measuredRequests planned measured requests (indices 0..n-1)
+   * @param fromIndex first measured plan index (warm-up requests are never sampled)
+   * @param toIndex one past the last plan index
    * @param seed parity seed; same seed, same chosen indices for every variant
+   * @param maxRequests cap on kept requests, so the untimed re-check after the run stays bounded
    */
-  constructor(
-    readonly fraction: number,
-    measuredRequests: number,
-    seed: number,
-  ) {
+  constructor(options: { fraction: number; fromIndex: number; toIndex: number; seed: number; maxRequests?: number }) {
+    const { fraction, fromIndex, toIndex, seed } = options;
     if (!(fraction >= 0 && fraction <= 1)) throw new RangeError(`parity fraction: expected a number in [0, 1], got ${fraction}`);
-    this.chosen = chooseIndices(fraction, measuredRequests, seed);
+    this.fraction = fraction;
+    const chosen = [...chooseIndices(fraction, Math.max(0, toIndex - fromIndex), seed)].slice(0, options.maxRequests ?? Infinity);
+    this.chosen = new Set(chosen.map((i) => i + fromIndex));
   }
 
   /** True when the request at this plan index should have its scores kept. */
