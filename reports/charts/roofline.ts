@@ -1,0 +1,79 @@
+/**
+ * Roofline: each run at (arithmetic intensity, busy-time GFLOP/s) under this machine's measured
+ * roofs (large-GEMM GFLOP/s flat, memory bandwidth x intensity sloped). Without measured limits the
+ * points are drawn alone and the caption says so.
+ */
+import type { MachineLimits } from '../../models/limits/types.ts';
+import { attainableGflopPerS, deriveFigures, ridgePointFlopPerByte, rooflineLimits } from '../derive.ts';
+import type { RunRow } from '../runs.ts';
+import { chartFrame, round, type ChartSpec } from './spec.ts';
+
+export function rooflineChart(rows: RunRow[], limits: MachineLimits | undefined): ChartSpec | null {
+  const figures = rows.map((row) => deriveFigures(row, limits)).filter((f) => f !== null);
+  if (figures.length === 0) return null;
+  const points = figures.map((f) => ({
+    series: f.series,
+    intensity: round(f.arithmeticIntensityFlopPerByte),
+    gflopPerS: round(f.busyGflopPerS),
+    bound: f.bound ?? 'unknown',
+    fractionOfAttainable: f.fractionOfAttainable === null ? null : round(f.fractionOfAttainable),
+  }));
+  const roof = rooflineLimits(limits);
+  const intensities = points.map((p) => p.intensity);
+  const xMin = Math.min(0.1, ...intensities.map((i) => i / 4));
+  const xMax = Math.max(roof ? ridgePointFlopPerByte(roof) * 8 : 100, ...intensities.map((i) => i * 4));
+  const layers: NonNullable<Extract<ChartSpec['spec'], { layer: unknown }>['layer']> = [];
+  if (roof) {
+    const ridge = ridgePointFlopPerByte(roof);
+    const roofLine = [xMin, ridge, xMax].map((x) => ({ intensity: round(x, 6), gflopPerS: round(attainableGflopPerS(roof, x), 6) }));
+    layers.push({
+      data: { values: roofLine },
+      mark: { type: 'line', color: '#444', strokeWidth: 2 },
+      encoding: {
+        x: { field: 'intensity', type: 'quantitative' },
+        y: { field: 'gflopPerS', type: 'quantitative' },
+      },
+    });
+    layers.push({
+      data: {
+        values: [
+          { intensity: round(ridgePointFlopPerByte(roof) * 1.3, 6), gflopPerS: round(roof.peakGflopPerS, 6), label: `GEMM ${roof.peakGflopPerS.toFixed(0)} GFLOP/s` },
+          { intensity: round(xMin * 1.5, 6), gflopPerS: round(roof.peakGBPerS * xMin * 1.5, 6), label: `${roof.peakGBPerS.toFixed(1)} GB/s` },
+        ],
+      },
+      mark: { type: 'text', align: 'left', dy: -10, color: '#444' },
+      encoding: {
+        x: { field: 'intensity', type: 'quantitative' },
+        y: { field: 'gflopPerS', type: 'quantitative' },
+        text: { field: 'label', type: 'nominal' },
+      },
+    });
+  }
+  layers.push({
+    data: { values: points },
+    mark: { type: 'point', size: 90, filled: true },
+    encoding: {
+      x: { field: 'intensity', type: 'quantitative', title: 'arithmetic intensity (FLOP/byte)', scale: { type: 'log', domain: [round(xMin, 6), round(xMax, 6)] } },
+      y: { field: 'gflopPerS', type: 'quantitative', title: 'GFLOP/s while busy', scale: { type: 'log' } },
+      color: { field: 'series', type: 'nominal', title: 'run' },
+      tooltip: [
+        { field: 'series', type: 'nominal', title: 'run' },
+        { field: 'intensity', type: 'quantitative', title: 'FLOP/byte' },
+        { field: 'gflopPerS', type: 'quantitative', title: 'GFLOP/s' },
+        { field: 'bound', type: 'nominal' },
+        { field: 'fractionOfAttainable', type: 'quantitative', title: 'of attainable' },
+      ],
+    },
+  });
+  const subtitle = roof
+    ? `roofs measured here: ${roof.peakGflopPerS.toFixed(0)} GFLOP/s, ${roof.peakGBPerS.toFixed(1)} GB/s, ridge ${ridgePointFlopPerByte(roof).toFixed(1)} FLOP/byte`
+    : 'no measured limits for this machine (run ugbench limits): points only';
+  return {
+    name: 'roofline',
+    title: 'Roofline',
+    caption:
+      'Each run at its cost-model arithmetic intensity and its FLOPs per request / mean latency. Left of the ridge a run is memory-bound, right of it compute-bound.' +
+      (roof ? '' : ' Limits were not available, so no roofs are drawn.'),
+    spec: { ...chartFrame('Roofline', subtitle), layer: layers },
+  };
+}

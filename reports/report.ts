@@ -1,0 +1,112 @@
+/**
+ * The reporter's entry point: results JSON file(s) -> `*.vl.json`, `*.svg`, `*.png`, one
+ * `report.html` and a console summary, written next to the results (or to `outDir`). Reads only
+ * results JSON and limits JSON.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { MachineLimits } from '../models/limits/types.ts';
+import { allCharts } from './charts/index.ts';
+import { consoleSummary } from './console.ts';
+import { reportHtml } from './html.ts';
+import { limitsMatchMachine, loadLimits, loadResults, type LoadedResults } from './load.ts';
+import { svgToPng } from './render/png.ts';
+import { chartFonts } from './render/fonts.ts';
+import { specToSvg } from './render/svg.ts';
+import { runRows, sourceLabels } from './runs.ts';
+
+/** File name of the limits copy kept beside results, so re-rendering later needs nothing else. */
+export const LIMITS_FILE = 'limits.json';
+
+export interface RenderOptions {
+  /** output directory; default: the directory of the (first) results file */
+  outDir?: string;
+  /**
+   * machine limits for the roofline. Used only when measured on the machine of the results (same
+   * CPU and cores); then also saved as limits.json in outDir. Default: limits.json beside the
+   * (first) results file, when present.
+   */
+  limits?: MachineLimits;
+  /** write PNGs (the slow part, ~0.1 s per chart); default true */
+  png?: boolean;
+}
+
+export interface RenderedReport {
+  /** path of report.html */
+  html: string;
+  pngs: string[];
+  svgs: string[];
+  specs: string[];
+  /** the terminal summary (not printed: callers decide) */
+  console: string;
+  /** things the report could not show, and why */
+  notes: string[];
+}
+
+async function chooseLimits(files: LoadedResults[], given: MachineLimits | undefined): Promise<{ limits: MachineLimits | undefined; notes: string[] }> {
+  const notes: string[] = [];
+  const first = files[0]!;
+  const candidates = [given, await loadLimits(path.join(path.dirname(first.path), LIMITS_FILE))].filter((l) => l !== undefined);
+  const matching = candidates.find((l) => limitsMatchMachine(l, first.results));
+  if (!matching) {
+    notes.push(
+      candidates.length > 0
+        ? 'The machine limits available were measured on another machine than these results: no roofs, % of peak or bounds.'
+        : 'No machine limits for the machine of these results (run `ugbench limits` there, or pass them): no roofs, % of peak or bounds.',
+    );
+  } else if (files.some((f) => !limitsMatchMachine(matching, f.results))) {
+    notes.push(`Machine limits are those of ${matching.machine.cpuBrand} x${matching.machine.cores}; runs from other machines are placed against them too.`);
+  }
+  return { limits: matching, notes };
+}
+
+/** Render the report for one results file, or a comparison of several (two commits, two machines, a sweep). */
+export async function renderReport(resultsPath: string | string[], options: RenderOptions = {}): Promise<RenderedReport> {
+  const paths = Array.isArray(resultsPath) ? resultsPath : [resultsPath];
+  if (paths.length === 0) throw new Error('renderReport: expected at least one results file');
+  const files = await Promise.all(paths.map((p) => loadResults(p)));
+  const outDir = options.outDir ?? path.dirname(paths[0]!);
+  await mkdir(outDir, { recursive: true });
+
+  const { limits, notes } = await chooseLimits(files, options.limits);
+  if (limits && options.limits === limits) await writeFile(path.join(outDir, LIMITS_FILE), `${JSON.stringify(limits, null, 2)}\n`);
+  const rows = runRows(files);
+  const charts = allCharts(rows, limits);
+  const fonts = chartFonts();
+  if (fonts.warning) notes.push(fonts.warning);
+  notes.push(...missingChartNotes(rows, charts.map((c) => c.name)));
+
+  const rendered: RenderedReport = { html: path.join(outDir, 'report.html'), pngs: [], svgs: [], specs: [], console: '', notes };
+  const withSvg: { chart: (typeof charts)[number]; svg: string }[] = [];
+  for (const chart of charts) {
+    const specFile = path.join(outDir, `${chart.name}.vl.json`);
+    await writeFile(specFile, `${JSON.stringify(chart.spec, null, 2)}\n`);
+    rendered.specs.push(specFile);
+    const svg = await specToSvg(chart.spec);
+    const svgFile = path.join(outDir, `${chart.name}.svg`);
+    await writeFile(svgFile, svg);
+    rendered.svgs.push(svgFile);
+    if (options.png ?? true) {
+      const pngFile = path.join(outDir, `${chart.name}.png`);
+      await writeFile(pngFile, svgToPng(svg));
+      rendered.pngs.push(pngFile);
+    }
+    withSvg.push({ chart, svg });
+  }
+  await writeFile(rendered.html, reportHtml({ files, sourceLabels: sourceLabels(files).labels, rows, limits, charts: withSvg, notes }));
+  rendered.console = consoleSummary(rows, limits);
+  return rendered;
+}
+
+/** Why an expected chart is absent or thin, in words for the report's "Not shown" list. */
+function missingChartNotes(rows: import('./runs.ts').RunRow[], drawn: string[]): string[] {
+  const notes: string[] = [];
+  if (!drawn.includes('cache-hit-miss')) notes.push('Hit vs miss latency and what-if p99: no run used a cross-request user cache with both hits and misses.');
+  if (!drawn.includes('throughput-vs-load')) notes.push('Throughput vs offered load: no open-loop runs (closed-loop and offline runs have no offered rate).');
+  if (!drawn.includes('speedup-vs-candidates')) notes.push('Speedup vs candidates: needs a baseline run and a ugsep-family run on the same runtime in one results file.');
+  if (new Set(rows.map((r) => r.meanCandidates)).size <= 1) {
+    notes.push('Latency vs candidates: results carry one histogram per run, not per candidate count, so one mix gives one point per run; pass results of several candidate counts for curves.');
+  }
+  notes.push('Kernel micro-benchmarks (npm run bench:kernels) print a table and are not in results JSON; the runtime and kernel settings each run used are tabled above.');
+  return notes;
+}
