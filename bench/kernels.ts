@@ -3,7 +3,7 @@
  * candidate counts, with the measured speedup beside the cost model's prediction. A table, not
  * a test: numbers on a shared 2-core machine are noisy, so compare ratios within one run.
  *
- * Options: --presets small,wide  --time-ms 800 (per cell)  --threads n  --strict-wide (also time
+ * Options: --presets small,wide  --time-ms 2000 (per cell, split over --rounds 5)  --threads n  --strict-wide (also time
  * the slow strict kernel on `wide`)  --only REGEX (setups whose label matches).
  */
 import { parseArgs } from 'node:util';
@@ -32,85 +32,118 @@ interface Setup {
 const { values: args } = parseArgs({
   options: {
     presets: { type: 'string', default: 'small,wide' },
-    'time-ms': { type: 'string', default: '800' },
+    'time-ms': { type: 'string', default: '2000' },
+    rounds: { type: 'string', default: '5' },
     threads: { type: 'string' },
     'strict-wide': { type: 'boolean', default: false },
     only: { type: 'string' },
   },
 });
 const timeMs = Number(args['time-ms']);
+const roundCount = Number(args.rounds);
 const threads = args.threads !== undefined ? { threads: Number(args.threads) } : {};
 
 const SETUPS: Setup[] = [
   { label: 'baseline', variant: 'baseline', options: {}, against: 'baseline' },
-  { label: 'baseline per-token', variant: 'baseline', options: { ffnLayout: 'per-token' }, against: 'baseline' },
   { label: 'ugsep monolithic', variant: 'ugsep', options: { execution: 'monolithic' }, against: 'baseline' },
   { label: 'ugsep', variant: 'ugsep', options: {}, against: 'baseline' },
-  { label: 'ugsep per-token', variant: 'ugsep', options: { ffnLayout: 'per-token' }, against: 'baseline' },
   { label: 'ugsep-nocomp', variant: 'ugsep-nocomp', options: {}, against: 'baseline' },
   { label: 'ugsep-w8a16 qdq', variant: 'ugsep-w8a16', options: { int8Kernel: 'qdq' }, against: 'ugsep' },
   { label: 'ugsep-w8a16 dynamic', variant: 'ugsep-w8a16', options: { int8Kernel: 'dynamic' }, against: 'ugsep' },
   { label: 'ugsep-w8a16 strict', variant: 'ugsep-w8a16', options: { int8Kernel: 'strict' }, against: 'ugsep', skip: args['strict-wide'] ? [] : ['wide'] },
+  // The FFN layout alternative (3-D weights are repacked by ORT at every run): small only.
+  { label: 'baseline batched', variant: 'baseline', options: { ffnLayout: 'batched' }, against: 'baseline', skip: ['wide'] },
+  { label: 'ugsep batched', variant: 'ugsep', options: { ffnLayout: 'batched' }, against: 'baseline batched', skip: ['wide'] },
 ];
 
 interface Cell {
   preset: string;
   setup: Setup;
   N: number;
-  meanMs: number;
+  /** median over rounds of the per-round p50 latency */
   p50Ms: number;
-  samples: number;
+  /** median over rounds of (reference p50 / this p50), both from the same round */
+  measured: number;
 }
 
-async function measure(runtime: ScoringRuntime, request: ScoringRequest): Promise<{ meanMs: number; p50Ms: number; samples: number }> {
-  const bench = new Bench({ time: timeMs, iterations: 5, warmupTime: Math.min(200, timeMs / 4), warmupIterations: 2 });
+/** p50 latency of `runtime` on `request` over about `budgetMs`. */
+async function p50Ms(runtime: ScoringRuntime, request: ScoringRequest, budgetMs: number): Promise<number> {
+  const bench = new Bench({ time: budgetMs, iterations: 3, warmupTime: Math.min(100, budgetMs / 4), warmupIterations: 1 });
   bench.add('forward', async () => {
     await runtime.score(request.userFeatures, request.groupFeatures);
   });
   await bench.run();
   const result = bench.tasks[0]?.result;
   if (!result || result.state !== 'completed') throw new Error(`benchmark did not complete: ${result?.state}`);
-  return { meanMs: result.latency.mean, p50Ms: result.latency.p50, samples: result.latency.samples?.length ?? 0 };
+  return result.latency.p50;
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Every setup of a preset stays loaded; for each N the setups are timed in interleaved rounds
+ * (rotating order), so a load spike from a neighbour hits all of them alike, and each speedup is
+ * a ratio of two p50s from the same round.
+ */
 async function benchPreset(preset: string): Promise<Cell[]> {
   const config = presetConfig(preset);
   const weights: ModelWeights = generateWeights(config, { seed: 1 });
+  const setups = SETUPS.filter((setup) => !setup.skip?.includes(preset) && (args.only === undefined || new RegExp(args.only).test(setup.label) || SETUPS.some((o) => o.against === setup.label)));
+  const runtimes = new Map<string, ScoringRuntime>();
+  for (const setup of setups) runtimes.set(setup.label, await createOrtRuntime(weights, setup.variant, { ...setup.options, ...threads }));
   const cells: Cell[] = [];
-  for (const setup of SETUPS) {
-    if (setup.skip?.includes(preset)) continue;
-    if (args.only !== undefined && !new RegExp(args.only).test(setup.label)) continue;
-    const runtime = await createOrtRuntime(weights, setup.variant, { ...setup.options, ...threads });
-    for (const N of CANDIDATES[preset] ?? []) {
-      const request = syntheticRequest(config, 7, 'user-1', `request-${N}`, N);
-      const m = await measure(runtime, request);
-      cells.push({ preset, setup, N, ...m });
-      process.stderr.write(`  ${preset} ${setup.label} N=${N}: ${m.p50Ms.toFixed(3)} ms (p50)\n`);
+  for (const N of CANDIDATES[preset] ?? []) {
+    const request = syntheticRequest(config, 7, 'user-1', `request-${N}`, N);
+    const rounds = new Map<string, number[]>(setups.map((s) => [s.label, []]));
+    for (let round = 0; round < roundCount; round++) {
+      const order = setups.map((_, i) => setups[(i + round) % setups.length]!);
+      for (const setup of order) rounds.get(setup.label)!.push(await p50Ms(runtimes.get(setup.label)!, request, timeMs / roundCount));
     }
-    await runtime.dispose();
+    for (const setup of setups) {
+      const mine = rounds.get(setup.label)!;
+      const ref = rounds.get(setup.against) ?? mine;
+      const cell = { preset, setup, N, p50Ms: median(mine), measured: median(mine.map((t, i) => ref[i]! / t)) };
+      cells.push(cell);
+      process.stderr.write(`  ${preset} ${setup.label} N=${N}: ${cell.p50Ms.toFixed(3)} ms (p50), ${cell.measured.toFixed(2)}x vs ${setup.against}\n`);
+    }
   }
-  return cells;
+  for (const runtime of runtimes.values()) await runtime.dispose();
+  return cells.filter((c) => args.only === undefined || new RegExp(args.only).test(c.setup.label) || c.setup.label === c.setup.against);
+}
+
+/**
+ * The cost model's prediction for a row: vs baseline, the FLOP ratio (predictedSpeedup; the
+ * monolith's own FLOP ratio for the no-reuse control); w8a16 vs fp32 ugsep, the weight-bytes
+ * ratio (what int8 weights can buy where the GEMMs are memory-bound).
+ */
+function predictedFor(cell: Cell): number {
+  const config = presetConfig(cell.preset);
+  const { variant, against, options } = cell.setup;
+  if (variant === 'baseline') return 1;
+  if (!against.startsWith('baseline')) {
+    return requestCost({ config, variant: 'ugsep', candidates: cell.N }).weightBytes / requestCost({ config, variant, candidates: cell.N }).weightBytes;
+  }
+  if (options.execution === 'monolithic') {
+    return requestCost({ config, variant: 'baseline', candidates: cell.N }).flops.total / requestCost({ config, variant, candidates: cell.N, monolithic: true }).flops.total;
+  }
+  return predictedSpeedup(config, variant, cell.N);
 }
 
 function printTable(cells: Cell[]): void {
-  const header = ['preset', 'variant', 'N', 'p50 ms', 'mean ms', 'vs', 'measured x', 'predicted x', 'realized/pred'];
+  const header = ['preset', 'variant', 'N', 'p50 ms', 'vs', 'measured x', 'predicted x', 'realized/pred'];
   const rows: string[][] = [];
   for (const cell of cells) {
-    const ref = cells.find((c) => c.preset === cell.preset && c.N === cell.N && c.setup.label === cell.setup.against);
-    const measured = ref ? ref.p50Ms / cell.p50Ms : NaN;
-    const config = presetConfig(cell.preset);
-    // vs baseline: the FLOP prediction; w8a16 vs fp32 ugsep: the weight-bytes ratio (memory-bound bound).
-    const predicted = cell.setup.against === 'baseline'
-      ? cell.setup.options.execution === 'monolithic'
-        ? requestCost({ config, variant: 'baseline', candidates: cell.N }).flops.total / requestCost({ config, variant: 'ugsep', candidates: cell.N, monolithic: true }).flops.total
-        : predictedSpeedup(config, cell.setup.variant, cell.N)
-      : requestCost({ config, variant: 'ugsep', candidates: cell.N }).weightBytes / requestCost({ config, variant: cell.setup.variant, candidates: cell.N }).weightBytes;
+    const measured = cell.measured;
+    const predicted = predictedFor(cell);
     rows.push([
       cell.preset,
       cell.setup.label,
       String(cell.N),
       cell.p50Ms.toFixed(3),
-      cell.meanMs.toFixed(3),
       cell.setup.against,
       measured.toFixed(2),
       predicted.toFixed(2),
@@ -123,7 +156,7 @@ function printTable(cells: Cell[]): void {
   for (const r of rows) process.stdout.write(`${line(r)}\n`);
   process.stdout.write(
     '\npredicted x: vs baseline = cost-model FLOP ratio (models/cost.ts predictedSpeedup); vs ugsep (w8a16) = fp32/int8 weight-bytes ratio.\n' +
-      'Speedups use p50 latencies of the same run. ORT CPU, session.intra_op.spin_duration_us=50.\n',
+      `measured x: median over ${roundCount} interleaved rounds of (p50 of "vs" / p50 of the row), same round. ORT CPU, session.intra_op.spin_duration_us=50.\n`,
   );
 }
 

@@ -3,7 +3,11 @@
  * ModelProto with protobufjs. Tensor names are generated unique per graph, so graph code reads
  * like straight-line tensor code: `const y = g.op('MatMul', [x, w])`.
  */
+import { UnavailableError } from '../../harness/errors.ts';
 import { AttributeType, DataType, IR_VERSION, ModelProto, type DataTypeName } from './onnx-proto.ts';
+
+/** protobuf messages are limited to 2 GiB; keep room for the graph itself. */
+const MAX_PROTO_BYTES = 2 ** 31 - 2 ** 26;
 
 /** A dimension: a fixed size or a symbolic name (e.g. 'N' for the candidate count). */
 export type Dim = number | string;
@@ -101,6 +105,12 @@ export class GraphBuilder {
 
   /** Encode as an ONNX ModelProto. */
   encode(opsets: OpsetImport[], metadata: Record<string, string> = {}, docString = ''): Uint8Array {
+    if (this.initializerBytes > MAX_PROTO_BYTES) {
+      throw new UnavailableError(
+        `ONNX graph ${this.name}`,
+        `its weights take ${(this.initializerBytes / 2 ** 30).toFixed(2)} GiB and a single ONNX protobuf holds at most 2 GiB (external data files are not implemented)`,
+      );
+    }
     const graph = {
       name: this.name,
       node: this.nodes,
