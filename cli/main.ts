@@ -7,6 +7,8 @@ import { ExitCode, InputError, UnavailableError } from '../harness/errors.ts';
 import { registerWeights } from './commands/weights.ts';
 import { registerScore } from './commands/score.ts';
 import { registerPresets } from './commands/presets.ts';
+import { registerLimits } from './commands/limits.ts';
+import { registerReport } from './commands/report.ts';
 import { registerExport } from './commands/export.ts';
 import { registerGate } from './commands/gate.ts';
 import { registerCompare } from './commands/compare.ts';
@@ -14,7 +16,7 @@ import { registerBench } from './commands/bench.ts';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
-const COMMANDS: Register[] = [registerPresets, registerWeights, registerScore, registerGate, registerBench, registerExport, registerCompare];
+const COMMANDS: Register[] = [registerPresets, registerWeights, registerScore, registerGate, registerBench, registerExport, registerCompare, registerLimits, registerReport];
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;

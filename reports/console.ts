@@ -1,6 +1,6 @@
 /** The terminal summary: the summary table in aligned columns, the limits used, and where the files are. */
 import type { MachineLimits } from '../models/limits/types.ts';
-import { ridgePointFlopPerByte, rooflineLimits } from './derive.ts';
+import { deriveFigures, ridgePointFlopPerByte, rooflineLimits } from './derive.ts';
 import type { RunRow } from './runs.ts';
 import { SUMMARY_COLUMNS, summaryRows } from './summary.ts';
 
@@ -26,5 +26,10 @@ export function consoleSummary(rows: RunRow[], limits: MachineLimits | undefined
   const limitsLine = roof
     ? `machine limits: GEMM ${roof.peakGflopPerS.toFixed(0)} GFLOP/s, bandwidth ${roof.peakGBPerS.toFixed(1)} GB/s, ridge ${ridgePointFlopPerByte(roof).toFixed(1)} FLOP/byte`
     : 'machine limits: not available for this machine (run `ugbench limits`): no % of peak, no bound';
-  return `${table}\n${limitsLine}\nbusy GFLOP/s = FLOPs per request / mean latency; GPU memory utilisation: not available unless read from a driver\n`;
+  const abovePeak = rows.some((row) => {
+    const f = deriveFigures(row, limits);
+    return f !== null && ((f.busyFractionOfPeakGflop ?? 0) > 1 || (f.busyFractionOfPeakBandwidth ?? 0) > 1);
+  });
+  const warning = abovePeak ? 'warning: some runs exceed the measured limits: they were probably measured under load (`ugbench limits --remeasure` on a quiet machine)\n' : '';
+  return `${table}\n${limitsLine}\n${warning}busy GFLOP/s = FLOPs per request / mean latency; GPU memory utilisation: not available unless read from a driver\n`;
 }

@@ -20,6 +20,9 @@ export function formatLimits(limits: MachineLimits): string {
   if (limits.gemm.peakGflopPerS !== null) {
     lines.push(`ridge point  ${(limits.gemm.peakGflopPerS / limits.bandwidth.peakGBPerS).toFixed(2)} FLOP/byte (below: memory-bound, above: compute-bound)`);
   }
+  if (limits.loadAverage1m > limits.machine.cores * 0.5) {
+    lines.push(`warning      measured with load average ${limits.loadAverage1m.toFixed(1)} on ${limits.machine.cores} cores: other work shared the machine, so these limits are low; run \`ugbench limits --remeasure\` when it is quiet`);
+  }
   lines.push(`GPU memory   ${limits.gpuMemoryUtilisation ? `${(limits.gpuMemoryUtilisation.usedFraction * 100).toFixed(1)}% used (${limits.gpuMemoryUtilisation.source})` : 'not available (no driver reading)'}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,63 @@
+/**
+ * `ugbench report <results.json...> [--out DIR]`: re-render the report from results JSON alone;
+ * several files (two commits, two machines, a sweep) become one comparison report. The roofline
+ * uses limits.json beside the results, else --limits, else this machine's cached `ugbench limits`
+ * when the results came from this machine (never measured here: that is `ugbench limits`).
+ */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Register } from '../main.ts';
+import { InputError } from '../../harness/errors.ts';
+import { limitsCacheDir } from '../../models/limits/cache.ts';
+import type { MachineLimits } from '../../models/limits/types.ts';
+import { limitsMatchMachine, loadLimits, loadResults } from '../../reports/load.ts';
+import { renderReport } from '../../reports/report.ts';
+
+/** The cached limits measured on the machine of these results, if any. */
+async function cachedLimitsFor(resultsPath: string): Promise<MachineLimits | undefined> {
+  const dir = limitsCacheDir();
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => /^limits-.*\.json$/.test(n));
+  } catch {
+    return undefined;
+  }
+  const { results } = await loadResults(resultsPath);
+  for (const name of names) {
+    const limits = await loadLimits(path.join(dir, name));
+    if (limits && limitsMatchMachine(limits, results)) return limits;
+  }
+  return undefined;
+}
+
+export const registerReport: Register = (program) => {
+  program
+    .command('report')
+    .description('render report.html, Vega-Lite specs, SVG and PNG charts from results JSON; several files make one comparison report')
+    .argument('<results...>', 'results.json files written by ugbench bench')
+    .option('--out <dir>', 'output directory (default: beside the results; comparison/ beside the first for several)')
+    .option('--limits <file>', 'machine limits JSON (default: limits.json beside the results, else the cached ugbench limits of this machine)')
+    .option('--no-png', 'skip PNG rendering')
+    .action(async (files: string[], opts: { out?: string; limits?: string; png: boolean }) => {
+      let limits: MachineLimits | undefined;
+      if (opts.limits) {
+        limits = await loadLimits(opts.limits);
+        if (!limits) throw new InputError('--limits', [`expected a ugbench limits JSON file, got ${JSON.stringify(opts.limits)}`]);
+      } else {
+        limits = await cachedLimitsFor(files[0]!);
+      }
+      let rendered;
+      try {
+        rendered = await renderReport(files, { ...(opts.out ? { outDir: opts.out } : {}), ...(limits ? { limits } : {}), png: opts.png });
+      } catch (error) {
+        if (error instanceof SyntaxError || (error instanceof Error && /not a ugbench results file|ENOENT/.test(error.message))) {
+          throw new InputError('results', [error.message]);
+        }
+        throw error;
+      }
+      process.stdout.write(rendered.console);
+      for (const note of rendered.notes) process.stdout.write(`note: ${note}\n`);
+      process.stdout.write(`report: ${rendered.html}\n`);
+      if (rendered.pngs.length > 0) process.stdout.write(`charts: ${rendered.pngs.join(' ')}\n`);
+    });
+};
