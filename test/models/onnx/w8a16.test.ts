@@ -51,3 +51,18 @@ describe('ugsep-w8a16 on ORT vs the W8A16 reference, 256 candidates', () => {
     expect(fp32Bytes / int8Bytes).toBeGreaterThan(3.3);
   });
 });
+
+describe('the CUDA W8A16 graph form (fp16 activations into the int8 matmuls)', () => {
+  it('computes W8A16 math: run on the CPU EP it matches the reference within 1e-2 relative', async () => {
+    const weights = generateWeights(CONFIG, { seed: 5 });
+    const request = syntheticRequest(CONFIG, 6, 'user', 'request', 64);
+    const reference = new ReferenceModel(weights, 'ugsep-w8a16').score(request.userFeatures, request.groupFeatures);
+    const options = { activations: 'fp16' as const };
+    const user = await session(buildUserGraph(weights, 'ugsep-w8a16', options));
+    const group = await session(buildGroupGraph(weights, 'ugsep-w8a16', options));
+    const got = await runGroup(group, CONFIG, await runUser(user, CONFIG, request.userFeatures), request.groupFeatures);
+    const error = maxRelDiff(got, reference);
+    console.log(`fp16-activation (CUDA form) graph on CPU vs W8A16 reference: max relative error ${error.toExponential(2)}`);
+    expect(error).toBeLessThanOrEqual(1e-2);
+  });
+});
