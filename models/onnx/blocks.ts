@@ -118,16 +118,26 @@ export function ffnAndNorm(ctx: BlockContext, S: string, p: LayerWeights, n: num
   return concatTokens(ctx, outs); // [Tk, N, D]
 }
 
-/** Compensation c_j = mean_h<Tu(Su[h]) @ Wc[j] + bc[j] from user rows Su [Tu, N, D] -> [Tg, N, D]. */
+/**
+ * Compensation c_j = mean_h<Tu(Su[h]) @ Wc[j] + bc[j] from user rows Su [Tu, N, D], as one GEMM
+ * z [N, D] x [D, Tg*D] (the Tg matrices side by side: per-output-channel int8 scales are the
+ * same either way). Returns [N, Tg, D]: the user graph's output layout as is.
+ */
 export function compensation(ctx: BlockContext, Su: string, p: LayerWeights, n: number): string {
   const { g, s, int8, options } = ctx;
-  const stack = { name: `layers.${n}.comp`, weight: p.compWeight!, bias: p.compBias!, K: s.D, Nout: s.D };
-  if (!int8 && options.ffnLayout === 'batched') {
-    const z = g.op1('ReduceMean', [Su, g.int64s('axes', [0])], { keepdims: 1 }); // [1, N, D]
-    return stackedLinear(g, z, stack, { first: 0, count: s.Tg }); // [Tg, N, D] (z broadcast)
-  }
   const z = g.op1('ReduceMean', [Su, g.int64s('axes', [0])], { keepdims: 0 }); // [N, D]
-  return concatTokens(ctx, Array.from({ length: s.Tg }, (_, j) => tokenLinear(g, z, stack, j, int8, options))); // [Tg, N, D]
+  const stack = { name: `layers.${n}.comp`, weight: sideBySide(p.compWeight!, s.Tg, s.D), bias: p.compBias!, K: s.D, Nout: s.Tg * s.D };
+  const c = tokenLinear(g, z, stack, 0, int8, options); // [N, Tg*D]
+  return g.op1('Reshape', [c, g.int64s('shape', [-1, s.Tg, s.D])]); // [N, Tg, D]
+}
+
+/** [count, K, M] stacked matrices -> one [K, count*M] matrix, matrix j in columns j*M..(j+1)*M. */
+function sideBySide(w: Float32Array, count: number, K: number, M = K): Float32Array {
+  const out = new Float32Array(count * K * M);
+  for (let j = 0; j < count; j++) {
+    for (let k = 0; k < K; k++) out.set(w.subarray((j * K + k) * M, (j * K + k + 1) * M), k * count * M + j * M);
+  }
+  return out;
 }
 
 /** [Tk, N, D] -> Tk tensors [N, D]. */

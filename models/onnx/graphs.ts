@@ -83,7 +83,7 @@ export function buildWholeGraph(weights: ModelWeights, variant: Variant, graphOp
     let S = layerNorm(ctx, g.op1('Add', [M, X]), p.ln1Weight, p.ln1Bias, `layers.${n}.ln1`); // [T, N, D]
     if (traits.compensation) {
       const [Su, Sg] = g.op('Split', [S, g.int64s('split', [s.Tu, s.Tg])], { axis: 0 }, { outputs: 2 }) as [string, string]; // [Tu, N, D], [Tg, N, D]
-      const c = compensation(ctx, Su, p, n); // [Tg, N, D]
+      const c = g.op1('Transpose', [compensation(ctx, Su, p, n)], { perm: [1, 0, 2] }); // [Tg, N, D]
       S = g.op1('Concat', [Su, g.op1('Add', [Sg, c])], { axis: 0 }); // [T, N, D]
     }
     X = ffnAndNorm(ctx, S, p, n, { first: 0, count: s.T }); // [T, N, D]
@@ -97,7 +97,7 @@ export function buildWholeGraph(weights: ModelWeights, variant: Variant, graphOp
 interface UserStateTensors {
   /** per layer [Tu, R, Tg*d] */
   slices: string[];
-  /** per layer [Tg, R, D] (compensation variants) */
+  /** per layer [R, Tg, D] (compensation variants) */
   comps: string[];
   /** [R, D] */
   userSum: string;
@@ -112,7 +112,7 @@ function userPass(ctx: BlockContext, user: string, compensated: boolean): UserSt
     // What the group heads read from the user rows at this layer's input.
     state.slices.push(g.op1('Slice', [Xu, g.int64s('starts', [s.Tu * s.d]), g.int64s('ends', [s.T * s.d]), g.int64s('axes', [2])])); // [Tu, R, Tg*d]
     const Su = layerNorm(ctx, g.op1('Add', [userMixup(ctx, Xu), Xu]), p.ln1Weight, p.ln1Bias, `layers.${n}.ln1`); // [Tu, R, D]
-    if (compensated) state.comps.push(compensation(ctx, Su, p, n)); // [Tg, R, D]
+    if (compensated) state.comps.push(compensation(ctx, Su, p, n)); // [R, Tg, D]
     Xu = ffnAndNorm(ctx, Su, p, n, { first: 0, count: s.Tu }); // [Tu, R, D]
   });
   state.userSum = g.op1('ReduceSum', [Xu, g.int64s('axes', [0])], { keepdims: 0 }); // [R, D]
@@ -149,7 +149,7 @@ export function buildUserGraph(weights: ModelWeights, variant: Variant, graphOpt
   weights.layers.forEach((_, n) => {
     g.output(g.op1('Transpose', [state.slices[n]!], { perm: [1, 0, 2] }), userSlicesName(n), 'float', ['R', s.Tu, s.Tg * s.d]); // [R, Tu, Tg*d]
     const comp = state.comps[n];
-    if (comp !== undefined) g.output(g.op1('Transpose', [comp], { perm: [1, 0, 2] }), userCompName(n), 'float', ['R', s.Tg, s.D]); // [R, Tg, D]
+    if (comp !== undefined) g.output(comp, userCompName(n), 'float', ['R', s.Tg, s.D]); // [R, Tg, D]
   });
   g.output(state.userSum, USER_SUM, 'float', ['R', s.D]); // [R, D]
   return finish(ctx, 'user', variant, options);
