@@ -12,11 +12,13 @@ import { registerReport } from './commands/report.ts';
 import { registerExport } from './commands/export.ts';
 import { registerGate } from './commands/gate.ts';
 import { registerCompare } from './commands/compare.ts';
+import { registerSweep } from './commands/sweep.ts';
+import { registerCapacity } from './commands/capacity.ts';
 import { registerBench } from './commands/bench.ts';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
-const COMMANDS: Register[] = [registerPresets, registerWeights, registerScore, registerGate, registerBench, registerExport, registerCompare, registerLimits, registerReport];
+const COMMANDS: Register[] = [registerPresets, registerWeights, registerScore, registerGate, registerBench, registerExport, registerCompare, registerSweep, registerLimits, registerReport, registerCapacity];
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;
