@@ -11,7 +11,7 @@
 import { InputError, UnavailableError } from '../../harness/errors.ts';
 import { derive, type DerivedShape } from '../config.ts';
 import { userStateBytes } from '../cost.ts';
-import { buildGroupGraph, buildUserGraph, buildWholeGraph, INPUT_GROUP, INPUT_USER, OUTPUT_SCORES, type BuiltGraph } from '../onnx/graphs.ts';
+import { buildGroupGraph, buildUserGraph, buildWholeGraph, INPUT_GROUP, INPUT_USER, OUTPUT_SCORES, type BoundaryTensor, type BuiltGraph } from '../onnx/graphs.ts';
 import { resolveGraphOptions, type GraphOptions } from '../onnx/options.ts';
 import { VARIANT_TRAITS, type Variant } from '../variants.ts';
 import type { ModelWeights } from '../weights/layout.ts';
@@ -101,11 +101,18 @@ export async function createOrtRuntime(weights: ModelWeights, variant: Variant, 
     };
   }
 
+  // Graph bytes (up to ~1 GB on `wide`) are dropped once the sessions hold the weights.
+  let modelBytes = 0;
+  const session = async (graph: BuiltGraph): Promise<Session> => {
+    modelBytes += graph.model.byteLength;
+    return create(graph);
+  };
   const userGraph = buildUserGraph(weights, variant, graphOptions);
-  const groupGraph = buildGroupGraph(weights, variant, graphOptions);
-  const [userSession, groupSession] = [await create(userGraph), await create(groupGraph)];
+  const stateSpecs = userGraph.outputs;
+  const userSession = await session(userGraph);
+  const groupSession = await session(buildGroupGraph(weights, variant, graphOptions));
   const stateBytes = userStateBytes(weights.config, variant);
-  const newState = (): OrtUserState => new OrtUserState(allocateState(ort, userGraph, s), stateBytes);
+  const newState = (): OrtUserState => new OrtUserState(allocateState(ort, stateSpecs, s), stateBytes);
   const scratch = newState(); // reused by score(): one request at a time per runtime
 
   const runUser = async (user: Float32Array, state: OrtUserState): Promise<OrtUserState> => {
@@ -116,7 +123,7 @@ export async function createOrtRuntime(weights: ModelWeights, variant: Variant, 
     runScores(groupSession, { [INPUT_GROUP]: groupTensor(group), ...state.tensors }, group.length / s.Fg);
 
   return {
-    info: info(userGraph.model.byteLength + groupGraph.model.byteLength),
+    info: info(modelBytes),
     variant,
     config: weights.config,
     score: async (user, group) => runGroup(await runUser(user, scratch), group),
@@ -133,9 +140,9 @@ export async function createOrtRuntime(weights: ModelWeights, variant: Variant, 
 }
 
 /** Output tensors of the user graph for one user (R = 1), for ORT to write into. */
-function allocateState(ort: OrtModule, userGraph: BuiltGraph, s: DerivedShape): Record<string, Tensor> {
+function allocateState(ort: OrtModule, outputs: readonly BoundaryTensor[], s: DerivedShape): Record<string, Tensor> {
   const tensors: Record<string, Tensor> = {};
-  for (const out of userGraph.outputs) {
+  for (const out of outputs) {
     const dims = out.dims.map((d) => (d === 'R' ? 1 : d));
     if (!dims.every((d): d is number => typeof d === 'number')) throw new Error(`user graph output ${out.name} has dims ${out.dims} (D=${s.D})`);
     tensors[out.name] = new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
