@@ -19,7 +19,7 @@ import { runRows, sourceLabels } from './runs.ts';
 export const LIMITS_FILE = 'limits.json';
 
 export interface RenderOptions {
-  /** output directory; default: the directory of the (first) results file */
+  /** output directory; default: the results file's directory, or `comparison/` inside the first one's for several */
   outDir?: string;
   /**
    * machine limits for the roofline. Used only when measured on the machine of the results (same
@@ -65,7 +65,8 @@ export async function renderReport(resultsPath: string | string[], options: Rend
   const paths = Array.isArray(resultsPath) ? resultsPath : [resultsPath];
   if (paths.length === 0) throw new Error('renderReport: expected at least one results file');
   const files = await Promise.all(paths.map((p) => loadResults(p)));
-  const outDir = options.outDir ?? path.dirname(paths[0]!);
+  // A comparison must not overwrite the first run's own report.
+  const outDir = options.outDir ?? (paths.length === 1 ? path.dirname(paths[0]!) : path.join(path.dirname(paths[0]!), 'comparison'));
   await mkdir(outDir, { recursive: true });
 
   const { limits, notes } = await chooseLimits(files, options.limits);

@@ -47,9 +47,10 @@ export function sourceLabels(files: LoadedResults[]): { labels: string[]; compar
     (r) => r.createdAt.replace(/\.\d+Z$/, 'Z'),
     (_r, i) => `#${i + 1}`,
   ];
-  const distinct = candidates.filter((f) => new Set(files.map((file, i) => f(file.results, i))).size > 1);
-  // Combine every distinguishing fact (e.g. a sweep of one commit on one machine differs in rate only).
-  const chosen = distinct.length > 0 ? distinct.slice(0, 2) : [candidates[4]!];
+  const position = candidates[4]!;
+  const distinct = candidates.filter((f) => f !== position && new Set(files.map((file, i) => f(file.results, i))).size > 1);
+  // Up to two distinguishing facts (two commits on two machines); position when nothing else differs.
+  const chosen = distinct.length > 0 ? distinct.slice(0, 2) : [position];
   const labels = files.map((file, i) => chosen.map((f) => f(file.results, i)).join(' '));
   const comparison = distinct.includes(candidates[0]!) || distinct.includes(candidates[1]!);
   // Still ambiguous (e.g. sweeps started in the same second): fall back to positions.

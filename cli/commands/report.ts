@@ -39,6 +39,16 @@ export const registerReport: Register = (program) => {
     .option('--limits <file>', 'machine limits JSON (default: limits.json beside the results, else the cached ugbench limits of this machine)')
     .option('--no-png', 'skip PNG rendering')
     .action(async (files: string[], opts: { out?: string; limits?: string; png: boolean }) => {
+      // Every unreadable or foreign file is bad input (exit 104), reported before any rendering.
+      const problems: string[] = [];
+      for (const file of files) {
+        try {
+          await loadResults(file);
+        } catch (error) {
+          problems.push(error instanceof Error ? error.message : String(error));
+        }
+      }
+      if (problems.length > 0) throw new InputError('results', problems);
       let limits: MachineLimits | undefined;
       if (opts.limits) {
         limits = await loadLimits(opts.limits);
@@ -46,15 +56,7 @@ export const registerReport: Register = (program) => {
       } else {
         limits = await cachedLimitsFor(files[0]!);
       }
-      let rendered;
-      try {
-        rendered = await renderReport(files, { ...(opts.out ? { outDir: opts.out } : {}), ...(limits ? { limits } : {}), png: opts.png });
-      } catch (error) {
-        if (error instanceof SyntaxError || (error instanceof Error && /not a ugbench results file|ENOENT/.test(error.message))) {
-          throw new InputError('results', [error.message]);
-        }
-        throw error;
-      }
+      const rendered = await renderReport(files, { ...(opts.out ? { outDir: opts.out } : {}), ...(limits ? { limits } : {}), png: opts.png });
       process.stdout.write(rendered.console);
       for (const note of rendered.notes) process.stdout.write(`note: ${note}\n`);
       process.stdout.write(`report: ${rendered.html}\n`);

@@ -3,7 +3,7 @@
  * rates, mixing the hit and miss histograms as h F_hit + (1 - h) F_miss. Only runs that used a
  * cross-request cache have these histograms.
  */
-import { decodeLatencyHistogram, mixtureQuantileUs } from '../histograms.ts';
+import { decodeLatencyHistogram, mixtureQuantilesUs } from '../histograms.ts';
 import type { RunRow } from '../runs.ts';
 import { chartFrame, round, type ChartSpec } from './spec.ts';
 
@@ -58,7 +58,8 @@ export function whatIfP99Chart(rows: RunRow[]): ChartSpec | null {
   const values = cached.flatMap((row) => {
     const hit = decodeLatencyHistogram(row.run.histograms.cacheHit!);
     const miss = decodeLatencyHistogram(row.run.histograms.cacheMiss!);
-    return WHAT_IF_HIT_RATES.map((h) => ({ series: row.series, hitRate: h, p99Ms: round(mixtureQuantileUs(hit, miss, h, 99) / 1000) }));
+    const p99Us = mixtureQuantilesUs(hit, miss, WHAT_IF_HIT_RATES, 99);
+    return WHAT_IF_HIT_RATES.map((h, i) => ({ series: row.series, hitRate: h, p99Ms: round(p99Us[i]! / 1000) }));
   });
   const observed = cached
     .filter((row) => row.run.observedHitRate !== null)

@@ -8,7 +8,7 @@ export interface PngOptions {
   zoom?: number;
 }
 
-export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
+function rasterize(svg: string, options: PngOptions) {
   const fonts = chartFonts();
   const resvg = new Resvg(svg, {
     background: 'white',
@@ -20,5 +20,15 @@ export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
       sansSerifFamily: CHART_FONT,
     },
   });
-  return resvg.render().asPng();
+  return resvg.render();
+}
+
+export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
+  return rasterize(svg, options).asPng();
+}
+
+/** The same rendering as raw RGBA pixels (row-major), for checks that text was actually drawn. */
+export function svgToPixels(svg: string, options: PngOptions = {}): { width: number; height: number; rgba: Buffer } {
+  const image = rasterize(svg, options);
+  return { width: image.width, height: image.height, rgba: image.pixels };
 }
