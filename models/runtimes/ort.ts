@@ -113,7 +113,9 @@ export async function createOrtRuntime(weights: ModelWeights, variant: Variant, 
   const groupSession = await session(buildGroupGraph(weights, variant, graphOptions));
   const stateBytes = userStateBytes(weights.config, variant);
   const newState = (): OrtUserState => new OrtUserState(allocateState(ort, stateSpecs, s), stateBytes);
-  const scratch = newState(); // reused by score(): one request at a time per runtime
+  // score() borrows a state from this pool: concurrent requests never share one, and a
+  // sequential stream of requests reuses the same few KB instead of allocating.
+  const pool: OrtUserState[] = [];
 
   const runUser = async (user: Float32Array, state: OrtUserState): Promise<OrtUserState> => {
     await userSession.run({ [INPUT_USER]: userTensor(user) }, state.tensors);
@@ -126,7 +128,14 @@ export async function createOrtRuntime(weights: ModelWeights, variant: Variant, 
     info: info(modelBytes),
     variant,
     config: weights.config,
-    score: async (user, group) => runGroup(await runUser(user, scratch), group),
+    score: async (user, group) => {
+      const state = pool.pop() ?? newState();
+      try {
+        return await runGroup(await runUser(user, state), group);
+      } finally {
+        pool.push(state);
+      }
+    },
     userPass: (user) => runUser(user, newState()),
     groupPass: (handle, group) => {
       if (!(handle instanceof OrtUserState)) throw new Error('groupPass: the state handle was not made by this ORT runtime');

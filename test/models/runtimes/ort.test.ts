@@ -32,6 +32,20 @@ describe('ort-cpu runtime', () => {
     }
   });
 
+  it('concurrent score() calls for different users do not mix their user states', async () => {
+    const runtime = await createOrtRuntime(weights, 'ugsep');
+    const reference = createReferenceRuntime(weights, 'ugsep');
+    try {
+      const requests = Array.from({ length: 4 }, (_, i) => syntheticRequest(MID, 10, `user-${i}`, `request-${i}`, 3 + i));
+      const results = await Promise.all(requests.map((r) => runtime.score(r.userFeatures, r.groupFeatures)));
+      for (const [i, r] of requests.entries()) {
+        expect(maxRelDiff(results[i]!, await reference.score(r.userFeatures, r.groupFeatures))).toBeLessThanOrEqual(1e-5);
+      }
+    } finally {
+      await runtime.dispose();
+    }
+  });
+
   it('userPass / groupPass: one state, two batches, same scores as score()', async () => {
     const runtime = await createOrtRuntime(weights, 'ugsep');
     try {
