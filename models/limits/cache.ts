@@ -1,6 +1,6 @@
 /**
  * Where measured limits are stored: $UGBENCH_CACHE_DIR, else $XDG_CACHE_HOME/ugbench, else
- * ~/.cache/ugbench; one file per fingerprint, limits-<fingerprint>.json. Measuring takes ~15 s,
+ * ~/.cache/ugbench; one file per fingerprint, limits-<fingerprint>.json. Measuring takes ~10 s,
  * so it happens once per machine and `ugbench limits --remeasure` refreshes it.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';

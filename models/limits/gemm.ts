@@ -12,9 +12,9 @@ export interface GemmOptions {
   sizes?: number[];
   /** intra-op threads; default: all cores */
   threads: number;
-  /** stop repeating a size after this many seconds; default 2.5 */
+  /** stop repeating a size after this many seconds; default 4 (best-of over more runs finds the quiet moments of a shared machine) */
   budgetSPerSize?: number;
-  /** at most this many timed repetitions per size; default 10 */
+  /** at most this many timed repetitions per size; default 40 */
   maxRepetitions?: number;
 }
 
@@ -36,8 +36,8 @@ export function matMulModel(n: number): Uint8Array {
 export async function measureGemm(options: GemmOptions): Promise<GemmResult> {
   const ort = await import('onnxruntime-node');
   const sizes = options.sizes ?? [1024, 2048];
-  const budgetS = options.budgetSPerSize ?? 2.5;
-  const maxRepetitions = options.maxRepetitions ?? 10;
+  const budgetS = options.budgetSPerSize ?? 4;
+  const maxRepetitions = options.maxRepetitions ?? 40;
   const measurements: GemmMeasurement[] = [];
   for (const n of sizes) {
     const session = await ort.InferenceSession.create(matMulModel(n), {
