@@ -6,6 +6,7 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import vm from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chartFonts } from '../../reports/render/fonts.ts';
 import { svgToPixels, svgToPng } from '../../reports/render/png.ts';
@@ -96,6 +97,23 @@ describe('renderReport on the fixture', () => {
     // The three libraries are inlined, vega-embed last (it needs the other two).
     expect(html.indexOf('/* vega */')).toBeLessThan(html.indexOf('/* vega-lite */'));
     expect(html.indexOf('/* vega-lite */')).toBeLessThan(html.indexOf('/* vega-embed */'));
+  });
+
+  it('the inlined libraries load in order and compile every embedded spec (a browser stand-in)', () => {
+    const html = readFileSync(report.html, 'utf8');
+    const scripts = [...html.matchAll(/<script>(\/\* vega[\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    expect(scripts).toHaveLength(3);
+    const context: Record<string, unknown> = { structuredClone, setTimeout, clearTimeout, setInterval, clearInterval, queueMicrotask, performance, console, URL, TextEncoder, TextDecoder, Intl, navigator: { userAgent: 'node' } };
+    context.self = context;
+    context.window = context;
+    vm.createContext(context);
+    for (const script of scripts) vm.runInContext(script, context);
+    const vega = context.vega as { parse: (spec: unknown) => unknown };
+    const vegaLite = context.vegaLite as { compile: (spec: unknown) => { spec: unknown } };
+    expect(typeof context.vegaEmbed).toBe('function');
+    const specs = [...html.matchAll(/<script type="application\/json" id="spec-([^"]+)">([\s\S]*?)<\/script>/g)];
+    expect(specs.map((m) => m[1])).toEqual(CHARTS);
+    for (const [, , json] of specs) expect(() => vega.parse(vegaLite.compile(JSON.parse(json!)).spec)).not.toThrow();
   });
 
   it('the console summary names every run', () => {
