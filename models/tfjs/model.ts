@@ -13,7 +13,7 @@ import { VARIANT_TRAITS, type Variant, type VariantTraits } from '../variants.ts
 import { hasCompensation, type ModelWeights } from '../weights/layout.ts';
 import { InputError } from '../../harness/errors.ts';
 import { int8RoundTripWeights } from './int8-storage.ts';
-import { gelu, layerNorm, linear } from './ops.ts';
+import { gelu, layerNorm, linear, unstackTokens } from './ops.ts';
 import { disposeWeights, uploadWeights, type TfjsLayerWeights, type TfjsWeights } from './weights.ts';
 
 /** The reference UserState's contents, as tensors on the backend. */
@@ -83,8 +83,8 @@ export class TfjsModel {
         const grid = tf.reshape(X, [N, T, T, d]); // [N, t, h, d]
         let M = tf.reshape(tf.transpose(grid, [0, 2, 1, 3]), [N, T, D]) as tf.Tensor3D; // [N, h, T*d]
         if (this.traits.masked) M = tf.mul(M, this.w.mixupMask); // user heads see no group tokens: [N, T, D]
-        const S = layerNorm(tf.add(M, X), p.ln1Weight, p.ln1Bias); // [N, T, D]
-        const rows = tf.unstack(S, 1) as tf.Tensor2D[]; // T x [N, D]
+        const S = layerNorm(tf.add<tf.Tensor3D>(M, X), p.ln1Weight, p.ln1Bias); // [N, T, D]
+        const rows = unstackTokens(S); // T x [N, D]
         if (p.compWeight && p.compBias) {
           const z = tf.mean(tf.slice(S, [0, 0, 0], [N, Tu, D]), 1) as tf.Tensor2D; // [N, D]
           for (let j = 0; j < this.shape.Tg; j++) rows[Tu + j] = tf.add(rows[Tu + j]!, linear(z, p.compWeight[j]!, p.compBias[j]!)); // [N, D]
@@ -142,9 +142,9 @@ export class TfjsModel {
         const grid = tf.reshape(tf.slice(X, [0, 0, Tu * d], [N, Tg, Tg * d]), [N, Tg, Tg, d]); // [N, t', j, d]
         const fromGroup = tf.reshape(tf.transpose(grid, [0, 2, 1, 3]), [N, Tg, Tg * d]); // [N, j, Tg*d]
         const M = tf.concat([tf.tile(fromUser, [N, 1, 1]), fromGroup], 2); // [N, Tg, D]
-        let S = layerNorm(tf.add(M, X), p.ln1Weight, p.ln1Bias); // [N, Tg, D]
-        if (compensation) S = tf.add(S, compensation); // broadcast over N: [N, Tg, D]
-        const rows = tf.unstack(S, 1) as tf.Tensor2D[]; // Tg x [N, D]
+        let S = layerNorm(tf.add<tf.Tensor3D>(M, X), p.ln1Weight, p.ln1Bias); // [N, Tg, D]
+        if (compensation) S = tf.add<tf.Tensor3D>(S, compensation); // broadcast over N: [N, Tg, D]
+        const rows = unstackTokens(S); // Tg x [N, D]
         X = layerNorm(tf.stack(this.ffnResidual(rows, Tu, p), 1) as tf.Tensor3D, p.ln2Weight, p.ln2Bias); // [N, Tg, D]
       });
       return this.head(tf.add(tf.sum(X, 1), state.userSum)); // [N]
@@ -171,7 +171,7 @@ export class TfjsModel {
   /** Chunk j of every candidate's features through Wtg[j]: [N, Tg, D]. */
   private tokenizeGroup(group: Float32Array, N: number): tf.Tensor3D {
     const { Tg, cg } = this.shape;
-    const chunks = tf.unstack(tf.tensor3d(group, [N, Tg, cg]), 1) as tf.Tensor2D[]; // Tg x [N, cg]
+    const chunks = unstackTokens(tf.tensor3d(group, [N, Tg, cg])); // Tg x [N, cg]
     return tf.stack(chunks.map((chunk, j) => linear(chunk, this.w.tokGroupWeight[j]!, this.w.tokGroupBias[j]!)), 1) as tf.Tensor3D; // [N, Tg, D]
   }
 

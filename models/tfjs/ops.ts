@@ -26,3 +26,24 @@ export function gelu<R extends tf.Rank>(x: tf.Tensor<R>): tf.Tensor<R> {
 export function linear(x: tf.Tensor2D /* [M, K] */, w: tf.Tensor2D /* [K, N] */, b: tf.Tensor1D /* [N] */): tf.Tensor2D /* [M, N] */ {
   return tf.fused.matMul({ a: x, b: w, bias: b }) as tf.Tensor2D;
 }
+
+/** The part of the wasm backend this file reads directly: a copy of elements [start, end) of a tensor. */
+interface RangeReader {
+  readSync(dataId: object, start?: number, end?: number): Float32Array;
+}
+
+/**
+ * The T token rows [N, D] of X [N, T, D], each its own tensor (the per-token matmuls' inputs).
+ * On wasm, tf.unstack / tf.slice / tf.gather copy the WHOLE input per output (the backend's
+ * readSync ignores the slice), so T rows cost T full copies: measured 13 ms for [64, 16, 256]
+ * against 0.1 ms for an add over it. There, transpose once to token-major [T, N, D] (a C++
+ * kernel) and read each contiguous row range alone. Other backends slice natively.
+ */
+export function unstackTokens(x: tf.Tensor3D /* [N, T, D] */): tf.Tensor2D[] /* T x [N, D] */ {
+  const tokenMajor = tf.transpose(x, [1, 0, 2]); // [T, N, D]
+  const [T, N, D] = tokenMajor.shape;
+  if (tf.getBackend() !== 'wasm') return tf.unstack(tokenMajor) as tf.Tensor2D[];
+  const backend = tf.backend() as unknown as RangeReader;
+  const size = N * D;
+  return Array.from({ length: T }, (_, t) => tf.tensor2d(backend.readSync(tokenMajor.dataId, t * size, (t + 1) * size), [N, D]));
+}
