@@ -169,6 +169,10 @@ export function buildCapacityReport(sweep: SweepResults, o: CapacityOptions): Ca
       'RankMixer sizes marked "estimate" were not run here: their peak is the measured series\' achieved GFLOP/s at its peak divided by the cost-model FLOPs per request of the larger model, at the same candidates and hit rate. Larger GEMMs usually run at a higher FLOP rate, so for compute-bound runtimes these estimates are conservative; latency (the SLO) is not modelled. Run `ugbench sweep` with `model: {preset: rankmixer-100m}` to measure instead.',
     );
   }
+  const slowest = Math.min(...estimates.map((e) => e.achievedGflopPerS));
+  if (estimates.length > 0 && slowest < 5) {
+    notes.push(`A source series ran at only ${slowest.toFixed(2)} GFLOP/s: small models are bound by per-request overhead, not FLOPs, so estimates scaled from them are far too pessimistic. Sweep a larger preset (small, wide) before trusting them.`);
+  }
   const cpu = sweep.machine.cpu;
   return {
     options: o,

@@ -82,6 +82,9 @@ export function formatComparison(comparison: Comparison): string[] {
       );
     }
   }
+  if (comparison.runs.some((run) => run.repeatsA < 3 || run.repeatsB < 3)) {
+    lines.push('warning: fewer than 3 repeats on a side: the interval cannot see run-to-run noise (machine load, thermal), so a verdict may reflect the machine, not the code; use --repeats 5');
+  }
   for (const id of comparison.unmatched) lines.push(`${id.padEnd(28)} not compared: present on one side only or no completed requests`);
   return lines;
 }
