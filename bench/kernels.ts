@@ -15,6 +15,7 @@ import { createOrtRuntime, type OrtRuntimeOptions } from '../models/runtimes/ort
 import type { ScoringRuntime } from '../models/runtimes/runtime.ts';
 import type { Variant } from '../models/variants.ts';
 import { generateWeights } from '../models/weights/generate.ts';
+import { benchTfjsKernels, printTfjsTable } from './kernels-tfjs.ts';
 import type { ModelWeights } from '../models/weights/layout.ts';
 
 const CANDIDATES: Record<string, number[]> = { small: [1, 16, 64, 256], wide: [1, 4, 16] };
@@ -37,6 +38,8 @@ const { values: args } = parseArgs({
     threads: { type: 'string' },
     'strict-wide': { type: 'boolean', default: false },
     only: { type: 'string' },
+    // presets also timed on TF.js wasm (bench/kernels-tfjs.ts); 'none' skips. Not `wide`: 1 GB of fp32 weights in the wasm heap.
+    tfjs: { type: 'string', default: 'small' },
   },
 });
 const timeMs = Number(args['time-ms']);
@@ -166,3 +169,10 @@ for (const preset of String(args.presets).split(',')) {
   cells.push(...(await benchPreset(preset)));
 }
 printTable(cells);
+
+if (args.tfjs !== 'none') {
+  process.stderr.write(`bench:kernels tfjs-wasm ${args.tfjs}\n`);
+  const tfjsCells = await benchTfjsKernels({ presets: String(args.tfjs).split(','), candidates: [1, 16, 64], timeMs: timeMs / 2, backend: 'tfjs-wasm', reference: false });
+  process.stdout.write('\n');
+  printTfjsTable(tfjsCells, 'tfjs-wasm');
+}
