@@ -140,20 +140,21 @@ function sideBySide(w: Float32Array, count: number, K: number, M = K): Float32Ar
   return out;
 }
 
-/** [Tk, N, D] -> Tk tensors [N, D]. */
+/**
+ * [Tk, N, D] -> Tk tensors [N, D]: viewed as [Tk*N, D] (a free reshape) and split into Tk equal
+ * row blocks (opset 18 num_outputs, so N can stay dynamic), with no Squeeze per token.
+ */
 function splitTokens(ctx: BlockContext, x: string, count: number): string[] {
-  const { g } = ctx;
-  const squeeze = (part: string): string => g.op1('Squeeze', [part, g.int64s('axes', [0])]); // [N, D]
-  if (count === 1) return [squeeze(x)];
-  const parts = g.op('Split', [x, g.int64s('split', Array.from({ length: count }, () => 1))], { axis: 0 }, { outputs: count }); // Tk x [1, N, D]
-  return parts.map(squeeze);
+  const { g, s } = ctx;
+  const rows = g.op1('Reshape', [x, g.int64s('shape', [-1, s.D])]); // [Tk*N, D]
+  return count === 1 ? [rows] : g.op('Split', [rows], { axis: 0, num_outputs: count }, { outputs: count }); // Tk x [N, D]
 }
 
 /** Tk tensors [N, D] -> [Tk, N, D]. */
 function concatTokens(ctx: BlockContext, parts: string[]): string {
-  const { g } = ctx;
-  const unsqueezed = parts.map((part) => g.op1('Unsqueeze', [part, g.int64s('axes', [0])])); // [1, N, D]
-  return unsqueezed.length === 1 ? unsqueezed[0]! : g.op1('Concat', unsqueezed, { axis: 0 }); // [Tk, N, D]
+  const { g, s } = ctx;
+  const rows = parts.length === 1 ? parts[0]! : g.op1('Concat', parts, { axis: 0 }); // [Tk*N, D]
+  return g.op1('Reshape', [rows, g.int64s('shape', [parts.length, -1, s.D])]); // [Tk, N, D]
 }
 
 /** score = sigmoid(pooled @ wh + bh) from pooled [N, D] -> [N]. */
