@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { BenchResults } from '../harness/results.ts';
 import type { MachineLimits } from '../models/limits/types.ts';
+import { isSweepResults, sweepAsResults } from './sweep.ts';
 
 export interface LoadedResults {
   /** file it came from */
@@ -29,6 +30,15 @@ export async function loadResults(path: string): Promise<LoadedResults> {
   const problems = resultsProblems(parsed);
   if (problems.length > 0) throw new Error(`${path}: not a ugbench results file:\n  ${problems.join('\n  ')}`);
   return { path, results: parsed as BenchResults };
+}
+
+/** A results file as one entry, or a sweep file (`ugbench sweep`) as one entry per target rate. */
+export async function loadResultsOrSweep(path: string): Promise<LoadedResults[]> {
+  const parsed: unknown = JSON.parse(await readFile(path, 'utf8'));
+  if (isSweepResults(parsed)) return sweepAsResults(parsed).map((results) => ({ path, results }));
+  const problems = resultsProblems(parsed);
+  if (problems.length > 0) throw new Error(`${path}: not a ugbench results or sweep file:\n  ${problems.join('\n  ')}`);
+  return [{ path, results: parsed as BenchResults }];
 }
 
 /** Stored limits, or undefined when the file is absent or not limits JSON. */

@@ -9,7 +9,7 @@ import type { MachineLimits } from '../models/limits/types.ts';
 import { allCharts } from './charts/index.ts';
 import { consoleSummary } from './console.ts';
 import { reportHtml } from './html.ts';
-import { limitsMatchMachine, loadLimits, loadResults, type LoadedResults } from './load.ts';
+import { limitsMatchMachine, loadLimits, loadResultsOrSweep, type LoadedResults } from './load.ts';
 import { svgToPng } from './render/png.ts';
 import { chartFonts } from './render/fonts.ts';
 import { specToSvg } from './render/svg.ts';
@@ -60,11 +60,12 @@ async function chooseLimits(files: LoadedResults[], given: MachineLimits | undef
   return { limits: matching, notes };
 }
 
-/** Render the report for one results file, or a comparison of several (two commits, two machines, a sweep). */
+/** Render the report for one results file, or a comparison of several (two commits, two machines, a sweep); sweep files count as one file per rate. */
 export async function renderReport(resultsPath: string | string[], options: RenderOptions = {}): Promise<RenderedReport> {
   const paths = Array.isArray(resultsPath) ? resultsPath : [resultsPath];
   if (paths.length === 0) throw new Error('renderReport: expected at least one results file');
-  const files = await Promise.all(paths.map((p) => loadResults(p)));
+  const files = (await Promise.all(paths.map((p) => loadResultsOrSweep(p)))).flat();
+  if (files.length === 0) throw new Error(`renderReport: no runs in ${paths.join(', ')}`);
   // A comparison must not overwrite the first run's own report.
   const outDir = options.outDir ?? (paths.length === 1 ? path.dirname(paths[0]!) : path.join(path.dirname(paths[0]!), 'comparison'));
   await mkdir(outDir, { recursive: true });

@@ -10,7 +10,7 @@ import type { Register } from '../main.ts';
 import { InputError } from '../../harness/errors.ts';
 import { limitsCacheDir } from '../../models/limits/cache.ts';
 import type { MachineLimits } from '../../models/limits/types.ts';
-import { limitsMatchMachine, loadLimits, loadResults } from '../../reports/load.ts';
+import { limitsMatchMachine, loadLimits, loadResultsOrSweep } from '../../reports/load.ts';
 import { renderReport } from '../../reports/report.ts';
 
 /** The cached limits measured on the machine of these results, if any. */
@@ -22,7 +22,9 @@ async function cachedLimitsFor(resultsPath: string): Promise<MachineLimits | und
   } catch {
     return undefined;
   }
-  const { results } = await loadResults(resultsPath);
+  const [first] = await loadResultsOrSweep(resultsPath);
+  if (!first) return undefined;
+  const { results } = first;
   for (const name of names) {
     const limits = await loadLimits(path.join(dir, name));
     if (limits && limitsMatchMachine(limits, results)) return limits;
@@ -34,7 +36,7 @@ export const registerReport: Register = (program) => {
   program
     .command('report')
     .description('render report.html, Vega-Lite specs, SVG and PNG charts from results JSON; several files make one comparison report')
-    .argument('<results...>', 'results.json files written by ugbench bench')
+    .argument('<results...>', 'results.json files written by ugbench bench (or sweep.json from ugbench sweep)')
     .option('--out <dir>', 'output directory (default: beside the results; comparison/ beside the first for several)')
     .option('--limits <file>', 'machine limits JSON (default: limits.json beside the results, else the cached ugbench limits of this machine)')
     .option('--no-png', 'skip PNG rendering')
@@ -43,7 +45,7 @@ export const registerReport: Register = (program) => {
       const problems: string[] = [];
       for (const file of files) {
         try {
-          await loadResults(file);
+          if ((await loadResultsOrSweep(file)).length === 0) problems.push(`${file}: a sweep with no steps`);
         } catch (error) {
           problems.push(error instanceof Error ? error.message : String(error));
         }
