@@ -1,7 +1,8 @@
 /**
  * A cross-request user-state cache: keyed by user id, least-recently-used eviction within a byte
  * budget and/or a user-count limit, optional time-to-live, on an injectable clock. It stores
- * opaque values with a size: harness/ does not know what a user state is.
+ * opaque values with a size: harness/ does not know what a user state is. Keys are the plan's
+ * numeric user ids in-process, or the request's `user_id` string on the OIP server.
  *
  * Map iteration order is insertion order, so delete + set moves an entry to the most recent end
  * and the first key is always the least recently used: O(1) get, set and evict.
@@ -37,8 +38,8 @@ interface Entry<V> {
   storedUs: number;
 }
 
-export class UserStateCache<V> {
-  private readonly entries = new Map<number, Entry<V>>();
+export class UserStateCache<V, K extends number | string = number> {
+  private readonly entries = new Map<K, Entry<V>>();
   private bytes = 0;
   private readonly counters: Omit<CacheCounters, 'entries' | 'bytes'> = { hits: 0, misses: 0, evictions: 0, expirations: 0, rejected: 0, peakBytes: 0 };
 
@@ -50,7 +51,7 @@ export class UserStateCache<V> {
   ) {}
 
   /** The value for a user, refreshed as most recently used; undefined on a miss (counted). */
-  get(userId: number): V | undefined {
+  get(userId: K): V | undefined {
     const entry = this.entries.get(userId);
     if (entry === undefined) {
       this.counters.misses++;
@@ -69,7 +70,7 @@ export class UserStateCache<V> {
   }
 
   /** Store (or replace) a user's value, evicting least recently used entries to fit. */
-  set(userId: number, value: V, bytes: number): void {
+  set(userId: K, value: V, bytes: number): void {
     const old = this.entries.get(userId);
     if (old !== undefined) this.remove(userId, old);
     if (this.limits.capacityBytes !== undefined && bytes > this.limits.capacityBytes) {
@@ -78,7 +79,7 @@ export class UserStateCache<V> {
       return;
     }
     while (this.entries.size > 0 && !this.fits(bytes)) {
-      const [lruId, lru] = this.entries.entries().next().value as [number, Entry<V>];
+      const [lruId, lru] = this.entries.entries().next().value as [K, Entry<V>];
       this.remove(lruId, lru);
       this.counters.evictions++;
     }
@@ -91,7 +92,7 @@ export class UserStateCache<V> {
     if (this.bytes > this.counters.peakBytes) this.counters.peakBytes = this.bytes;
   }
 
-  has(userId: number): boolean {
+  has(userId: K): boolean {
     return this.entries.has(userId);
   }
 
@@ -119,7 +120,7 @@ export class UserStateCache<V> {
     return true;
   }
 
-  private remove(userId: number, entry: Entry<V>): void {
+  private remove(userId: K, entry: Entry<V>): void {
     this.entries.delete(userId);
     this.bytes -= entry.bytes;
     this.onRemove(entry.value);

@@ -1,16 +1,15 @@
 /**
  * The in-process system under test: a ScoringRuntime behind a FIFO queue of `parallelRequests`
  * slots (one replica of a scoring service), with the cross-request user-state cache.
- * - baseline (and ugsep without a cache): `score` on the whole request; ugsep variants reuse the
- *   user pass within the request inside the runtime (the paper's technique).
- * - ugsep with a cache: look the user up; on a miss run `userPass` and store the state; then
- *   `groupPass`. Hit/miss is reported per request so hits and misses get separate histograms.
+ * Scoring and caching are models/sut/cached-scorer.ts (shared with the OIP server); hit/miss is
+ * reported per request so hits and misses get separate histograms.
  */
-import { UserStateCache, type CacheLimits } from '../../harness/cache.ts';
+import type { UserStateCache, CacheLimits } from '../../harness/cache.ts';
 import type { Clock } from '../../harness/clock.ts';
 import type { SampleLibrary } from '../../harness/sut/sample-library.ts';
 import type { Completion, Query, SystemUnderTest } from '../../harness/sut/sut.ts';
-import type { ScoringRuntime, UserStateHandle } from '../runtimes/runtime.ts';
+import type { ScoringRuntime } from '../runtimes/runtime.ts';
+import { createCachedScorer } from './cached-scorer.ts';
 import type { RequestTensors } from './samples.ts';
 
 export interface InProcessSutOptions {
@@ -26,18 +25,8 @@ export interface InProcessSutOptions {
 
 export function createInProcessSut(options: InProcessSutOptions): SystemUnderTest {
   const { runtime, samples, onScores } = options;
-  // A state evicted while a request still uses it (parallelRequests > 1) is disposed when that
-  // request ends, not under its feet.
-  const inUse = new Map<UserStateHandle, number>();
-  const evictedInUse = new Set<UserStateHandle>();
-  const disposeWhenIdle = (state: UserStateHandle): void => {
-    if (inUse.has(state)) evictedInUse.add(state);
-    else state.dispose?.();
-  };
-  const cache =
-    runtime.userPass && runtime.groupPass && options.cache
-      ? new UserStateCache<UserStateHandle>(options.cache.limits, options.cache.clock, disposeWhenIdle)
-      : undefined;
+  const scorer = createCachedScorer<number>(runtime, options.cache);
+  const cache = scorer.cache;
   const parallel = options.parallelRequests ?? 1;
   let busy = 0;
   const waiting: (() => void)[] = [];
@@ -54,28 +43,9 @@ export function createInProcessSut(options: InProcessSutOptions): SystemUnderTes
     else busy--;
   };
 
-  async function run(query: Query): Promise<{ scores: Float32Array; cacheHit: boolean | null }> {
+  function run(query: Query): Promise<{ scores: Float32Array; cacheHit: boolean | null }> {
     const tensors = samples.get(query.index);
-    if (!cache) return { scores: await runtime.score(tensors.userFeatures, tensors.groupFeatures), cacheHit: null };
-    let state = cache.get(query.userId);
-    const cacheHit = state !== undefined;
-    if (state === undefined) {
-      state = await runtime.userPass!(tensors.userFeatures);
-      inUse.set(state, (inUse.get(state) ?? 0) + 1); // before set: a rejected state must outlive this request
-      cache.set(query.userId, state, state.bytes);
-    } else {
-      inUse.set(state, (inUse.get(state) ?? 0) + 1);
-    }
-    try {
-      return { scores: await runtime.groupPass!(state, tensors.groupFeatures), cacheHit };
-    } finally {
-      const left = inUse.get(state)! - 1;
-      if (left > 0) inUse.set(state, left);
-      else {
-        inUse.delete(state);
-        if (evictedInUse.delete(state)) state.dispose?.();
-      }
-    }
+    return scorer.score(query.userId, tensors.userFeatures, tensors.groupFeatures);
   }
 
   const sut: SystemUnderTest = {
