@@ -116,5 +116,10 @@ describe('TF.js in the runtime registry', () => {
       const expected = new ReferenceModel(weights, variant).score(request.userFeatures, request.groupFeatures);
       expect(maxRelativeDiff(JSON.parse(scored.stdout) as number[], expected)).toBeLessThanOrEqual(PARITY_RELATIVE);
     }
+    if (!installed('@tensorflow/tfjs-node-gpu')) {
+      const gpu = runCli(['score', '--weights', weightsPath, '--request', requestPath, '--runtime', 'tfjs-node-gpu']);
+      expect(gpu.status).toBe(104); // invalid input: the runtime asked for cannot run here
+      expect(gpu.stderr).toContain('tfjs-node-gpu is not available: package @tensorflow/tfjs-node-gpu is not installed');
+    }
   });
 });
