@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Register } from '../main.ts';
 import { InputError } from '../../harness/errors.ts';
 import { limitsCacheDir } from '../../models/limits/cache.ts';
+import { machineLimits } from '../../models/limits/measure.ts';
 import type { MachineLimits } from '../../models/limits/types.ts';
 import { limitsMatchMachine, loadLimits, loadResultsOrSweep } from '../../reports/load.ts';
 import { renderReport } from '../../reports/report.ts';
@@ -30,6 +31,28 @@ async function cachedLimitsFor(resultsPath: string): Promise<MachineLimits | und
     if (limits && limitsMatchMachine(limits, results)) return limits;
   }
   return undefined;
+}
+
+/**
+ * What `ugbench bench` calls after writing results.json: machine limits (cached per machine;
+ * measured once, ~10 s, the first time unless `measureLimits` is false), then the report beside
+ * the results. Returns the lines to print (summary, then the paths). Never throws: a report that
+ * fails to render must not fail a finished benchmark, so the failure becomes a warning line.
+ */
+export async function renderAfterBench(resultsFile: string, options: { threads?: number; measureLimits?: boolean } = {}): Promise<{ text: string; html: string | null; pngs: string[] }> {
+  try {
+    let limits: MachineLimits | undefined;
+    if (options.measureLimits ?? true) {
+      limits = (await machineLimits(options.threads ? { threads: options.threads } : {})).limits;
+    } else {
+      limits = await cachedLimitsFor(resultsFile);
+    }
+    const rendered = await renderReport(resultsFile, limits ? { limits } : {});
+    const text = `${rendered.console}report written to ${rendered.html}\ncharts written to ${rendered.pngs.join(' ')}\n`;
+    return { text, html: rendered.html, pngs: rendered.pngs };
+  } catch (error) {
+    return { text: `ugbench: warning: the report could not be rendered (${error instanceof Error ? error.message : String(error)}); re-run \`ugbench report ${resultsFile}\`\n`, html: null, pngs: [] };
+  }
 }
 
 export const registerReport: Register = (program) => {
