@@ -15,10 +15,11 @@ import { registerCompare } from './commands/compare.ts';
 import { registerSweep } from './commands/sweep.ts';
 import { registerCapacity } from './commands/capacity.ts';
 import { registerBench } from './commands/bench.ts';
+import { registerServe } from './commands/serve.ts';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
-const COMMANDS: Register[] = [registerPresets, registerWeights, registerScore, registerGate, registerBench, registerExport, registerCompare, registerSweep, registerLimits, registerReport, registerCapacity];
+const COMMANDS: Register[] = [registerPresets, registerWeights, registerScore, registerGate, registerBench, registerExport, registerCompare, registerSweep, registerLimits, registerReport, registerCapacity, registerServe];
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;

@@ -1,0 +1,97 @@
+import type { Register } from '../main.ts';
+import { choiceOption, integerOption } from '../options.ts';
+import { HrClock } from '../../harness/clock.ts';
+import { PRESET_NAMES } from '../../models/presets.ts';
+import { VARIANTS, parseVariant, type Variant } from '../../models/variants.ts';
+import { loadWeights } from '../../models/weights/load.ts';
+import { RUNTIME_NAMES, createRuntime, resolveRuntime, runtimeUnavailableReason, type RuntimeName } from '../../models/runtimes/registry.ts';
+import { UnavailableError } from '../../harness/errors.ts';
+import { startOipServer } from '../../server/app.ts';
+import { hostRuntime } from '../../server/hosted-runtime.ts';
+import type { ScoringRuntime } from '../../models/runtimes/runtime.ts';
+
+interface ServeOptions {
+  preset: string;
+  weights?: string;
+  seed: number;
+  variants: string;
+  runtime: RuntimeName | 'auto';
+  threads?: number;
+  host: string;
+  port: number;
+  maxCandidates: number;
+  maxInFlight: number;
+  maxQueue: number;
+  bodyLimitMb: number;
+  cacheUsers?: number;
+  cacheMb?: number;
+  cacheTtlMs?: number;
+}
+
+export const registerServe: Register = (program) => {
+  program
+    .command('serve')
+    .description('serve the variants over the Open Inference Protocol (KServe v2) HTTP API, with /metrics')
+    .option('--preset <name>', `model size: ${PRESET_NAMES.join(', ')}`, choiceOption(PRESET_NAMES), 'small')
+    .option('--weights <file>', 'safetensors weights file (wins over --preset)')
+    .option('--seed <n>', 'weight generator seed', integerOption(0), 1)
+    .option('--variants <list>', `comma-separated models to host: ${VARIANTS.join(', ')}`, 'baseline,ugsep,ugsep-w8a16')
+    .option('--runtime <name>', `auto or one of ${RUNTIME_NAMES.join(', ')}`, choiceOption(['auto', ...RUNTIME_NAMES] as const), 'auto')
+    .option('--threads <n>', 'intra-op threads per runtime (default: all cores)', integerOption(1))
+    .option('--host <addr>', 'listen address (loopback by default: a benchmark server is not for the open network)', '127.0.0.1')
+    .option('--port <n>', 'listen port (0 = any free port)', integerOption(0), 8000)
+    .option('--max-candidates <n>', 'largest N accepted per request (400 above)', integerOption(1), 4096)
+    .option('--max-in-flight <n>', 'requests computing at once', integerOption(1), 1)
+    .option('--max-queue <n>', 'requests waiting for a compute slot before 503', integerOption(0), 64)
+    .option('--body-limit-mb <n>', 'largest request body (413 above)', integerOption(1), 64)
+    .option('--cache-users <n>', 'user-state cache: at most this many users (ugsep variants; requests with parameters.user_id)', integerOption(1))
+    .option('--cache-mb <n>', 'user-state cache: byte budget in MiB', integerOption(1))
+    .option('--cache-ttl-ms <n>', 'user-state cache: time to live', integerOption(1))
+    .action(async (opts: ServeOptions) => {
+      const variants: Variant[] = opts.variants.split(',').map((v, i) => parseVariant(v.trim(), `--variants[${i}]`));
+      const runtimeName = await resolveRuntime(opts.runtime);
+      const reason = await runtimeUnavailableReason(runtimeName);
+      if (reason) throw new UnavailableError(`runtime ${runtimeName}`, reason);
+      const weights = loadWeights({ weightsPath: opts.weights, preset: opts.preset, seed: opts.seed }, variants);
+      const clock = new HrClock();
+      const cacheWanted = opts.cacheUsers !== undefined || opts.cacheMb !== undefined || opts.cacheTtlMs !== undefined;
+      const cache = cacheWanted
+        ? {
+            clock,
+            limits: {
+              capacityUsers: opts.cacheUsers,
+              capacityBytes: opts.cacheMb === undefined ? undefined : opts.cacheMb * 2 ** 20,
+              ttlUs: opts.cacheTtlMs === undefined ? undefined : opts.cacheTtlMs * 1000,
+            },
+          }
+        : undefined;
+      const runtimes: ScoringRuntime[] = [];
+      for (const variant of variants) runtimes.push(await createRuntime(runtimeName, weights, variant, { threads: opts.threads }));
+      const server = await startOipServer({
+        models: runtimes.map((runtime) => hostRuntime({ runtime, maxCandidates: opts.maxCandidates, cache })),
+        host: opts.host,
+        port: opts.port,
+        maxInFlight: opts.maxInFlight,
+        maxQueued: opts.maxQueue,
+        bodyLimitBytes: opts.bodyLimitMb * 2 ** 20,
+      });
+      const info = runtimes[0]!.info;
+      process.stderr.write(
+        `ugbench serve: ${server.url} models ${variants.join(', ')} on ${info.runtime} (${info.provider}, ${info.threads} threads), ` +
+          `config ${JSON.stringify(weights.config)}, cross-request user cache ${cache ? 'on' : 'off'}\n`,
+      );
+      process.stdout.write(`${server.url}\n`);
+      // Graceful shutdown: stop admitting, finish in-flight requests, release runtimes, exit 0.
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string): void => {
+          process.stderr.write(`ugbench serve: ${signal}: finishing in-flight requests\n`);
+          resolve();
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+      await server.close();
+      for (const runtime of runtimes) await runtime.dispose();
+      process.stderr.write('ugbench serve: stopped\n');
+    });
+};
