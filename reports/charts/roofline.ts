@@ -34,19 +34,18 @@ export function rooflineChart(rows: RunRow[], limits: MachineLimits | undefined)
         y: { field: 'gflopPerS', type: 'quantitative' },
       },
     });
+    // Roof labels: the flat one above its line, right of the ridge; the sloped one above-left of
+    // its line and right-aligned, so the line (falling to the left) never crosses the text.
+    const slopeLabelX = Math.sqrt(xMin * ridge);
     layers.push({
-      data: {
-        values: [
-          { intensity: round(ridgePointFlopPerByte(roof) * 1.3, 6), gflopPerS: round(roof.peakGflopPerS, 6), label: `GEMM ${roof.peakGflopPerS.toFixed(0)} GFLOP/s` },
-          { intensity: round(xMin * 1.5, 6), gflopPerS: round(roof.peakGBPerS * xMin * 1.5, 6), label: `${roof.peakGBPerS.toFixed(1)} GB/s` },
-        ],
-      },
+      data: { values: [{ intensity: round(ridge * 1.3, 6), gflopPerS: round(roof.peakGflopPerS, 6), label: `GEMM ${roof.peakGflopPerS.toFixed(0)} GFLOP/s` }] },
       mark: { type: 'text', align: 'left', dy: -10, color: '#444' },
-      encoding: {
-        x: { field: 'intensity', type: 'quantitative' },
-        y: { field: 'gflopPerS', type: 'quantitative' },
-        text: { field: 'label', type: 'nominal' },
-      },
+      encoding: { x: { field: 'intensity', type: 'quantitative' }, y: { field: 'gflopPerS', type: 'quantitative' }, text: { field: 'label', type: 'nominal' } },
+    });
+    layers.push({
+      data: { values: [{ intensity: round(slopeLabelX, 6), gflopPerS: round(roof.peakGBPerS * slopeLabelX, 6), label: `${roof.peakGBPerS.toFixed(1)} GB/s` }] },
+      mark: { type: 'text', align: 'right', dx: -6, dy: -6, color: '#444' },
+      encoding: { x: { field: 'intensity', type: 'quantitative' }, y: { field: 'gflopPerS', type: 'quantitative' }, text: { field: 'label', type: 'nominal' } },
     });
   }
   layers.push({
