@@ -110,6 +110,8 @@ export function toRunResult(record: ExecutorRecord, sut: SystemUnderTest, id: Ru
       overall: encodeHistogram(r.overall),
       cacheHit: usedCache ? encodeHistogram(r.cacheHit) : null,
       cacheMiss: usedCache ? encodeHistogram(r.cacheMiss) : null,
+      // kept so shards' lateness merges exactly (summaries cannot be added)
+      issueDelay: record.kind === 'open' ? encodeHistogram(r.issueDelay) : null,
     },
     latencyUs: {
       overall,

@@ -43,11 +43,30 @@ export interface BenchResults {
   plan: PlanFacts;
   /** present when this file is one shard of a sharded run (issue 9); absent for a single process */
   shard?: { index: number; count: number };
+  /**
+   * sha256 of the whole (unsharded) traffic plan the run replayed (harness/traffic/plan-digest.ts).
+   * Shards of one run share it; `ugbench merge` refuses shards whose digests differ.
+   */
+  planDigest?: string;
+  /** present when this file is the merge of a sharded run's shard files (`ugbench merge`, `--workers`) */
+  merged?: MergeFacts;
   /** one entry per variant x runtime, in scenario order */
   runs: RunResult[];
 }
 
 export type ValidityStatus = 'valid' | 'invalid' | 'aborted';
+
+/** How a merged file was put together (issue 9). `plan` facts of a merged file cover every shard given. */
+export interface MergeFacts {
+  /** shards the run was split into */
+  count: number;
+  /** the shard files merged, in index order */
+  shards: { index: number; createdAt: string; status: ValidityStatus; source: string }[];
+  /** shard indices not given: their traffic is absent, so the merge is INVALID */
+  missing: number[];
+  /** latest minus earliest shard start, s: shards that did not run together put less load on a shared target than planned */
+  startSpreadS: number;
+}
 
 export interface SeedFacts {
   /** scenario `seed`: the root of all others */
@@ -134,7 +153,13 @@ export interface RunResult {
   /** lateness of issue vs schedule (open loop), µs; null for closed/offline */
   issueDelayUs: LatencySummary | null;
   /** HDR histograms of latency in µs, compressed base64; hit/miss are null when there is no user cache */
-  histograms: { overall: string; cacheHit: string | null; cacheMiss: string | null };
+  histograms: {
+    overall: string;
+    cacheHit: string | null;
+    cacheMiss: string | null;
+    /** issue lateness (open loop), so shards' issueDelayUs merge exactly; absent in older files, null for closed/offline */
+    issueDelay?: string | null;
+  };
   /** summaries of the same histograms */
   latencyUs: { overall: LatencySummary; cacheHit: LatencySummary | null; cacheMiss: LatencySummary | null };
   /** completed requests / measuredS, and their candidates / measuredS */

@@ -12,6 +12,9 @@ import { gitFacts, machineFacts, packageVersions } from '../../harness/provenanc
 import { RESULTS_SCHEMA_VERSION, type BenchResults, type MachineFacts, type RunResult } from '../../harness/results.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
 import { buildPlan, describePlan } from '../../harness/traffic/plan.ts';
+import { planDigest } from '../../harness/traffic/plan-digest.ts';
+import { shardPlan, type ShardSpec } from '../../harness/traffic/shard.ts';
+import { shardScenario } from '../../harness/traffic/shard-scenario.ts';
 import { overallStatus } from '../../harness/validity.ts';
 import { userStateBytes } from '../../models/cost.ts';
 import { createRuntime, resolveRuntime, runtimeUnavailableReason, type RuntimeName } from '../../models/runtimes/registry.ts';
@@ -37,12 +40,16 @@ export interface BenchOptions {
   log?: (line: string) => void;
   /** for tests: skip systeminformation */
   machine?: MachineFacts;
+  /** run only this segment of the plan (issue 9: `--shard i/n`, `--workers K`) */
+  shard?: ShardSpec;
 }
 
 const VERSIONED_PACKAGES = ['onnxruntime-node', 'hdr-histogram-js', 'systeminformation', 'zod', 'yaml', '@tensorflow/tfjs-core'];
 
 export async function runBench(o: BenchOptions): Promise<BenchResults> {
-  const { scenario } = o;
+  // A shard runs its share of the run's totals (concurrency, minQueries, cache budget); the
+  // results still carry the whole scenario as `effective`, so shards can be checked and merged.
+  const scenario = o.shard ? shardScenario(o.scenario, o.shard) : o.scenario;
   const log = o.log ?? (() => {});
   const source = o.scenarioPath ?? scenario.name;
   checkScenarioNames(scenario, source);
@@ -59,7 +66,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     if (reason !== undefined) throw new UnavailableError(`runtime ${name}`, reason);
     resolved.push({ requested: spec.name, name, threads: spec.threads, parallelRequests: spec.parallelRequests });
   }
-  const plan = buildPlan(scenario);
+  const fullPlan = buildPlan(scenario);
+  const plan = o.shard ? shardPlan(fullPlan, o.shard) : fullPlan;
   const planFacts = describePlan(plan);
   const clock = o.clock ?? new HrClock();
   const createdAt = new Date().toISOString();
@@ -152,9 +160,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     git,
     packages,
     machine,
-    scenario: { path: o.scenarioPath, name: scenario.name, effective: scenario },
+    scenario: { path: o.scenarioPath, name: scenario.name, effective: o.scenario },
     seeds: { scenario: scenario.seed, plan: scenario.seed, weights: scenario.seed, requests: scenario.seed },
     plan: { ...planFacts, warmupS: scenario.run.warmupS, durationS: scenario.run.durationS },
+    ...(o.shard ? { shard: { ...o.shard }, planDigest: planDigest(fullPlan) } : {}),
     runs,
   };
 }
