@@ -8,7 +8,7 @@ import type { ExecutorRecord } from './executors/executor.ts';
 import type { CompletionMix } from './executors/recorder.ts';
 import { runExecutor } from './executors/run-executor.ts';
 import { encodeHistogram, summarize } from './histogram.ts';
-import type { CostFacts, ExecutorFacts, RunResult, RuntimeFacts, UserCacheFacts } from './results.ts';
+import type { CostFacts, ExecutorFacts, RunResult, RuntimeFacts, TargetFacts, UserCacheFacts } from './results.ts';
 import type { Scenario } from './scenario/schema.ts';
 import type { SystemUnderTest } from './sut/sut.ts';
 import type { TrafficPlan } from './traffic/plan.ts';
@@ -48,6 +48,8 @@ export interface RunIdentity {
   userCache: Omit<UserCacheFacts, 'hits' | 'misses' | 'evictions' | 'expirations' | 'peakBytes'>;
   /** cost-model figures for this mix of completions at this request rate; null when unknown */
   cost: (mix: CompletionMix, requestsPerS: number) => CostFacts | null;
+  /** where requests went (absent: in-process) */
+  target?: TargetFacts;
 }
 
 export function executorFacts(scenario: Scenario, kind: ExecutorFacts['kind']): ExecutorFacts {
@@ -70,9 +72,10 @@ export function toRunResult(record: ExecutorRecord, sut: SystemUnderTest, id: Ru
   const completed = r.counts.completed;
   const requestsPerS = measuredS > 0 ? completed / measuredS : 0;
   const candidates = r.mix.hit.candidates + r.mix.miss.candidates + r.mix.none.candidates;
-  const cacheStats = sut.cache?.stats();
-  const usedCache = id.userCache.used && cacheStats !== undefined;
   const lookups = r.mix.hit.requests + r.mix.miss.requests;
+  // A remote SUT has no cache object here: its server reports hit/miss per response instead.
+  const cacheStats = sut.cache?.stats() ?? (lookups > 0 ? { hits: r.mix.hit.requests, misses: r.mix.miss.requests, evictions: 0, expirations: 0, peakBytes: 0 } : undefined);
+  const usedCache = id.userCache.used && cacheStats !== undefined;
   const overall = summarize(r.overall);
   const minDurationS = scenario.run.minDurationS ?? (record.kind === 'offline' ? 0 : scenario.run.durationS);
   const validity = judgeValidity(record, { minQueries: scenario.run.minQueries, minDurationS });
@@ -124,5 +127,18 @@ export function toRunResult(record: ExecutorRecord, sut: SystemUnderTest, id: Ru
     slo,
     errors: Object.fromEntries(r.errors),
     validity,
+    ...(id.target ? { target: id.target } : {}),
+    ...(r.serverCompute.totalCount > 0 ? { serverTimingUs: { queue: summarize(r.serverQueue), compute: summarize(r.serverCompute) } } : {}),
+    ...(r.replicas.size > 0
+      ? {
+          replicas: [...r.replicas].map(([endpoint, rec]) => ({
+            endpoint,
+            completed: rec.completed,
+            errored: rec.errored,
+            hitRate: rec.hits + rec.misses > 0 ? rec.hits / (rec.hits + rec.misses) : null,
+            latencyUs: summarize(rec.latency),
+          })),
+        }
+      : {}),
   };
 }

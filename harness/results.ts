@@ -180,6 +180,35 @@ export interface RunResult {
    * sampling was off.
    */
   parity?: ParityFacts;
+  /** where requests went; absent = in-process (files from before the HTTP target) */
+  target?: TargetFacts;
+  /** server-reported queue vs compute time (HTTP targets whose server reports it), µs; network = latency - both */
+  serverTimingUs?: { queue: LatencySummary; compute: LatencySummary };
+  /** per serving replica (HTTP targets), requests routed by consistent hashing of the user id */
+  replicas?: ReplicaFacts[];
+}
+
+export interface TargetFacts {
+  kind: 'in-process' | 'http';
+  /** http: 'undici' (plan-driven keep-alive client) or 'autocannon' (closed loop) */
+  client: string | null;
+  /** http: the OIP base URLs requests went to */
+  endpoints: string[];
+  /** http: true when ugbench started its own server on loopback; false for a remote target */
+  localServer: boolean;
+  /** http: the served model name used for this variant */
+  modelName: string | null;
+  /** resolution of the recorded latencies in µs: 1 for the plan-driven clients, 1000 for autocannon */
+  latencyResolutionUs: number;
+}
+
+export interface ReplicaFacts {
+  endpoint: string;
+  completed: number;
+  errored: number;
+  /** hits / (hits + misses) as reported by the replica; null when it reported none */
+  hitRate: number | null;
+  latencyUs: LatencySummary;
 }
 
 export interface UserCacheFacts {

@@ -67,6 +67,14 @@ export function parseInferRequest(body: unknown, shape: FeatureShape): ParsedInf
     if (byName.has(name)) throw new BadRequest(`inputs[${index}].name: "${name}" given twice`);
     byName.set(name, { tensor: tensor as TensorJson, index });
   });
+  if (request.outputs !== undefined) {
+    if (!Array.isArray(request.outputs)) throw new BadRequest(`outputs: expected an array of {"name": "${SCORES_OUTPUT}"}, got ${describeValue(request.outputs)}`);
+    request.outputs.forEach((output, index) => {
+      if ((output as { name?: unknown } | null)?.name !== SCORES_OUTPUT) {
+        throw new BadRequest(`outputs[${index}].name: expected "${SCORES_OUTPUT}", got ${describeValue((output as { name?: unknown } | null)?.name)}`);
+      }
+    });
+  }
   const user = byName.get(USER_INPUT);
   const group = byName.get(GROUP_INPUT);
   if (!user) throw new BadRequest(`inputs: expected a tensor named "${USER_INPUT}" [1, ${shape.Fu}]`);

@@ -27,6 +27,7 @@ import type { ModelWeights } from '../../models/weights/layout.ts';
 import { asVariant, checkScenarioNames, modelFor, modelKey } from './resolve.ts';
 import type { Progress } from './progress.ts';
 import { createParitySampler, parityFacts } from './parity.ts';
+import { runHttpVariants } from './run-http.ts';
 
 export interface BenchOptions {
   scenario: Scenario;
@@ -83,6 +84,14 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       log(`preparing model ${key} for ${rt.name} (untimed)`);
       weights = loadWeights({ weightsPath: choice.weightsPath, config: choice.config, seed: scenario.seed }, variants);
       weightsByModel.set(key, weights);
+    }
+    if (scenario.target.kind === 'http') {
+      // Over HTTP (issue 5): a local `ugbench serve` per runtime, or one pass against remote endpoints.
+      const remote = scenario.target.endpoints !== undefined;
+      const ctx = { scenario, target: scenario.target, plan, clock, variants, binPath: join(o.root, 'bin', 'ugbench.mjs'), signal: o.signal, progress: o.progress, log };
+      runs.push(...(await runHttpVariants(ctx, { runtime: remote ? null : rt, choice, weights })));
+      if (remote) break;
+      continue;
     }
     const config = weights.config;
     const samples = prepareRequestSamples(config, scenario.seed, plan);

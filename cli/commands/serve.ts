@@ -25,7 +25,9 @@ interface ServeOptions {
   bodyLimitMb: number;
   cacheUsers?: number;
   cacheMb?: number;
+  cacheBytes?: number;
   cacheTtlMs?: number;
+  userCache: boolean;
 }
 
 export const registerServe: Register = (program) => {
@@ -44,8 +46,10 @@ export const registerServe: Register = (program) => {
     .option('--max-in-flight <n>', 'requests computing at once', integerOption(1), 1)
     .option('--max-queue <n>', 'requests waiting for a compute slot before 503', integerOption(0), 64)
     .option('--body-limit-mb <n>', 'largest request body (413 above)', integerOption(1), 64)
+    .option('--user-cache', 'cross-request user-state cache for requests with parameters.user_id (unlimited unless --cache-users/--cache-mb)', false)
     .option('--cache-users <n>', 'user-state cache: at most this many users (ugsep variants; requests with parameters.user_id)', integerOption(1))
     .option('--cache-mb <n>', 'user-state cache: byte budget in MiB', integerOption(1))
+    .option('--cache-bytes <n>', 'user-state cache: byte budget in bytes (wins over --cache-mb)', integerOption(1))
     .option('--cache-ttl-ms <n>', 'user-state cache: time to live', integerOption(1))
     .action(async (opts: ServeOptions) => {
       const variants: Variant[] = opts.variants.split(',').map((v, i) => parseVariant(v.trim(), `--variants[${i}]`));
@@ -54,13 +58,13 @@ export const registerServe: Register = (program) => {
       if (reason) throw new UnavailableError(`runtime ${runtimeName}`, reason);
       const weights = loadWeights({ weightsPath: opts.weights, preset: opts.preset, seed: opts.seed }, variants);
       const clock = new HrClock();
-      const cacheWanted = opts.cacheUsers !== undefined || opts.cacheMb !== undefined || opts.cacheTtlMs !== undefined;
+      const cacheWanted = opts.userCache || opts.cacheUsers !== undefined || opts.cacheMb !== undefined || opts.cacheBytes !== undefined || opts.cacheTtlMs !== undefined;
       const cache = cacheWanted
         ? {
             clock,
             limits: {
               capacityUsers: opts.cacheUsers,
-              capacityBytes: opts.cacheMb === undefined ? undefined : opts.cacheMb * 2 ** 20,
+              capacityBytes: opts.cacheBytes ?? (opts.cacheMb === undefined ? undefined : opts.cacheMb * 2 ** 20),
               ttlUs: opts.cacheTtlMs === undefined ? undefined : opts.cacheTtlMs * 1000,
             },
           }

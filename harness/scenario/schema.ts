@@ -165,6 +165,43 @@ const sloSchema = z
   })
   .describe('service level objective, checked per run (dropped or errored requests also miss it)');
 
+const httpTargetSchema = z
+  .strictObject({
+    kind: z.literal('http'),
+    endpoints: z
+      .array(z.url({ error: 'expected an http(s) URL' }), { error: 'expected a list of OIP base URLs' })
+      .min(1, { error: 'expected at least 1 endpoint' })
+      .optional()
+      .describe(
+        'remote Open Inference Protocol servers (Triton, KServe, ugbench serve elsewhere); several = replicas, requests routed by consistent hashing of the user id. Omitted: ugbench starts its own `ugbench serve` on a free loopback port per runtime.',
+      ),
+    models: z
+      .record(z.string(), name('a model name'))
+      .optional()
+      .describe('served model name per variant, e.g. {ugsep: ugsep_ensemble}; default: the variant name'),
+    client: z
+      .enum(['undici', 'autocannon'], { error: 'expected one of undici, autocannon' })
+      .default('undici')
+      .describe('undici: HTTP/1.1 keep-alive client driven by the plan (open loop timed from the schedule, closed, offline); autocannon: closed-loop max throughput (latency resolution 1 ms)'),
+    connections: intAtLeast(1).default(16).describe('keep-alive connections per endpoint (undici pool size)'),
+    timeoutMs: numberAbove(0).default(10_000).describe('a request without a response after this counts as a timeout error'),
+    sendUserId: z.boolean({ error: 'expected true or false' }).default(true).describe('send parameters.user_id so the server can use its user-state cache'),
+    server: z
+      .strictObject({
+        maxInFlight: intAtLeast(1).default(1).describe('requests computing at once in the local server'),
+        maxQueue: intAtLeast(0).default(256).describe('requests waiting before the local server answers 503'),
+      })
+      .prefault({})
+      .describe('settings of the local `ugbench serve` (ignored with endpoints)'),
+  })
+  .describe('send the plan over HTTP to an OIP server: network + server + model in the latency');
+
+const targetSchema = z
+  .discriminatedUnion('kind', [z.strictObject({ kind: z.literal('in-process') }).describe('call the runtimes in this process (default)'), httpTargetSchema], {
+    error: 'expected one of in-process, http',
+  })
+  .describe('where requests go');
+
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional().describe('editor hint; ignored'),
@@ -183,6 +220,7 @@ export const scenarioSchema = z
       .default([{ name: 'auto', parallelRequests: 1 }])
       .describe('runtimes each variant runs on'),
     traffic: trafficSchema,
+    target: targetSchema.default({ kind: 'in-process' }),
     cache: cacheSchema.prefault({}),
     run: runSchema.prefault({}),
     slo: sloSchema.optional(),
@@ -239,6 +277,9 @@ export function crossFieldProblems(s: z.output<typeof scenarioSchema>): { path: 
     if (seen.has(v)) out.push({ path: ['variants', i], expected: 'expected each variant once', got: v });
     seen.add(v);
   });
+  if (s.target.kind === 'http' && s.target.client === 'autocannon' && s.traffic.arrivals.process !== 'closed') {
+    out.push({ path: ['target', 'client'], expected: 'expected undici for open-loop or offline arrivals (autocannon is closed loop only)', got: s.target.client });
+  }
   const seenRuntimes = new Set<string>();
   s.runtimes.forEach((r, i) => {
     if (seenRuntimes.has(r.name)) out.push({ path: ['runtimes', i, 'name'], expected: 'expected each runtime once', got: r.name });
@@ -257,6 +298,8 @@ export type UsersSpec = Scenario['traffic']['users'];
 export type CacheSpec = Scenario['cache'];
 export type RuntimeSpec = Scenario['runtimes'][number];
 export type ModelSpec = Scenario['model'];
+export type TargetSpec = Scenario['target'];
+export type HttpTargetSpec = Extract<TargetSpec, { kind: 'http' }>;
 
 /** The JSON Schema editors use (input side: defaults shown, defaulted fields optional). */
 export function scenarioJsonSchema(): Record<string, unknown> {

@@ -13,10 +13,20 @@ export interface Query {
   candidates: number;
 }
 
+/** What a remote SUT learns besides the outcome: which replica answered, and its own timing. */
+export interface TransportFacts {
+  /** the endpoint that served the request (several replicas) */
+  replica?: string;
+  /** server-reported time waiting for a compute slot, µs */
+  serverQueueUs?: number;
+  /** server-reported compute time, µs */
+  serverComputeUs?: number;
+}
+
 export type Completion =
   /** cacheHit: the user state came from the cross-request cache (true), was computed (false), or there is no cache (null) */
-  | { status: 'completed'; cacheHit: boolean | null }
-  | { status: 'errored'; cacheHit: boolean | null; error: string };
+  | ({ status: 'completed'; cacheHit: boolean | null } & TransportFacts)
+  | ({ status: 'errored'; cacheHit: boolean | null; error: string } & TransportFacts);
 
 export interface SystemUnderTest {
   /** Start one request; resolves when it is done. Must not reject: failures are `errored` completions. */

@@ -1,0 +1,219 @@
+/**
+ * The bench over HTTP (scenario `target: http`): every variant of the plan is sent to an Open
+ * Inference Protocol server, so latency includes network, server queueing and compute.
+ * - no endpoints: per runtime, start `ugbench serve` on a free loopback port in a child process
+ *   (all variants, same weights and seed as in-process), run, stop it gracefully;
+ * - endpoints: a remote fleet (Triton, KServe, ugbench serve elsewhere); several endpoints are
+ *   replicas, requests routed by consistent hashing of the user id. Results say it was remote.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import type { Clock } from '../../harness/clock.ts';
+import { InputError } from '../../harness/errors.ts';
+import type { ExecutorRecord } from '../../harness/executors/executor.ts';
+import { measure, toRunResult } from '../../harness/measure-run.ts';
+import type { RunResult, RuntimeFacts, TargetFacts } from '../../harness/results.ts';
+import type { HttpTargetSpec, Scenario } from '../../harness/scenario/schema.ts';
+import type { SystemUnderTest } from '../../harness/sut/sut.ts';
+import type { TrafficPlan } from '../../harness/traffic/plan.ts';
+import { userStateBytes } from '../../models/cost.ts';
+import type { ModelConfig } from '../../models/config.ts';
+import { costFacts } from '../../models/sut/cost-facts.ts';
+import { prepareRequestSamples } from '../../models/sut/samples.ts';
+import { VARIANT_TRAITS, type Variant } from '../../models/variants.ts';
+import { writeSafetensors } from '../../models/weights/safetensors.ts';
+import type { ModelWeights } from '../../models/weights/layout.ts';
+import { runAutocannon } from '../../remote/autocannon-executor.ts';
+import { startLocalServer, type LocalServer } from '../../remote/local-server.ts';
+import { createOipSut } from '../../remote/oip-sut.ts';
+import { createBodyBuilder } from '../../remote/request-bodies.ts';
+import type { ModelChoice } from './resolve.ts';
+import type { Progress } from './progress.ts';
+import { createParitySampler, parityFacts } from './parity.ts';
+import type { RuntimeName } from '../../models/runtimes/registry.ts';
+
+export interface HttpRunContext {
+  scenario: Scenario;
+  target: HttpTargetSpec;
+  plan: TrafficPlan;
+  clock: Clock;
+  variants: Variant[];
+  /** the bin to start for a local server */
+  binPath: string;
+  signal?: AbortSignal;
+  progress?: Progress;
+  log: (line: string) => void;
+}
+
+export interface HttpRuntimeTarget {
+  /** runtime the local server runs; null for a remote target (the server decides) */
+  runtime: { requested: string; name: RuntimeName; threads?: number } | null;
+  choice: ModelChoice;
+  weights: ModelWeights;
+}
+
+/** Run every variant against one server (local for this runtime, or the remote endpoints). */
+export async function runHttpVariants(ctx: HttpRunContext, t: HttpRuntimeTarget): Promise<RunResult[]> {
+  const { scenario, target, plan } = ctx;
+  const config = t.weights.config;
+  const local = target.endpoints === undefined;
+  let server: LocalServer | undefined;
+  let scratch: string | undefined;
+  const runs: RunResult[] = [];
+  try {
+    if (local) {
+      const args = serveArgs(ctx, t);
+      if (t.choice.preset === null && t.choice.weightsPath === undefined) {
+        // An explicit config: hand the server the exact weights through a file.
+        scratch = mkdtempSync(join(tmpdir(), 'ugbench-serve-'));
+        const file = join(scratch, 'weights.safetensors');
+        writeSafetensors(file, t.weights);
+        args.push('--weights', file);
+      }
+      ctx.log(`starting ugbench serve (${t.runtime!.name}) on loopback (untimed)`);
+      server = await startLocalServer(ctx.binPath, args);
+    }
+    const endpoints = server ? [server.url] : target.endpoints!;
+    const samples = prepareRequestSamples(config, scenario.seed, plan);
+    const bodies = createBodyBuilder(samples, config.Fg);
+    for (let i = 0; i < plan.count; i++) bodies.prepare(i); // encode every row once, untimed
+    for (const variant of ctx.variants) {
+      if (ctx.signal?.aborted) break;
+      const modelName = target.models?.[variant] ?? variant;
+      const runtime = await remoteRuntimeFacts(endpoints[0]!, modelName, config, t.runtime?.name ?? 'remote');
+      const cacheUsed = scenario.cache.enabled && target.sendUserId && VARIANT_TRAITS[variant].masked;
+      const parity = target.client === 'undici' ? createParitySampler(scenario, plan) : undefined;
+      const label = `${variant}@${t.runtime?.name ?? 'remote'}`;
+      ctx.log(`${label}: over HTTP (${target.client}) to ${endpoints.join(', ')}, model ${modelName}`);
+      ctx.progress?.start(label, plan.count - plan.warmupCount);
+      let record: ExecutorRecord;
+      let sut: SystemUnderTest = { issue: async () => ({ status: 'errored', cacheHit: null, error: 'unused' }) };
+      if (target.client === 'autocannon') {
+        record = await runAutocannon({
+          url: endpoints[0]!,
+          modelName,
+          plan,
+          bodies,
+          connections: scenario.traffic.arrivals.process === 'closed' ? scenario.traffic.arrivals.concurrency : target.connections,
+          timeoutMs: target.timeoutMs,
+          sendUserId: target.sendUserId,
+          signal: ctx.signal,
+          onProgress: (d, p) => ctx.progress?.update(d, p),
+        });
+      } else {
+        const oip = createOipSut({
+          endpoints,
+          modelName,
+          bodies,
+          connections: target.connections,
+          timeoutMs: target.timeoutMs,
+          sendUserId: target.sendUserId,
+          onScores: parity ? (index, scores) => parity.record(index, scores) : undefined,
+        });
+        sut = oip;
+        try {
+          record = await measure({ scenario, plan, sut, clock: ctx.clock, signal: ctx.signal, onProgress: (d, p) => ctx.progress?.update(d, p) });
+        } finally {
+          await oip.close();
+        }
+      }
+      ctx.progress?.stop();
+      const stateBytes = userStateBytes(config, variant);
+      const targetFacts: TargetFacts = {
+        kind: 'http',
+        client: target.client,
+        endpoints,
+        localServer: local,
+        modelName,
+        latencyResolutionUs: 1,
+      };
+      const run = toRunResult(
+        record,
+        sut,
+        {
+          variant,
+          runtimeName: t.runtime?.name ?? 'remote',
+          requestedRuntime: t.runtime?.requested ?? 'remote',
+          runtime,
+          userCache: {
+            used: cacheUsed,
+            capacityBytes: local ? (scenario.cache.capacityBytes ?? null) : null,
+            capacityUsers: local ? (scenario.cache.capacityUsers ?? null) : null,
+            ttlMs: local && scenario.cache.ttlS !== undefined ? scenario.cache.ttlS * 1000 : null,
+            forcedHitRate: cacheUsed ? (scenario.cache.forcedHitRate ?? null) : null,
+            stateBytesPerUser: stateBytes > 0 ? stateBytes : null,
+          },
+          cost: (mix, rps) => costFacts(config, variant, mix, rps),
+          target: targetFacts,
+        },
+        scenario,
+      );
+      if (parity && scenario.parity && t.runtime) {
+        ctx.log(`${label}: parity check of ${parity.samples().length} sampled requests (untimed)`);
+        run.parity = await parityFacts({ sampler: parity, k: scenario.parity.k, weights: t.weights, variant, runtimeName: t.runtime.name, samples });
+      }
+      runs.push(run);
+      ctx.log(`${label}: ${run.counts.completed} completed, ${run.counts.errored} errored, p99 ${(run.latencyUs.overall.p99Us / 1000).toFixed(2)} ms, ${run.validity.status}`);
+    }
+  } finally {
+    await server?.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+  return runs;
+}
+
+function serveArgs(ctx: HttpRunContext, t: HttpRuntimeTarget): string[] {
+  const { scenario, target, plan } = ctx;
+  let maxCandidates = 1;
+  for (let i = 0; i < plan.count; i++) maxCandidates = Math.max(maxCandidates, plan.candidates[i]!);
+  const args = [
+    '--runtime', t.runtime!.name,
+    '--variants', ctx.variants.join(','),
+    '--seed', String(scenario.seed),
+    '--max-candidates', String(maxCandidates),
+    '--max-in-flight', String(target.server.maxInFlight),
+    '--max-queue', String(target.server.maxQueue),
+  ];
+  if (t.runtime!.threads !== undefined) args.push('--threads', String(t.runtime!.threads));
+  if (t.choice.weightsPath !== undefined) args.push('--weights', t.choice.weightsPath);
+  else if (t.choice.preset !== null) args.push('--preset', t.choice.preset);
+  const cache = scenario.cache;
+  if (cache.enabled) {
+    // Forced hit rate: the plan makes the hits, so the server's cache is unlimited.
+    args.push('--user-cache');
+    if (cache.forcedHitRate === undefined) {
+      if (cache.capacityUsers !== undefined) args.push('--cache-users', String(cache.capacityUsers));
+      if (cache.capacityBytes !== undefined) args.push('--cache-bytes', String(cache.capacityBytes));
+      if (cache.ttlS !== undefined) args.push('--cache-ttl-ms', String(Math.max(1, Math.round(cache.ttlS * 1000))));
+    }
+  }
+  return args;
+}
+
+/** What the server says it runs (ugbench serve reports its facts; other servers their platform). */
+async function remoteRuntimeFacts(endpoint: string, modelName: string, config: ModelConfig, runtimeName: string): Promise<RuntimeFacts> {
+  let meta: { platform?: string; inputs?: Array<{ name: string; shape: number[] }>; parameters?: Record<string, unknown> };
+  try {
+    const res = await request(`${endpoint}/v2/models/${encodeURIComponent(modelName)}`);
+    meta = (await res.body.json()) as typeof meta;
+    if (res.statusCode !== 200) throw new Error(`http ${res.statusCode}`);
+  } catch (error) {
+    throw new InputError('target', [`target.models: expected ${endpoint} to serve a model named ${JSON.stringify(modelName)}, got ${(error as Error).message}`]);
+  }
+  const user = meta.inputs?.find((i) => i.name === 'user_features');
+  if (user && user.shape[user.shape.length - 1] !== config.Fu) {
+    throw new InputError('target', [`target: expected model ${modelName} to take user_features of ${config.Fu} values (the scenario's model), got shape ${JSON.stringify(user.shape)}`]);
+  }
+  const p = meta.parameters ?? {};
+  const text = (key: string, fallback: string): string => (typeof p[key] === 'string' ? (p[key] as string) : fallback);
+  return {
+    runtime: runtimeName,
+    provider: text('provider', meta.platform ?? 'unknown (remote server)'),
+    threads: typeof p.threads === 'number' ? p.threads : 0,
+    weightPrecision: text('weight_precision', 'unknown (remote server)'),
+    activationPrecision: text('activation_precision', 'unknown (remote server)'),
+    details: { engine: text('runtime', meta.platform ?? 'remote'), platform: meta.platform ?? 'unknown', modelConfig: Object.entries(config).map(([k, v]) => `${k}=${v}`).join(' ') },
+  };
+}
