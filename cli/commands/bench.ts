@@ -8,6 +8,7 @@ import { defaultResultsDir, writeJsonAtomic } from '../../harness/results-io.ts'
 import { runBench } from '../bench/run-bench.ts';
 import { createProgress } from '../bench/progress.ts';
 import { formatResultsTable } from '../bench/table.ts';
+import { renderAfterBench } from './report.ts';
 import { InvalidArgumentError } from 'commander';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -35,6 +36,8 @@ interface BenchCliOptions {
   rate?: number;
   seed?: number;
   progress: boolean;
+  report: boolean;
+  limits: boolean;
 }
 
 export const registerBench: Register = (program, setExit) => {
@@ -52,6 +55,8 @@ export const registerBench: Register = (program, setExit) => {
     .option('--rate <qps>', 'override the open-loop arrival rate', positiveNumber)
     .option('--seed <n>', 'override the scenario seed', integerOption(0))
     .option('--no-progress', 'no progress bar or progress lines')
+    .option('--no-report', 'do not render report.html and the charts beside the results')
+    .option('--no-limits', 'do not measure machine limits for the roofline (uses cached ones if any)')
     .action(async (path: string, opts: BenchCliOptions) => {
       const overrides: ScenarioOverrides = {
         durationS: opts.duration,
@@ -91,6 +96,7 @@ export const registerBench: Register = (program, setExit) => {
         process.stdout.write(`\n${formatResultsTable(results)}\n\n`);
         process.stdout.write(`scenario ${results.scenario.name}: ${results.status.toUpperCase()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         process.stdout.write(`results written to ${file}\n`);
+        if (opts.report) process.stdout.write((await renderAfterBench(file, { measureLimits: opts.limits })).text);
         if (results.status !== 'valid') setExit(ExitCode.invalidRun);
       } finally {
         process.off('SIGINT', onSigint);

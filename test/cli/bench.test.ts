@@ -19,12 +19,18 @@ describe('ugbench bench (end to end)', () => {
   it('runs the default scenario (short) and writes valid results JSON', () => {
     const out = mkdtempSync(join(tmpdir(), 'ugbench-e2e-'));
     // the reference runtime runs the default scenario on the tiny model (model.byRuntime)
-    const r = ugbench(['bench', '--runtime', 'reference', '--duration', '2', '--warmup', '0.5', '--min-queries', '5', '--out', out]);
+    const r = ugbench(['bench', '--runtime', 'reference', '--duration', '2', '--warmup', '0.5', '--min-queries', '5', '--out', out, '--no-limits']);
     expect(r.stderr).not.toContain('crashed');
     expect(r.code).toBe(0);
     const file = join(out, 'results.json');
     expect(r.stdout).toContain(`results written to ${file}`);
-    expect(readdirSync(out)).toEqual(['results.json']); // atomic write left no temp file
+    expect(readdirSync(out).filter((f) => f.includes('tmp'))).toEqual([]); // atomic write left no temp file
+    // the report lands beside the results, and its paths are printed
+    expect(r.stdout).toContain(`report written to ${join(out, 'report.html')}`);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+    const pngs = readdirSync(out).filter((f) => f.endsWith('.png'));
+    expect(pngs.length).toBeGreaterThan(2);
+    for (const png of pngs) expect(r.stdout).toContain(join(out, png));
     const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
     expect(results.schemaVersion).toBe(1);
     expect(results.status).toBe('valid');
