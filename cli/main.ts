@@ -16,10 +16,11 @@ import { registerSweep } from './commands/sweep.ts';
 import { registerCapacity } from './commands/capacity.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerMerge } from './commands/merge.ts';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
-const COMMANDS: Register[] = [registerPresets, registerWeights, registerScore, registerGate, registerBench, registerExport, registerCompare, registerSweep, registerLimits, registerReport, registerCapacity, registerServe];
+const COMMANDS: Register[] = [registerPresets, registerWeights, registerScore, registerGate, registerBench, registerExport, registerCompare, registerSweep, registerLimits, registerReport, registerCapacity, registerServe, registerMerge];
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;
