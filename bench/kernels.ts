@@ -3,7 +3,7 @@
  * candidate counts, with the measured speedup beside the cost model's prediction. A table, not
  * a test: numbers on a shared 2-core machine are noisy, so compare ratios within one run.
  *
- * Options: --presets small,wide  --time-ms 2000 (per cell, split over --rounds 5)  --threads n  --strict-wide (also time
+ * Options: --presets small,wide  --time-ms 2000 (per cell, split over --rounds 15)  --threads n  --strict-wide (also time
  * the slow strict kernel on `wide`)  --only REGEX (setups whose label matches).
  */
 import { parseArgs } from 'node:util';
@@ -34,7 +34,7 @@ const { values: args } = parseArgs({
   options: {
     presets: { type: 'string', default: 'small,wide' },
     'time-ms': { type: 'string', default: '2000' },
-    rounds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '15' },
     threads: { type: 'string' },
     'strict-wide': { type: 'boolean', default: false },
     only: { type: 'string' },
@@ -71,7 +71,7 @@ interface Cell {
 
 /** p50 latency of `runtime` on `request` over about `budgetMs`. */
 async function p50Ms(runtime: ScoringRuntime, request: ScoringRequest, budgetMs: number): Promise<number> {
-  const bench = new Bench({ time: budgetMs, iterations: 3, warmupTime: Math.min(100, budgetMs / 4), warmupIterations: 1 });
+  const bench = new Bench({ time: budgetMs, iterations: 2, warmupTime: Math.min(50, budgetMs / 4), warmupIterations: 1 });
   bench.add('forward', async () => {
     await runtime.score(request.userFeatures, request.groupFeatures);
   });
