@@ -3,7 +3,7 @@
  * candidate counts, with the measured speedup beside the cost model's prediction. A table, not
  * a test: numbers on a shared 2-core machine are noisy, so compare ratios within one run.
  *
- * Options: --presets small,wide  --time-ms 2000 (per cell, split over --rounds 15)  --threads n  --strict-wide (also time
+ * Options: --presets small,wide  --time-ms 2000 (per cell: half tinybench, half paired)  --threads n  --strict-wide (also time
  * the slow strict kernel on `wide`)  --only REGEX (setups whose label matches).
  */
 import { parseArgs } from 'node:util';
@@ -34,7 +34,6 @@ const { values: args } = parseArgs({
   options: {
     presets: { type: 'string', default: 'small,wide' },
     'time-ms': { type: 'string', default: '2000' },
-    rounds: { type: 'string', default: '15' },
     threads: { type: 'string' },
     'strict-wide': { type: 'boolean', default: false },
     only: { type: 'string' },
@@ -43,7 +42,6 @@ const { values: args } = parseArgs({
   },
 });
 const timeMs = Number(args['time-ms']);
-const roundCount = Number(args.rounds);
 const threads = args.threads !== undefined ? { threads: Number(args.threads) } : {};
 
 const SETUPS: Setup[] = [
@@ -63,15 +61,15 @@ interface Cell {
   preset: string;
   setup: Setup;
   N: number;
-  /** median over rounds of the per-round p50 latency */
+  /** tinybench p50 latency of the forward */
   p50Ms: number;
-  /** median over rounds of (reference p50 / this p50), both from the same round */
+  /** median over back-to-back pairs of (reference latency / this latency) */
   measured: number;
 }
 
-/** p50 latency of `runtime` on `request` over about `budgetMs`. */
+/** tinybench p50 latency of `runtime` on `request` over about `budgetMs`. */
 async function p50Ms(runtime: ScoringRuntime, request: ScoringRequest, budgetMs: number): Promise<number> {
-  const bench = new Bench({ time: budgetMs, iterations: 2, warmupTime: Math.min(50, budgetMs / 4), warmupIterations: 1 });
+  const bench = new Bench({ time: budgetMs, iterations: 3, warmupTime: Math.min(100, budgetMs / 4), warmupIterations: 1 });
   bench.add('forward', async () => {
     await runtime.score(request.userFeatures, request.groupFeatures);
   });
@@ -81,6 +79,34 @@ async function p50Ms(runtime: ScoringRuntime, request: ScoringRequest, budgetMs:
   return result.latency.p50;
 }
 
+/**
+ * Speedup of `runtime` over `reference` from back-to-back pairs (alternating which goes first):
+ * on a machine shared with other jobs, load drifts over seconds, and only latencies taken
+ * milliseconds apart see the same load. Median of the per-pair ratios.
+ */
+async function pairedSpeedup(reference: ScoringRuntime, runtime: ScoringRuntime, request: ScoringRequest, budgetMs: number): Promise<number> {
+  const time = async (r: ScoringRuntime): Promise<number> => {
+    const start = performance.now();
+    await r.score(request.userFeatures, request.groupFeatures);
+    return performance.now() - start;
+  };
+  const ratios: number[] = [];
+  const deadline = performance.now() + budgetMs;
+  for (let pair = 0; pair < 5 || (performance.now() < deadline && pair < 2000); pair++) {
+    let refMs: number;
+    let mineMs: number;
+    if (pair % 2 === 0) {
+      refMs = await time(reference);
+      mineMs = await time(runtime);
+    } else {
+      mineMs = await time(runtime);
+      refMs = await time(reference);
+    }
+    ratios.push(refMs / mineMs);
+  }
+  return median(ratios);
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -88,34 +114,31 @@ function median(values: number[]): number {
 }
 
 /**
- * Every setup of a preset stays loaded; for each N the setups are timed in interleaved rounds
- * (rotating order), so a load spike from a neighbour hits all of them alike, and each speedup is
- * a ratio of two p50s from the same round.
+ * Every setup of a preset stays loaded. Per N: each setup's p50 from tinybench, then its
+ * speedup over its reference setup from back-to-back pairs (see pairedSpeedup).
  */
 async function benchPreset(preset: string): Promise<Cell[]> {
   const config = presetConfig(preset);
   const weights: ModelWeights = generateWeights(config, { seed: 1 });
-  const setups = SETUPS.filter((setup) => !setup.skip?.includes(preset) && (args.only === undefined || new RegExp(args.only).test(setup.label) || SETUPS.some((o) => o.against === setup.label)));
+  const wanted = (setup: Setup): boolean => args.only === undefined || new RegExp(args.only).test(setup.label);
+  const setups = SETUPS.filter((setup) => !setup.skip?.includes(preset) && (wanted(setup) || SETUPS.some((o) => wanted(o) && o.against === setup.label)));
   const runtimes = new Map<string, ScoringRuntime>();
   for (const setup of setups) runtimes.set(setup.label, await createOrtRuntime(weights, setup.variant, { ...setup.options, ...threads }));
   const cells: Cell[] = [];
   for (const N of CANDIDATES[preset] ?? []) {
     const request = syntheticRequest(config, 7, 'user-1', `request-${N}`, N);
-    const rounds = new Map<string, number[]>(setups.map((s) => [s.label, []]));
-    for (let round = 0; round < roundCount; round++) {
-      const order = setups.map((_, i) => setups[(i + round) % setups.length]!);
-      for (const setup of order) rounds.get(setup.label)!.push(await p50Ms(runtimes.get(setup.label)!, request, timeMs / roundCount));
-    }
     for (const setup of setups) {
-      const mine = rounds.get(setup.label)!;
-      const ref = rounds.get(setup.against) ?? mine;
-      const cell = { preset, setup, N, p50Ms: median(mine), measured: median(mine.map((t, i) => ref[i]! / t)) };
+      const runtime = runtimes.get(setup.label)!;
+      const latency = await p50Ms(runtime, request, timeMs / 2);
+      const reference = runtimes.get(setup.against)!;
+      const measured = reference === runtime ? 1 : await pairedSpeedup(reference, runtime, request, timeMs / 2);
+      const cell = { preset, setup, N, p50Ms: latency, measured };
       cells.push(cell);
-      process.stderr.write(`  ${preset} ${setup.label} N=${N}: ${cell.p50Ms.toFixed(3)} ms (p50), ${cell.measured.toFixed(2)}x vs ${setup.against}\n`);
+      process.stderr.write(`  ${preset} ${setup.label} N=${N}: ${latency.toFixed(3)} ms (p50), ${measured.toFixed(2)}x vs ${setup.against}\n`);
     }
   }
   for (const runtime of runtimes.values()) await runtime.dispose();
-  return cells.filter((c) => args.only === undefined || new RegExp(args.only).test(c.setup.label) || c.setup.label === c.setup.against);
+  return cells.filter((c) => wanted(c.setup) || c.setup.label === c.setup.against);
 }
 
 /**
@@ -159,7 +182,7 @@ function printTable(cells: Cell[]): void {
   for (const r of rows) process.stdout.write(`${line(r)}\n`);
   process.stdout.write(
     '\npredicted x: vs baseline = cost-model FLOP ratio (models/cost.ts predictedSpeedup); vs ugsep (w8a16) = fp32/int8 weight-bytes ratio.\n' +
-      `measured x: median over ${roundCount} interleaved rounds of (p50 of "vs" / p50 of the row), same round. ORT CPU, session.intra_op.spin_duration_us=50.\n`,
+      'p50 ms: tinybench. measured x: median of (latency of "vs" / latency of the row) over back-to-back pairs. ORT CPU, session.intra_op.spin_duration_us=50.\n',
   );
 }
 
