@@ -2,13 +2,15 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Register } from '../main.ts';
 import { integerOption } from '../options.ts';
-import { ExitCode } from '../../harness/errors.ts';
+import { ExitCode, InputError } from '../../harness/errors.ts';
 import { loadScenarioFile, type ScenarioOverrides } from '../../harness/scenario/load.ts';
 import { defaultResultsDir, writeJsonAtomic } from '../../harness/results-io.ts';
 import { runBench } from '../bench/run-bench.ts';
 import { createProgress } from '../bench/progress.ts';
 import { formatResultsTable } from '../bench/table.ts';
 import { renderAfterBench } from './report.ts';
+import { parseShardSpec } from '../../harness/traffic/shard.ts';
+import { benchWithWorkers } from '../bench/bench-workers.ts';
 import { InvalidArgumentError } from 'commander';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -38,6 +40,8 @@ interface BenchCliOptions {
   progress: boolean;
   report: boolean;
   limits: boolean;
+  shard?: string;
+  workers?: number;
 }
 
 export const registerBench: Register = (program, setExit) => {
@@ -57,6 +61,8 @@ export const registerBench: Register = (program, setExit) => {
     .option('--no-progress', 'no progress bar or progress lines')
     .option('--no-report', 'do not render report.html and the charts beside the results')
     .option('--no-limits', 'do not measure machine limits for the roofline (uses cached ones if any)')
+    .option('--shard <i/n>', 'run only segment i (0-based) of n of the plan, split by user id; merge the n results with `ugbench merge`')
+    .option('--workers <k>', 'run the plan as k shards in k worker threads here and merge them', integerOption(1))
     .action(async (path: string, opts: BenchCliOptions) => {
       const overrides: ScenarioOverrides = {
         durationS: opts.duration,
@@ -71,6 +77,8 @@ export const registerBench: Register = (program, setExit) => {
       const scenario = loadScenarioFile(path, overrides);
       const outDir = opts.out ?? defaultResultsDir();
       const started = Date.now();
+      const shard = opts.shard !== undefined ? parseShardSpec(opts.shard) : undefined;
+      if (shard && opts.workers !== undefined) throw new InputError('bench', ['--shard and --workers: expected one of them, got both']);
 
       // Ctrl-C: stop issuing, let in-flight requests finish, keep and write what was measured.
       // A second Ctrl-C exits at once.
@@ -82,6 +90,10 @@ export const registerBench: Register = (program, setExit) => {
       };
       process.on('SIGINT', onSigint);
       try {
+        if (opts.workers !== undefined) {
+          setExit(await benchWithWorkers({ scenario, scenarioPath: resolve(path), root: ROOT, workers: opts.workers, outDir, signal: abort.signal, report: opts.report }));
+          return;
+        }
         const progress = opts.progress ? createProgress() : undefined;
         const results = await runBench({
           scenario,
@@ -90,6 +102,7 @@ export const registerBench: Register = (program, setExit) => {
           signal: abort.signal,
           progress,
           log: (line) => process.stderr.write(`${line}\n`),
+          shard,
         });
         const file = join(outDir, 'results.json');
         writeJsonAtomic(file, results);
