@@ -19,7 +19,7 @@ const BUCKETS_S = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0
 
 export function createServerMetrics(): ServerMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'ugbench_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'ugbench_' }); // ugbench_process_resident_memory_bytes, ..., ugbench_nodejs_*
   const registers = [registry];
   return {
     registry,

@@ -130,7 +130,7 @@ function readData(tensor: TensorJson, index: number, dims: number[]): Float32Arr
   let count = 0;
   const visit = (value: unknown, depth: number): void => {
     if (Array.isArray(value)) {
-      if (depth > dims.length) throw new BadRequest(`${where}: nested deeper than shape ${JSON.stringify(dims)}`);
+      if (depth >= dims.length) throw new BadRequest(`${where}: nested deeper than shape ${JSON.stringify(dims)}`);
       for (const item of value) visit(item, depth + 1);
       return;
     }

@@ -82,12 +82,18 @@ describe('OIP server', () => {
     ['empty candidate list', () => ({ inputs: [good().inputs[0], { ...good().inputs[1], shape: [0, 3], data: [] }] }), /^inputs\[1\]\.shape: expected at least 1 candidate, got 0 \(empty candidate list\)/],
     ['too many candidates', () => ({ inputs: [good().inputs[0], { ...good().inputs[1], shape: [9, 3], data: Array(27).fill(0) }] }), /^inputs\[1\]\.shape: expected at most 8 candidates, got 9/],
     ['bad user_id', () => ({ ...good(), parameters: { user_id: { a: 1 } } }), /^parameters\.user_id: expected a non-empty string/],
+    ['unknown output asked for', () => ({ ...good(), outputs: [{ name: 'logits' }] }), /^outputs\[0\]\.name: expected "scores", got "logits"/],
+    ['inputs not a list', () => ({ inputs: { user_features: [1] } }), /^inputs: expected an array of tensors/],
+    ['nested deeper than the shape', () => ({ inputs: [good().inputs[0], { ...good().inputs[1], data: [[[1, 1, 1]], [[2, 2, 2]]] }] }), /^inputs\[1\]\.data: nested deeper than shape \[2,3\]/],
   ];
   for (const [label, body, message] of malformed) {
-    it(`400 for ${label}, naming the part`, async () => {
+    it(`400 for ${label}, naming the part; a healthy request succeeds after it`, async () => {
       const res = await post(server.url, body() as object);
       expect(res.status).toBe(400);
       expect(res.json.error).toMatch(message);
+      const healthy = await post(server.url, good());
+      expect(healthy.status).toBe(200);
+      expect(scoresFromResponse(healthy.json)).toEqual([3, 6]);
     });
   }
 
@@ -126,5 +132,39 @@ describe('OIP server', () => {
     expect(res.statusCode).toBe(200);
     expect(scoresFromResponse(await res.body.json())).toEqual([3, 6]);
     await expect(request(`${own.url}/v2/health/live`)).rejects.toThrow();
+  });
+
+  it('accepts requests written from the Open Inference Protocol specification, not only ugbench\'s client', async () => {
+    // As the KServe v2 REST spec writes them: id, per-tensor parameters, requested outputs,
+    // request parameters the server does not use, flat row-major data, charset in content-type.
+    const specRequest = {
+      id: '42',
+      parameters: { user_id: 7, priority: 1 },
+      inputs: [
+        { name: 'group_features', shape: [2, 3], datatype: 'FP32', parameters: {}, data: [1, 1, 1, 2, 2, 2] },
+        { name: 'user_features', shape: [1, 4], datatype: 'FP32', data: [0.5, 1.5, -2, 3e-2] },
+      ],
+      outputs: [{ name: 'scores', parameters: {} }],
+    };
+    const res = await request(`${server.url}/v2/models/fast/versions/1/infer`, {
+      method: 'POST',
+      body: JSON.stringify(specRequest),
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+    expect(res.statusCode).toBe(200);
+    const json = (await res.body.json()) as any;
+    expect(json).toMatchObject({ model_name: 'fast', model_version: '1', id: '42' });
+    expect(json.outputs).toEqual([{ name: 'scores', shape: [2], datatype: 'FP32', data: [3, 6] }]);
+    // no content-type header at all, FP64 data, [Fu] user shape
+    const bare = await request(`${server.url}/v2/models/fast/infer`, {
+      method: 'POST',
+      body: JSON.stringify({ inputs: [{ name: 'user_features', shape: [4], datatype: 'FP64', data: [1, 2, 3, 4] }, { name: 'group_features', shape: [1, 3], datatype: 'FP64', data: [[1, 2, 3]] }] }),
+    });
+    expect(bare.statusCode).toBe(200);
+    expect(scoresFromResponse(await bare.body.json())).toEqual([6]);
+    // server metadata and model readiness endpoints of the spec
+    expect((await request(`${server.url}/v2`)).statusCode).toBe(200);
+    expect((await request(`${server.url}/v2/models/fast/ready`)).statusCode).toBe(200);
+    expect((await request(`${server.url}/v2/models/fast/versions/1`)).statusCode).toBe(200);
   });
 });

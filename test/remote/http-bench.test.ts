@@ -1,0 +1,102 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import type { BenchResults } from '../../harness/results.ts';
+import { startLocalServer } from '../../remote/local-server.ts';
+import { runCli } from '../cli/run-cli.ts';
+
+const BIN = resolve(import.meta.dirname, '../../bin/ugbench.mjs');
+
+function scenario(dir: string, body: string): string {
+  const path = join(dir, 'scenario.yaml');
+  writeFileSync(path, body);
+  return path;
+}
+
+async function residentBytes(url: string): Promise<number> {
+  const text = await (await request(`${url}/metrics`)).body.text();
+  return Number(/ugbench_process_resident_memory_bytes (\d+)/.exec(text)![1]);
+}
+
+describe('bench over HTTP', () => {
+  it('starts its own server on loopback, runs the plan over HTTP, scores match the reference', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ugbench-http-'));
+    const path = scenario(
+      dir,
+      `name: http-e2e
+seed: 3
+model: { preset: tiny }
+variants: [baseline, ugsep, ugsep-w8a16]
+runtimes: [{ name: ort-cpu, threads: 1 }]
+traffic:
+  users: { size: 40 }
+  candidates: { distribution: uniform, min: 2, max: 24 }
+  arrivals: { process: poisson, rateQps: 100 }
+target: { kind: http }
+run: { warmupS: 0.3, durationS: 1.5, minQueries: 40 }
+parity: { sampleFraction: 0.2 }
+`,
+    );
+    const out = join(dir, 'out');
+    const r = runCli(['bench', path, '--out', out, '--no-progress', '--no-report']);
+    expect(r.stderr).not.toContain('crashed');
+    expect(r.status).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as BenchResults;
+    for (const run of results.runs) {
+      expect(run.target).toMatchObject({ kind: 'http', client: 'undici', localServer: true, modelName: run.variant });
+      expect(run.target!.endpoints[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(run.counts.errored).toBe(0);
+      expect(run.counts.completed).toBeGreaterThan(40);
+      expect(run.runtime.provider).toBe('cpu'); // what the server said it ran
+      expect(run.serverTimingUs!.compute.p50Us).toBeLessThan(run.latencyUs.overall.p50Us); // network + queue on top
+      const drift = run.parity!.vsReference!.maxAbsDrift;
+      console.log(`${run.id} over HTTP vs reference: max |score drift| ${drift}`);
+      expect(drift).toBeLessThan(run.variant === 'ugsep-w8a16' ? 2e-2 : 1e-5);
+    }
+    const ugsep = results.runs.find((run) => run.variant === 'ugsep')!;
+    expect(ugsep.userCache.used).toBe(true);
+    expect(ugsep.observedHitRate).toBeGreaterThan(0.3); // 40 users, returning: the server's cache hits
+  });
+
+  it('overload past capacity: 503s counted in results, no crash, resident memory bounded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ugbench-overload-'));
+    const server = await startLocalServer(BIN, ['--preset', 'small', '--variants', 'baseline', '--runtime', 'ort-cpu', '--max-in-flight', '1', '--max-queue', '4']);
+    try {
+      const before = await residentBytes(server.url);
+      const path = scenario(
+        dir,
+        `name: overload
+seed: 5
+model: { preset: small }
+variants: [baseline]
+traffic:
+  candidates: { distribution: fixed, count: 128 }
+  arrivals: { process: constant, rateQps: 400 }
+target: { kind: http, endpoints: ["${server.url}"], connections: 64 }
+run: { warmupS: 0, durationS: 2, minQueries: 10 }
+`,
+      );
+      const out = join(dir, 'out');
+      const r = runCli(['bench', path, '--out', out, '--no-progress', '--no-report']);
+      expect(r.stderr).not.toContain('crashed');
+      const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as BenchResults;
+      const run = results.runs[0]!;
+      console.log(`overload: ${run.counts.completed} completed, errors ${JSON.stringify(run.errors)}`);
+      expect(run.errors['http 503']).toBeGreaterThan(50);
+      expect(run.counts.completed).toBeGreaterThan(0);
+      expect(run.target).toMatchObject({ localServer: false, endpoints: [server.url] });
+      // still serving, and memory did not grow with the ~800 requests (~300 KB each) it was sent
+      expect((await request(`${server.url}/v2/health/ready`)).statusCode).toBe(200);
+      const after = await residentBytes(server.url);
+      console.log(`server RSS before ${(before / 2 ** 20).toFixed(0)} MiB, after ${(after / 2 ** 20).toFixed(0)} MiB`);
+      expect(after - before).toBeLessThan(150 * 2 ** 20);
+      const metrics = await (await request(`${server.url}/metrics`)).body.text();
+      // the server counted at least the rejections the client saw (a client timeout can hide one)
+      expect(Number(/ugbench_rejected_requests_total\{reason="overloaded"\} (\d+)/.exec(metrics)![1])).toBeGreaterThanOrEqual(run.errors['http 503']!);
+    } finally {
+      await server.stop();
+    }
+  });
+});
