@@ -17,10 +17,11 @@ import { registerCapacity } from './commands/capacity.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerMerge } from './commands/merge.ts';
+import { registerK8s } from './commands/k8s.ts';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
-const COMMANDS: Register[] = [registerPresets, registerWeights, registerScore, registerGate, registerBench, registerExport, registerCompare, registerSweep, registerLimits, registerReport, registerCapacity, registerServe, registerMerge];
+const COMMANDS: Register[] = [registerPresets, registerWeights, registerScore, registerGate, registerBench, registerExport, registerCompare, registerSweep, registerLimits, registerReport, registerCapacity, registerServe, registerMerge, registerK8s];
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;
