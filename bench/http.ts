@@ -15,17 +15,10 @@ import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { parseScenario } from '../harness/scenario/load.ts';
 import { runBench } from '../cli/bench/run-bench.ts';
-import type { MachineFacts } from '../harness/results.ts';
+import { machineFacts } from '../harness/provenance.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const MACHINE: MachineFacts = {
-  cpu: { manufacturer: '', brand: '', cores: 2, physicalCores: 2, speedGHz: 0, flags: '' },
-  memory: { totalBytes: 0 },
-  os: { platform: process.platform, distro: '', release: '', arch: process.arch, kernel: '' },
-  gpus: [],
-  node: process.version,
-  degraded: true,
-};
+const MACHINE = await machineFacts(); // read once, before any timing
 
 async function overhead(): Promise<void> {
   const base = {

@@ -100,3 +100,51 @@ run: { warmupS: 0, durationS: 2, minQueries: 10 }
     }
   });
 });
+
+describe('remote fleet of replicas', () => {
+  it('reports completions, hit rate and latency per replica; users stay on their replica', async () => {
+    const { parseScenario } = await import('../../harness/scenario/load.ts');
+    const { runBench } = await import('../../cli/bench/run-bench.ts');
+    const { createRuntime } = await import('../../models/runtimes/registry.ts');
+    const { generateWeights } = await import('../../models/weights/generate.ts');
+    const { presetConfig } = await import('../../models/presets.ts');
+    const { startOipServer } = await import('../../server/app.ts');
+    const { hostRuntime } = await import('../../server/hosted-runtime.ts');
+    const { HrClock } = await import('../../harness/clock.ts');
+    const weights = generateWeights(presetConfig('tiny'), { seed: 9 });
+    const runtime = await createRuntime('ort-cpu', weights, 'ugsep', { threads: 1 });
+    const clock = new HrClock();
+    const servers = [];
+    for (let r = 0; r < 3; r++) servers.push(await startOipServer({ port: 0, models: [hostRuntime({ runtime, maxCandidates: 64, cache: { clock, limits: {} } })] }));
+    try {
+      const scenario = parseScenario(
+        {
+          name: 'fleet',
+          seed: 9,
+          model: { preset: 'tiny' },
+          variants: ['ugsep'],
+          traffic: { users: { size: 60 }, candidates: { distribution: 'fixed', count: 8 }, arrivals: { process: 'constant', rateQps: 200 } },
+          target: { kind: 'http', endpoints: servers.map((s) => s.url) },
+          run: { warmupS: 0, durationS: 1.5, minQueries: 50 },
+        },
+        'fleet',
+      );
+      const results = await runBench({ scenario, scenarioPath: null, root: resolve(import.meta.dirname, '../..'), machine: (await import('../fixtures/machine.ts')).TEST_MACHINE });
+      const run = results.runs[0]!;
+      expect(run.target).toMatchObject({ kind: 'http', localServer: false, endpoints: servers.map((s) => s.url) });
+      expect(run.replicas!.map((r) => r.endpoint).sort()).toEqual(servers.map((s) => s.url).sort());
+      expect(run.replicas!.reduce((sum, r) => sum + r.completed, 0)).toBe(run.counts.completed);
+      for (const replica of run.replicas!) {
+        console.log(`${replica.endpoint}: ${replica.completed} completed, hit rate ${replica.hitRate?.toFixed(2)}, p50 ${(replica.latencyUs.p50Us / 1000).toFixed(2)} ms`);
+        expect(replica.completed).toBeGreaterThan(0);
+        // sticky routing: each replica misses once per user it owns, then hits
+        expect(replica.hitRate).toBeGreaterThan(0.5);
+        expect(replica.latencyUs.count).toBe(replica.completed);
+      }
+      expect(run.observedHitRate).toBeGreaterThan(0.5);
+    } finally {
+      for (const s of servers) await s.close();
+      await runtime.dispose();
+    }
+  });
+});
