@@ -1,7 +1,7 @@
 /**
- * Matmul-plus-bias building blocks over token-major activations [Tk, N, K]: the per-token FFN
- * and the compensation matrices, in fp32 (batched or per-token) or with int8 weights (one of
- * the kernels of options.ts). Quantization is models/weights/quantize.ts, shared with the
+ * Matmul-plus-bias building blocks: the per-token FFN and the compensation matrices, in fp32
+ * (one batched 3-D MatMul, or one 2-D GEMM per token) or with int8 weights (one of the kernels
+ * of options.ts). Quantization is models/weights/quantize.ts, shared with the
  * W8A16 reference, so ORT and the reference multiply by the very same int8 values and scales.
  */
 import type { GraphBuilder } from './builder.ts';
@@ -26,7 +26,7 @@ export interface TokenRange {
 
 /**
  * One batched MatMul: y[i] = x[i] @ W[first + i] + b[first + i] for i < count.
- * x: [count, N, K] (or [1, N, K], broadcast: the compensation input z) -> [count, N, Nout].
+ * x: [count, N, K] -> [count, N, Nout].
  * ORT prepacks only 2-D constant weights, so this form repacks W at every run: it pays only
  * at large N (bench:kernels measures it).
  */

@@ -6,8 +6,8 @@
  *   into MatMulNBits (8 bits); at accuracy level 4 it quantizes activations to int8 on the fly.
  * - `dynamic`: com.microsoft.DynamicQuantizeMatMul: activations quantized per tensor to uint8,
  *   integer GEMM. Fastest on CPU, least exact.
- * - `strict`: activations rounded to fp16 (Cast pair), weights dequantized in a blocked
- *   DequantizeLinear that ORT does not fuse, fp32 GEMM: the literal W8A16 math, slow on CPU.
+ * - `strict`: activations rounded to fp16 (Cast pair), then an explicit MatMulNBits at
+ *   accuracy level 1 (fp32 compute on the int8 weights): the literal W8A16 math, slow on CPU.
  */
 export const INT8_KERNELS = ['qdq', 'dynamic', 'strict'] as const;
 export type Int8Kernel = (typeof INT8_KERNELS)[number];
@@ -23,7 +23,7 @@ export type FfnLayout = (typeof FFN_LAYOUTS)[number];
 export type ActivationDtype = 'fp32' | 'fp16';
 
 export interface GraphOptions {
-  /** default 'per-token' (measured by bench:kernels: see README "ONNX graphs") */
+  /** default 'per-token' (measured by bench:kernels: see README "onnxruntime-node runtime") */
   ffnLayout?: FfnLayout;
   /** default 'qdq' */
   int8Kernel?: Int8Kernel;
