@@ -4,6 +4,7 @@
  * user in a traffic plan really is the same user.
  */
 import { Rng } from '../harness/rng.ts';
+import { InputError } from '../harness/errors.ts';
 import type { ModelConfig } from './config.ts';
 
 export interface ScoringRequest {
@@ -26,4 +27,12 @@ export function syntheticRequest(config: ModelConfig, seed: number, userId: numb
     groupFeatures: groupFeatures(config, seed, requestId, candidates),
     candidates,
   };
+}
+
+/** N for a flat [N, Fg] candidate array; an empty or ragged array is bad input naming the part. */
+export function candidateCountOf(group: Float32Array, Fg: number): number {
+  if (group.length === 0 || group.length % Fg !== 0) {
+    throw new InputError('request', [`group_features: expected N >= 1 rows of ${Fg} values, got ${group.length} values`]);
+  }
+  return group.length / Fg;
 }

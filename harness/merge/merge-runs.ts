@@ -5,6 +5,7 @@
  * shards run side by side. Validity and the SLO are judged again on the merged numbers against
  * the whole run's scenario, not the shards' shares of it.
  */
+import { toCostFacts } from '../cost-facts.ts';
 import type { Histogram } from 'hdr-histogram-js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarize } from '../histogram.ts';
 import type { CostFacts, ParityFacts, ParityFigures, RunCounts, RunResult, ValidityStatus } from '../results.ts';
@@ -142,16 +143,8 @@ function mergeCost(runs: readonly RunResult[], requestsPerS: number): CostFacts 
   const flops = mean((c) => c.flopsPerRequest);
   const weightBytes = mean((c) => c.weightBytesPerRequest);
   const activationBytes = mean((c) => c.activationBytesPerRequest);
-  const bytes = weightBytes + activationBytes;
-  return {
-    flopsPerRequest: flops,
-    bytesPerRequest: bytes,
-    weightBytesPerRequest: weightBytes,
-    activationBytesPerRequest: activationBytes,
-    arithmeticIntensity: bytes > 0 ? flops / bytes : 0,
-    achievedGflopPerS: (flops * requestsPerS) / 1e9,
-    achievedGBPerS: (bytes * requestsPerS) / 1e9,
-  };
+  return toCostFacts({ flops, weightBytes, activationBytes }, requestsPerS);
+
 }
 
 /** Drift maxima of maxima; means weighted by what they average over (candidates or requests). */

@@ -15,6 +15,7 @@ import { hasCompensation, type ModelWeights } from '../weights/layout.ts';
 import { dequantizeStack, quantizeStack } from '../weights/quantize.ts';
 import { gelu, layerNormInPlace, newFlopCounter, roundRowToFp16, sigmoid, vecMat, type FlopCounter } from './ops.ts';
 import { InputError } from '../../harness/errors.ts';
+import { candidateCountOf } from '../requests.ts';
 
 /** What the group pass needs from one user: a few KB (see DESIGN.md "split execution"). */
 export interface UserState {
@@ -256,11 +257,7 @@ export class ReferenceModel {
   }
 
   private candidateCount(group: Float32Array): number {
-    const { Fg } = this.shape;
-    if (group.length === 0 || group.length % Fg !== 0) {
-      throw new InputError('request', [`group_features: expected N >= 1 rows of ${Fg} values, got ${group.length} values`]);
-    }
-    return group.length / Fg;
+    return candidateCountOf(group, this.shape.Fg);
   }
 
   private requireMasked(what: string): void {

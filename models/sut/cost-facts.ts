@@ -5,6 +5,7 @@
  */
 import type { CompletionMix } from '../../harness/executors/recorder.ts';
 import type { CostFacts } from '../../harness/results.ts';
+import { toCostFacts } from '../../harness/cost-facts.ts';
 import type { ModelConfig } from '../config.ts';
 import { requestCost } from '../cost.ts';
 import type { Variant } from '../variants.ts';
@@ -28,14 +29,6 @@ export function costFacts(config: ModelConfig, variant: Variant, mix: Completion
     weightBytes += w * c.weightBytes;
     activationBytes += w * c.activationBytes;
   }
-  const bytes = weightBytes + activationBytes;
-  return {
-    flopsPerRequest: flops,
-    bytesPerRequest: bytes,
-    weightBytesPerRequest: weightBytes,
-    activationBytesPerRequest: activationBytes,
-    arithmeticIntensity: flops / bytes,
-    achievedGflopPerS: (flops * requestsPerS) / 1e9,
-    achievedGBPerS: (bytes * requestsPerS) / 1e9,
-  };
+  return toCostFacts({ flops, weightBytes, activationBytes }, requestsPerS);
+
 }

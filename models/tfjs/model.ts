@@ -12,6 +12,7 @@ import { derive, type DerivedShape } from '../config.ts';
 import { VARIANT_TRAITS, type Variant, type VariantTraits } from '../variants.ts';
 import { hasCompensation, type ModelWeights } from '../weights/layout.ts';
 import { InputError } from '../../harness/errors.ts';
+import { candidateCountOf } from '../requests.ts';
 import { int8RoundTripWeights } from './int8-storage.ts';
 import { gelu, layerNorm, linear, unstackTokens } from './ops.ts';
 import { disposeWeights, uploadWeights, type TfjsLayerWeights, type TfjsWeights } from './weights.ts';
@@ -194,11 +195,7 @@ export class TfjsModel {
   }
 
   private candidateCount(group: Float32Array): number {
-    const { Fg } = this.shape;
-    if (group.length === 0 || group.length % Fg !== 0) {
-      throw new InputError('request', [`group_features: expected N >= 1 rows of ${Fg} values, got ${group.length} values`]);
-    }
-    return group.length / Fg;
+    return candidateCountOf(group, this.shape.Fg);
   }
 
   private requireMasked(what: string): void {
