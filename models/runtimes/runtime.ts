@@ -3,24 +3,15 @@
  * in-process system under test. Scores for one request; for ugsep variants also the split form,
  * so a cross-request cache can keep a user's state and skip the user pass on a hit.
  */
+import type { RuntimeFacts } from '../../harness/results.ts';
 import type { Variant } from '../variants.ts';
 import type { ModelConfig } from '../config.ts';
 
-/** Facts about what actually ran; every result carries them. */
-export interface RuntimeInfo {
-  /** e.g. 'reference', 'ort', 'tfjs-wasm' */
-  runtime: string;
-  /** execution provider / backend actually used, e.g. 'cpu', 'plain-typescript' */
-  provider: string;
-  /** intra-op threads actually configured (1 for single-threaded JS) */
-  threads: number;
-  /** weight storage precision that ran, e.g. 'fp32', 'int8 per-channel' */
-  weightPrecision: string;
-  /** activation precision that ran, e.g. 'fp32', 'fp16 (rounded at matmul inputs)' */
-  activationPrecision: string;
-  /** runtime package versions, session options, kernels: free-form facts */
-  details: Record<string, string | number | boolean>;
-}
+/**
+ * Facts about what actually ran (runtime, provider, threads, weight and activation precision);
+ * every result carries them, so the type is the results contract's own.
+ */
+export type RuntimeInfo = RuntimeFacts;
 
 /** An opaque handle to one user's state (kept by the runtime: JS arrays, ORT tensors, ...). */
 export interface UserStateHandle {
