@@ -2,7 +2,7 @@
  * Builds results files (harness/results.ts) from synthetic latencies, for gate, compare and
  * capacity tests. Histograms are real hdr-histogram-js encodings, as the bench writes them.
  */
-import hdr from 'hdr-histogram-js';
+import { createLatencyHistogram, encodeHistogram, recordUs, summarize } from '../../harness/histogram.ts';
 import type { BenchResults, LatencySummary, RunResult, ValidityStatus } from '../../harness/results.ts';
 import { Rng } from '../../harness/rng.ts';
 
@@ -23,21 +23,11 @@ export interface RunSpec {
 }
 
 function histogramOf(values: number[]): { encoded: string; summary: LatencySummary } {
-  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
-  for (const v of values) h.recordValue(Math.max(1, Math.round(v)));
-  const summary: LatencySummary = {
-    count: h.totalCount,
-    minUs: h.minNonZeroValue,
-    meanUs: h.mean,
-    p50Us: h.getValueAtPercentile(50),
-    p90Us: h.getValueAtPercentile(90),
-    p99Us: h.getValueAtPercentile(99),
-    p999Us: h.getValueAtPercentile(99.9),
-    maxUs: h.maxValue,
-  };
-  const encoded = hdr.encodeIntoCompressedBase64(h);
+  const h = createLatencyHistogram();
+  for (const v of values) recordUs(h, v);
+  const result = { encoded: encodeHistogram(h), summary: summarize(h) };
   h.destroy();
-  return { encoded, summary };
+  return result;
 }
 
 export function makeRun(spec: RunSpec): RunResult {
