@@ -56,6 +56,7 @@ function runPhase(
   let next = 0;
   // autocannon calls onResponse and then emits `response` for the same client synchronously.
   let answered: Completion = { status: 'errored', cacheHit: null, error: 'no response' };
+  let lastCandidates = 0;
   const instance = autocannon(
     {
       url: o.url,
@@ -83,7 +84,6 @@ function runPhase(
     } as unknown as autocannon.Options,
     () => {},
   );
-  let lastCandidates = 0;
   instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTimeMs: number) => {
     onDone(responseTimeMs * 1000, answered, lastCandidates);
   });
