@@ -60,6 +60,41 @@ parity: { sampleFraction: 0.2 }
     expect(ugsep.observedHitRate).toBeGreaterThan(0.3); // 40 users, returning: the server's cache hits
   });
 
+  it('closed loop with autocannon: every response recorded, cache outcomes from the server', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ugbench-autocannon-'));
+    const path = scenario(
+      dir,
+      `name: autocannon
+seed: 3
+model: { preset: tiny }
+variants: [baseline, ugsep]
+runtimes: [{ name: ort-cpu, threads: 1 }]
+traffic:
+  users: { size: 50 }
+  candidates: { distribution: fixed, count: 8 }
+  arrivals: { process: closed, concurrency: 4 }
+target: { kind: http, client: autocannon }
+run: { warmupS: 0.3, durationS: 1.5, minQueries: 50 }
+`,
+    );
+    const out = join(dir, 'out');
+    const r = runCli(['bench', path, '--out', out, '--no-progress', '--no-report']);
+    expect(r.stderr).not.toContain('crashed');
+    expect(r.status).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as BenchResults;
+    for (const run of results.runs) {
+      expect(run.executor.kind).toBe('closed');
+      expect(run.target).toMatchObject({ kind: 'http', client: 'autocannon', localServer: true });
+      expect(run.counts.errored).toBe(0);
+      expect(run.counts.completed).toBeGreaterThan(50);
+      expect(run.counts.completed).toBe(run.latencyUs.overall.count);
+      expect(run.serverTimingUs!.compute.count).toBe(run.counts.completed);
+    }
+    const ugsep = results.runs.find((run) => run.variant === 'ugsep')!;
+    expect(ugsep.userCache.hits + ugsep.userCache.misses).toBe(ugsep.counts.completed);
+    expect(ugsep.userCache.misses).toBeGreaterThan(0);
+  });
+
   it('overload past capacity: 503s counted in results, no crash, resident memory bounded', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ugbench-overload-'));
     const server = await startLocalServer(BIN, ['--preset', 'small', '--variants', 'baseline', '--runtime', 'ort-cpu', '--max-in-flight', '1', '--max-queue', '4']);
