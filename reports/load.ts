@@ -3,8 +3,8 @@
  * limits JSON. reports/ reads these files only; it never imports harness/ or models/ runtime code.
  */
 import { readFile } from 'node:fs/promises';
-import type { BenchResults } from '../harness/results.ts';
-import type { MachineLimits } from '../models/limits/types.ts';
+import type { BenchResults } from '../harness/results/contract.ts';
+import type { MachineLimits } from '../harness/results/machine-limits.ts';
 import { isSweepResults, sweepAsResults } from './sweep.ts';
 
 export interface LoadedResults {

@@ -12,11 +12,11 @@ import type { Register } from '../main.ts';
 import { ExitCode, InputError } from '../../harness/errors.ts';
 import { loadScenarioFile } from '../../harness/scenario/load.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
-import { machineFacts } from '../../harness/provenance.ts';
-import { writeJsonAtomic } from '../../harness/results-io.ts';
-import { findPeakQps } from '../../harness/sweep/search.ts';
-import { sustainReasons } from '../../harness/sweep/sustainable.ts';
-import { SWEEP_SCHEMA_VERSION, type SweepResults, type SweepSeries, type SweepStep } from '../../harness/sweep/results.ts';
+import { machineFacts } from '../../harness/results/provenance.ts';
+import { writeJsonAtomic } from '../../harness/results/io.ts';
+import { findPeakQps } from '../../harness/results/sweep/search.ts';
+import { sustainReasons } from '../../harness/results/sweep/sustainable.ts';
+import { SWEEP_SCHEMA_VERSION, type SweepResults, type SweepSeries, type SweepStep } from '../../harness/results/sweep/results.ts';
 import { runBench } from '../bench/run-bench.ts';
 import { integerOption } from '../options.ts';
 
