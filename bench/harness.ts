@@ -10,7 +10,7 @@
  * `npm run bench` uses the same flags.
  */
 import { HrClock } from '../harness/loadgen/clock.ts';
-import { measure } from '../harness/results/run-result.ts';
+import { measure } from '../harness/loadgen/measure.ts';
 import { summarize } from '../harness/loadgen/histogram.ts';
 import { parseScenario } from '../harness/scenario/load.ts';
 import { createNullSut } from '../harness/loadgen/null-sut.ts';

@@ -1,5 +1,5 @@
 /**
- * Reading inputs: results JSON files (the harness/results.ts contract) and the stored machine
+ * Reading inputs: results JSON files (the harness/results/contract.ts contract) and the stored machine
  * limits JSON. reports/ reads these files only; it never imports harness/ or models/ runtime code.
  */
 import { readFile } from 'node:fs/promises';

@@ -2,8 +2,8 @@
  * `ugbench sweep <scenario>`: the peak sustainable rate of every variant x runtime under the
  * p99 SLO. Each step is a full bench run (warm-up, minimum duration and query count: a step that
  * is too short is INVALID and so not sustainable) of one variant on one runtime at one open-loop
- * rate; rates grow geometrically to bracket the knee, then bisect (harness/sweep/search.ts).
- * Writes sweep JSON (harness/sweep/results.ts) with every step's RunResult: the whole curve.
+ * rate; rates grow geometrically to bracket the knee, then bisect (harness/results/sweep/search.ts).
+ * Writes sweep JSON (harness/results/sweep/results.ts) with every step's RunResult: the whole curve.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -4,7 +4,18 @@
  * compressed base64 encoding.
  */
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
-import type { LatencySummary } from '../results/contract.ts';
+
+/** A histogram's summary, µs; `count` is how many samples the percentiles rest on. */
+export interface LatencySummary {
+  count: number;
+  minUs: number;
+  meanUs: number;
+  p50Us: number;
+  p90Us: number;
+  p99Us: number;
+  p999Us: number;
+  maxUs: number;
+}
 
 /** 1 µs .. 1 hour at 3 significant digits (0.1% value precision). */
 export const HISTOGRAM_LOWEST_US = 1;

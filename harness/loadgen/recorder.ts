@@ -4,7 +4,6 @@
  */
 import type { Histogram } from 'hdr-histogram-js';
 import { createLatencyHistogram, recordUs } from './histogram.ts';
-import type { RunCounts } from '../results/contract.ts';
 import type { Completion } from './sut.ts';
 
 /** Completed requests and their candidates, split by cache outcome (for cost accounting). */
@@ -13,6 +12,23 @@ export interface CompletionMix {
   miss: { requests: number; candidates: number };
   /** no cross-request cache involved */
   none: { requests: number; candidates: number };
+}
+
+export interface RunCounts {
+  /** measured arrivals in the plan */
+  planned: number;
+  /** handed to the system under test */
+  issued: number;
+  completed: number;
+  errored: number;
+  /** not issued because the in-flight limit was reached (open loop) */
+  dropped: number;
+  /** issued later than lateThresholdUs after their schedule (open loop) */
+  lateStarts: number;
+  /** not issued because the run was aborted (Ctrl-C) */
+  notIssued: number;
+  /** warm-up requests completed (excluded from everything else) */
+  warmupCompleted: number;
 }
 
 const MAX_DISTINCT_ERRORS = 20;

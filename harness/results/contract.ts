@@ -12,6 +12,13 @@
  * harness/ knows nothing about RankMixer: variant names and runtime facts are plain strings here.
  */
 
+import type { ExecutorKind } from '../loadgen/executors/executor.ts';
+import type { LatencySummary } from '../loadgen/histogram.ts';
+import type { RunCounts } from '../loadgen/recorder.ts';
+
+// Defined by the load generator, which records them; part of this contract as they are.
+export type { ExecutorKind, LatencySummary, RunCounts };
+
 export const RESULTS_SCHEMA_VERSION = 1 as const;
 
 /** The whole file: one bench invocation, every variant x runtime it compared. */
@@ -44,7 +51,7 @@ export interface BenchResults {
   /** present when this file is one shard of a sharded run (issue 9); absent for a single process */
   shard?: { index: number; count: number };
   /**
-   * sha256 of the whole (unsharded) traffic plan the run replayed (harness/traffic/plan-digest.ts).
+   * sha256 of the whole (unsharded) traffic plan the run replayed (harness/loadgen/traffic/plan-digest.ts).
    * Shards of one run share it; `ugbench merge` refuses shards whose digests differ.
    */
   planDigest?: string;
@@ -230,8 +237,6 @@ export interface UserCacheFacts {
   peakBytes: number;
 }
 
-export type ExecutorKind = 'open' | 'closed' | 'offline';
-
 export interface ExecutorFacts {
   /** open = issued on a schedule, latency from scheduled start; closed = next request on completion; offline = one batch */
   kind: ExecutorKind;
@@ -249,33 +254,7 @@ export interface ExecutorFacts {
   latencyOrigin: 'scheduled-start' | 'issue';
 }
 
-export interface RunCounts {
-  /** measured arrivals in the plan */
-  planned: number;
-  /** handed to the system under test */
-  issued: number;
-  completed: number;
-  errored: number;
-  /** not issued because the in-flight limit was reached (open loop) */
-  dropped: number;
-  /** issued later than lateThresholdUs after their schedule (open loop) */
-  lateStarts: number;
-  /** not issued because the run was aborted (Ctrl-C) */
-  notIssued: number;
-  /** warm-up requests completed (excluded from everything else) */
-  warmupCompleted: number;
-}
 
-export interface LatencySummary {
-  count: number;
-  minUs: number;
-  meanUs: number;
-  p50Us: number;
-  p90Us: number;
-  p99Us: number;
-  p999Us: number;
-  maxUs: number;
-}
 
 export interface CostFacts {
   flopsPerRequest: number;

@@ -1,5 +1,5 @@
 /**
- * Reading a results JSON file written by `ugbench bench` (harness/results.ts), for the commands
+ * Reading a results JSON file written by `ugbench bench` (harness/results/contract.ts), for the commands
  * that consume them (gate, compare, capacity). Checks only what consumers rely on, and reports
  * problems as bad input (exit 104), never as a crash.
  */

@@ -1,42 +1,16 @@
 /**
- * One variant x runtime under the shared plan: run the executor the scenario asks for, then turn
- * what was recorded into a RunResult (histograms, summaries, rates, validity, SLO). Facts the
- * harness cannot know (runtime, model cost) come in from the composition root.
+ * What one variant x runtime recorded under the shared plan (harness/loadgen/measure.ts) turned
+ * into a RunResult (histograms, summaries, rates, validity, SLO). Facts the harness cannot know
+ * (runtime, model cost) come in from the composition root.
  */
 import type { Clock } from '../loadgen/clock.ts';
 import type { ExecutorRecord } from '../loadgen/executors/executor.ts';
 import type { CompletionMix } from '../loadgen/recorder.ts';
-import { runExecutor } from '../loadgen/executors/run-executor.ts';
 import { encodeHistogram, summarize } from '../loadgen/histogram.ts';
 import type { CostFacts, ExecutorFacts, RunResult, RuntimeFacts, TargetFacts, UserCacheFacts } from './contract.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { SystemUnderTest } from '../loadgen/sut.ts';
-import type { TrafficPlan } from '../loadgen/traffic/plan.ts';
 import { judgeValidity } from './validity.ts';
-
-export interface MeasureOptions {
-  scenario: Scenario;
-  plan: TrafficPlan;
-  sut: SystemUnderTest;
-  clock: Clock;
-  signal?: AbortSignal;
-  onProgress?: (done: number, planned: number) => void;
-}
-
-export async function measure(o: MeasureOptions): Promise<ExecutorRecord> {
-  const arrivals = o.scenario.traffic.arrivals;
-  return runExecutor({
-    clock: o.clock,
-    plan: o.plan,
-    sut: o.sut,
-    inFlightLimit: o.scenario.traffic.inFlightLimit,
-    lateThresholdUs: o.scenario.traffic.lateThresholdUs,
-    concurrency: arrivals.process === 'closed' ? arrivals.concurrency : undefined,
-    signal: o.signal,
-    onMeasuredStart: () => o.sut.cache?.resetCounters(),
-    onProgress: o.onProgress,
-  });
-}
 
 export interface RunIdentity {
   variant: string;

@@ -1,13 +1,14 @@
 /**
  * A cross-request user-state cache: keyed by user id, least-recently-used eviction within a byte
  * budget and/or a user-count limit, optional time-to-live, on an injectable clock. It stores
- * opaque values with a size: harness/ does not know what a user state is. Keys are the plan's
+ * opaque values with a size: it does not know what a user state is. Keys are the plan's
  * numeric user ids in-process, or the request's `user_id` string on the OIP server.
  *
  * Map iteration order is insertion order, so delete + set moves an entry to the most recent end
  * and the first key is always the least recently used: O(1) get, set and evict.
  */
 import type { Clock } from '../../harness/loadgen/clock.ts';
+import type { CacheCounters } from '../../harness/loadgen/sut.ts';
 
 export interface CacheLimits {
   /** byte budget over the sizes of stored values; undefined = no byte limit */
@@ -18,19 +19,8 @@ export interface CacheLimits {
   ttlUs?: number;
 }
 
-export interface CacheCounters {
-  hits: number;
-  misses: number;
-  /** removed to make room (LRU) */
-  evictions: number;
-  /** found but older than the TTL */
-  expirations: number;
-  /** values larger than the whole byte budget, never stored */
-  rejected: number;
-  entries: number;
-  bytes: number;
-  peakBytes: number;
-}
+// The shape a SUT reports its cache in is the load generator's (harness/loadgen/sut.ts).
+export type { CacheCounters };
 
 interface Entry<V> {
   value: V;

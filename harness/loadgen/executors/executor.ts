@@ -1,9 +1,11 @@
 /** What every executor takes and returns. */
 import type { Clock } from '../clock.ts';
-import type { ExecutorKind } from '../../results/contract.ts';
 import type { SystemUnderTest } from '../sut.ts';
 import type { TrafficPlan } from '../traffic/plan.ts';
 import type { Recorder } from '../recorder.ts';
+
+/** open = issued on a schedule; closed = next request on completion; offline = one batch */
+export type ExecutorKind = 'open' | 'closed' | 'offline';
 
 export interface ExecutorOptions {
   clock: Clock;

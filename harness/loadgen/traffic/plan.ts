@@ -8,7 +8,7 @@
  */
 import { Rng } from '../../rng.ts';
 import type { Scenario } from '../../scenario/schema.ts';
-import type { ExecutorKind } from '../../results/contract.ts';
+import type { ExecutorKind } from '../executors/executor.ts';
 import { createCandidateSampler } from './candidates.ts';
 import { createUserSampler } from './population.ts';
 

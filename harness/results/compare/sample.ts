@@ -48,7 +48,7 @@ export function fromHistogram(histogram: hdr.Histogram): WeightedSample {
   return { values: Float64Array.from(values), counts: Float64Array.from(counts), total: counts.reduce((a, b) => a + b, 0) };
 }
 
-/** From results JSON's compressed base64 histogram (see harness/results.ts). */
+/** From results JSON's compressed base64 histogram (see harness/results/contract.ts). */
 export function fromEncoded(base64: string): WeightedSample {
   const histogram = hdr.decodeFromCompressedBase64(base64);
   try {

@@ -1,7 +1,7 @@
 /**
  * Shard results files -> one results file for the whole run (issue 9). Checks the shards belong
- * together (harness/merge/check-shards.ts), merges each run across shards
- * (harness/merge/merge-runs.ts) and re-derives the file's facts. A missing shard, or a run some
+ * together (harness/results/merge/check-shards.ts), merges each run across shards
+ * (harness/results/merge/merge-runs.ts) and re-derives the file's facts. A missing shard, or a run some
  * shard lacks, makes the merge INVALID with the reason: never a silently smaller run.
  */
 import { InputError } from '../../errors.ts';

@@ -54,7 +54,7 @@ export function mergeRun(parts: readonly ShardRun[], scenario: Scenario, extraRe
   for (const p of parts) for (const reason of p.run.validity.reasons) if (!REJUDGED_REASON.test(reason)) reasons.push(`${p.shardLabel}: ${reason}`);
   const minDurationS = scenario.run.minDurationS ?? (first.executor.kind === 'offline' ? 0 : scenario.run.durationS);
   if (counts.completed < scenario.run.minQueries) reasons.push(`completed queries: expected >= ${scenario.run.minQueries}, got ${counts.completed}`);
-  // same 1 ms slack as harness/validity.ts
+  // same 1 ms slack as harness/results/validity.ts
   if (measuredS + 1e-3 < minDurationS) reasons.push(`measured duration: expected >= ${minDurationS} s, got ${measuredS.toFixed(3)} s`);
   const aborted = runs.some((r) => r.validity.status === 'aborted');
   const status: ValidityStatus = aborted ? 'aborted' : reasons.length > 0 ? 'invalid' : 'valid';
@@ -80,7 +80,7 @@ export function mergeRun(parts: readonly ShardRun[], scenario: Scenario, extraRe
     userCache: {
       ...first.userCache,
       used: usedCache,
-      // each shard's cache held 1/n of the budget (harness/traffic/shard-scenario.ts): report the run's budget
+      // each shard's cache held 1/n of the budget (harness/loadgen/traffic/shard-scenario.ts): report the run's budget
       capacityBytes: first.userCache.capacityBytes === null ? null : (scenario.cache.capacityBytes ?? null),
       capacityUsers: first.userCache.capacityUsers === null ? null : (scenario.cache.capacityUsers ?? null),
       hits: sum(runs.map((r) => r.userCache.hits)),

@@ -1,5 +1,5 @@
 /**
- * Builds results files (harness/results.ts) from synthetic latencies, for gate, compare and
+ * Builds results files (harness/results/contract.ts) from synthetic latencies, for gate, compare and
  * capacity tests. Histograms are real hdr-histogram-js encodings, as the bench writes them.
  */
 import { createLatencyHistogram, encodeHistogram, recordUs, summarize } from '../../../harness/loadgen/histogram.ts';

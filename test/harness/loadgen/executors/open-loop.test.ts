@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HrClock, SimulatedClock } from '../../../../harness/loadgen/clock.ts';
 import { summarize } from '../../../../harness/loadgen/histogram.ts';
-import { measure } from '../../../../harness/results/run-result.ts';
+import { measure } from '../../../../harness/loadgen/measure.ts';
 import { parseScenario } from '../../../../harness/scenario/load.ts';
 import { createNullSut } from '../../../../harness/loadgen/null-sut.ts';
 import { createSimulatedSut } from '../../../../harness/loadgen/simulated-sut.ts';
