@@ -3,7 +3,7 @@
  * limits JSON. reports/ reads these files only; it never imports harness/ or models/ runtime code.
  */
 import { readFile } from 'node:fs/promises';
-import type { BenchResults } from '../harness/results/contract.ts';
+import { READABLE_SCHEMA_VERSIONS, RESULTS_SCHEMA_VERSION, type BenchResults } from '../harness/results/contract.ts';
 import type { MachineLimits } from '../harness/results/machine-limits.ts';
 import { isSweepResults, sweepAsResults } from './sweep.ts';
 
@@ -18,7 +18,7 @@ export function resultsProblems(value: unknown): string[] {
   if (typeof value !== 'object' || value === null) return [`results: expected an object, got ${typeof value}`];
   const r = value as Partial<BenchResults>;
   const problems: string[] = [];
-  if (r.schemaVersion !== 1) problems.push(`schemaVersion: expected 1, got ${JSON.stringify(r.schemaVersion)}`);
+  if (typeof r.schemaVersion !== 'number' || !READABLE_SCHEMA_VERSIONS.includes(r.schemaVersion)) problems.push(`schemaVersion: expected ${RESULTS_SCHEMA_VERSION} (or 1), got ${JSON.stringify(r.schemaVersion)}`);
   if (!Array.isArray(r.runs)) problems.push(`runs: expected an array, got ${typeof r.runs}`);
   if (typeof r.plan !== 'object' || r.plan === null) problems.push('plan: expected an object');
   if (typeof r.machine !== 'object' || r.machine === null) problems.push('machine: expected an object');

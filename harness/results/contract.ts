@@ -19,11 +19,18 @@ import type { RunCounts } from '../loadgen/recorder.ts';
 // Defined by the load generator, which records them; part of this contract as they are.
 export type { ExecutorKind, LatencySummary, RunCounts };
 
-export const RESULTS_SCHEMA_VERSION = 1 as const;
+/**
+ * 2: runs carry `timingsUs` and `tags` (the generic split of the measurement record) and the
+ * model's description. Version 1 files are still read: their cache split is taken from
+ * `histograms.cacheHit` / `cacheMiss` (harness/results/splits.ts).
+ */
+export const RESULTS_SCHEMA_VERSION = 2 as const;
+/** versions the reader accepts */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 /** The whole file: one bench invocation, every variant x runtime it compared. */
 export interface BenchResults {
-  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  schemaVersion: typeof RESULTS_SCHEMA_VERSION | 1;
   /** ugbench's own name and package.json version */
   tool: { name: 'ugbench'; version: string };
   /** ISO-8601 UTC time the run started (after setup, before warm-up of the first run) */
@@ -193,6 +200,38 @@ export interface RunResult {
   serverTimingUs?: { queue: LatencySummary; compute: LatencySummary };
   /** per serving replica (HTTP targets), requests routed by consistent hashing of the user id */
   replicas?: ReplicaFacts[];
+  /**
+   * Times the system under test measured itself, by name (queue, service, userPass, groupPass;
+   * serverQueue, serverCompute as a remote server reported them), µs. Absent in version 1 files.
+   */
+  timingsUs?: Record<string, HistogramFacts>;
+  /**
+   * The run split by every tag its completions carried: tag key -> tag value -> figures, e.g.
+   * `tags.cache.hit`, `tags.replica['http://a:8000']`, `tags.instance['1']`. Absent in version 1
+   * files. `histograms.cacheHit`, `latencyUs.cacheHit`, `observedHitRate`, `serverTimingUs` and
+   * `replicas` are views of these kept for readers of version 1.
+   */
+  tags?: Record<string, Record<string, SplitFacts>>;
+}
+
+/** One HDR histogram of µs (compressed base64) and its summary. */
+export interface HistogramFacts {
+  histogram: string;
+  summary: LatencySummary;
+}
+
+/** The figures of the requests that carried one tag value. */
+export interface SplitFacts {
+  completed: number;
+  errored: number;
+  /** candidates of the completed requests */
+  candidates: number;
+  /** latency of the completed requests (same origin as the run's overall latency) */
+  latencyUs: HistogramFacts;
+  /** SUT-reported times of these requests, by name */
+  timingsUs: Record<string, HistogramFacts>;
+  /** completed requests of this value that also carried `key=value` of another tag (e.g. 'cache=hit') */
+  with: Record<string, number>;
 }
 
 export interface TargetFacts {

@@ -2,7 +2,7 @@
 import { mkdirSync, renameSync, writeFileSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { RESULTS_SCHEMA_VERSION, type BenchResults } from './contract.ts';
+import { READABLE_SCHEMA_VERSIONS, RESULTS_SCHEMA_VERSION, type BenchResults } from './contract.ts';
 
 export function writeJsonAtomic(path: string, data: unknown): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -20,8 +20,8 @@ export function readResults(path: string): BenchResults {
     throw new InputError(`results ${path}`, [`file: expected a readable results JSON file, got ${(error as Error).message}`]);
   }
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (version !== RESULTS_SCHEMA_VERSION) {
-    throw new InputError(`results ${path}`, [`schemaVersion: expected ${RESULTS_SCHEMA_VERSION}, got ${JSON.stringify(version)}`]);
+  if (typeof version !== 'number' || !READABLE_SCHEMA_VERSIONS.includes(version)) {
+    throw new InputError(`results ${path}`, [`schemaVersion: expected ${RESULTS_SCHEMA_VERSION} (or 1), got ${JSON.stringify(version)}`]);
   }
   return data as BenchResults;
 }

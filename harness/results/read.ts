@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.ts';
-import { RESULTS_SCHEMA_VERSION, type BenchResults } from './contract.ts';
+import { READABLE_SCHEMA_VERSIONS, RESULTS_SCHEMA_VERSION, type BenchResults } from './contract.ts';
 
 export function parseResults(text: string, name: string): BenchResults {
   let data: unknown;
@@ -17,7 +17,7 @@ export function parseResults(text: string, name: string): BenchResults {
   const problems: string[] = [];
   const r = data as Partial<BenchResults> | null;
   if (typeof r !== 'object' || r === null) throw new InputError(name, ['expected a results object']);
-  if (r.schemaVersion !== RESULTS_SCHEMA_VERSION) problems.push(`schemaVersion: expected ${RESULTS_SCHEMA_VERSION}, got ${JSON.stringify(r.schemaVersion)}`);
+  if (typeof r.schemaVersion !== 'number' || !READABLE_SCHEMA_VERSIONS.includes(r.schemaVersion)) problems.push(`schemaVersion: expected ${RESULTS_SCHEMA_VERSION} (or 1), got ${JSON.stringify(r.schemaVersion)}`);
   if (!['valid', 'invalid', 'aborted'].includes(r.status as string)) problems.push(`status: expected valid, invalid or aborted, got ${JSON.stringify(r.status)}`);
   if (!Array.isArray(r.runs)) problems.push('runs: expected a list of runs');
   else {

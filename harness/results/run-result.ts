@@ -4,6 +4,7 @@
  * (runtime, model cost) come in from the composition root.
  */
 import type { Clock } from '../loadgen/clock.ts';
+import { encodeSplits, legacyViews } from './splits.ts';
 import type { ExecutorRecord } from '../loadgen/executors/executor.ts';
 import type { CompletionMix } from '../loadgen/recorder.ts';
 import { encodeHistogram, summarize } from '../loadgen/histogram.ts';
@@ -45,12 +46,14 @@ export function toRunResult(record: ExecutorRecord, sut: SystemUnderTest, id: Ru
   const measuredS = record.measuredUs / 1e6;
   const completed = r.counts.completed;
   const requestsPerS = measuredS > 0 ? completed / measuredS : 0;
-  const candidates = r.mix.hit.candidates + r.mix.miss.candidates + r.mix.none.candidates;
-  const lookups = r.mix.hit.requests + r.mix.miss.requests;
+  const mix = r.mix();
+  const lookups = mix.hit.requests + mix.miss.requests;
   // A remote SUT has no cache object here: its server reports hit/miss per response instead.
-  const cacheStats = sut.cache?.stats() ?? (lookups > 0 ? { hits: r.mix.hit.requests, misses: r.mix.miss.requests, evictions: 0, expirations: 0, peakBytes: 0 } : undefined);
+  const cacheStats = sut.cache?.stats() ?? (lookups > 0 ? { hits: mix.hit.requests, misses: mix.miss.requests, evictions: 0, expirations: 0, peakBytes: 0 } : undefined);
   const usedCache = id.userCache.used && cacheStats !== undefined;
   const overall = summarize(r.overall);
+  const { timingsUs, tags } = encodeSplits(r);
+  const views = legacyViews(tags, timingsUs, usedCache);
   const minDurationS = scenario.run.minDurationS ?? (record.kind === 'offline' ? 0 : scenario.run.durationS);
   const validity = judgeValidity(record, { minQueries: scenario.run.minQueries, minDurationS });
   const slo = scenario.slo
@@ -85,34 +88,21 @@ export function toRunResult(record: ExecutorRecord, sut: SystemUnderTest, id: Ru
     issueDelayUs: record.kind === 'open' ? summarize(r.issueDelay) : null,
     histograms: {
       overall: encodeHistogram(r.overall),
-      cacheHit: usedCache ? encodeHistogram(r.cacheHit) : null,
-      cacheMiss: usedCache ? encodeHistogram(r.cacheMiss) : null,
+      ...views.histograms,
       // kept so shards' lateness merges exactly (summaries cannot be added)
       issueDelay: record.kind === 'open' ? encodeHistogram(r.issueDelay) : null,
     },
-    latencyUs: {
-      overall,
-      cacheHit: usedCache ? summarize(r.cacheHit) : null,
-      cacheMiss: usedCache ? summarize(r.cacheMiss) : null,
-    },
-    throughput: { requestsPerS, candidatesPerS: measuredS > 0 ? candidates / measuredS : 0 },
-    observedHitRate: usedCache && lookups > 0 ? r.mix.hit.requests / lookups : null,
-    cost: completed > 0 ? id.cost(r.mix, requestsPerS) : null,
+    latencyUs: { overall, ...views.latencyUs },
+    throughput: { requestsPerS, candidatesPerS: measuredS > 0 ? r.all.candidates / measuredS : 0 },
+    observedHitRate: views.observedHitRate,
+    cost: completed > 0 ? id.cost(mix, requestsPerS) : null,
     slo,
     errors: Object.fromEntries(r.errors),
     validity,
     ...(id.target ? { target: id.target } : {}),
-    ...(r.serverCompute.totalCount > 0 ? { serverTimingUs: { queue: summarize(r.serverQueue), compute: summarize(r.serverCompute) } } : {}),
-    ...(r.replicas.size > 0
-      ? {
-          replicas: [...r.replicas].map(([endpoint, rec]) => ({
-            endpoint,
-            completed: rec.completed,
-            errored: rec.errored,
-            hitRate: rec.hits + rec.misses > 0 ? rec.hits / (rec.hits + rec.misses) : null,
-            latencyUs: summarize(rec.latency),
-          })),
-        }
-      : {}),
+    ...(views.serverTimingUs ? { serverTimingUs: views.serverTimingUs } : {}),
+    ...(views.replicas ? { replicas: views.replicas } : {}),
+    timingsUs,
+    tags,
   };
 }

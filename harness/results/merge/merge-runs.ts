@@ -10,6 +10,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarize } from '../../loadgen/histogram.ts';
 import type { CostFacts, ParityFacts, ParityFigures, RunCounts, RunResult, ValidityStatus } from '../contract.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { addTags, addTimings, legacyViews, tagsOf } from '../splits.ts';
 
 /** A run of one shard, with the shard it came from (for reasons). */
 export interface ShardRun {
@@ -32,11 +33,11 @@ export function mergeRun(parts: readonly ShardRun[], scenario: Scenario, extraRe
   const runs = parts.map((p) => p.run);
   const overall = addHistograms(runs.map((r) => r.histograms.overall));
   const nonNull = (xs: (string | null | undefined)[]): string[] => xs.filter((x): x is string => typeof x === 'string');
-  const hitEncoded = nonNull(runs.map((r) => r.histograms.cacheHit));
-  const missEncoded = nonNull(runs.map((r) => r.histograms.cacheMiss));
   const usedCache = runs.some((r) => r.userCache.used);
-  const cacheHit = usedCache ? addHistograms(hitEncoded) : null;
-  const cacheMiss = usedCache ? addHistograms(missEncoded) : null;
+  // generic: every timing and every tag value of every shard is added, nothing is dropped
+  const timingsUs = addTimings(runs.map((r) => r.timingsUs ?? {}));
+  const tags = addTags(runs.map(tagsOf));
+  const views = legacyViews(tags, timingsUs, usedCache);
   const delayEncoded = nonNull(runs.map((r) => r.histograms.issueDelay));
   const open = first.executor.kind === 'open';
   // lateness merges only when every shard kept its histogram (files from before issue 9 did not)
@@ -47,8 +48,6 @@ export function mergeRun(parts: readonly ShardRun[], scenario: Scenario, extraRe
   const candidates = runs.reduce((s, r) => s + r.throughput.candidatesPerS * r.measuredS, 0);
   const requestsPerS = measuredS > 0 ? counts.completed / measuredS : 0;
   const summary = summarize(overall);
-  const hits = cacheHit?.totalCount ?? 0;
-  const misses = cacheMiss?.totalCount ?? 0;
 
   const reasons = [...extraReasons];
   for (const p of parts) for (const reason of p.run.validity.reasons) if (!REJUDGED_REASON.test(reason)) reasons.push(`${p.shardLabel}: ${reason}`);
@@ -94,15 +93,10 @@ export function mergeRun(parts: readonly ShardRun[], scenario: Scenario, extraRe
     measuredS,
     counts,
     issueDelayUs: issueDelay ? summarize(issueDelay) : null,
-    histograms: {
-      overall: encodeHistogram(overall),
-      cacheHit: cacheHit ? encodeHistogram(cacheHit) : null,
-      cacheMiss: cacheMiss ? encodeHistogram(cacheMiss) : null,
-      issueDelay: issueDelay ? encodeHistogram(issueDelay) : null,
-    },
-    latencyUs: { overall: summary, cacheHit: cacheHit ? summarize(cacheHit) : null, cacheMiss: cacheMiss ? summarize(cacheMiss) : null },
+    histograms: { overall: encodeHistogram(overall), ...views.histograms, issueDelay: issueDelay ? encodeHistogram(issueDelay) : null },
+    latencyUs: { overall: summary, ...views.latencyUs },
     throughput: { requestsPerS, candidatesPerS: measuredS > 0 ? candidates / measuredS : 0 },
-    observedHitRate: usedCache && hits + misses > 0 ? hits / (hits + misses) : null,
+    observedHitRate: views.observedHitRate,
     cost: mergeCost(runs, requestsPerS),
     slo,
     errors: mergeErrors(runs.map((r) => r.errors)),
@@ -111,6 +105,10 @@ export function mergeRun(parts: readonly ShardRun[], scenario: Scenario, extraRe
   const parity = mergeParity(runs.map((r) => r.parity));
   if (parity) merged.parity = parity;
   if (first.target) merged.target = first.target;
+  if (views.serverTimingUs) merged.serverTimingUs = views.serverTimingUs;
+  if (views.replicas) merged.replicas = views.replicas;
+  merged.timingsUs = timingsUs;
+  merged.tags = tags;
   return merged;
 }
 
