@@ -16,7 +16,7 @@ import { buildPlan, describePlan } from '../../harness/loadgen/traffic/plan.ts';
 import { planDigest } from '../../harness/loadgen/traffic/plan-digest.ts';
 import { shardPlan, type ShardSpec } from '../../harness/loadgen/traffic/shard.ts';
 import { shardScenario } from '../../harness/loadgen/traffic/shard-scenario.ts';
-import { overallStatus } from '../../harness/results/validity.ts';
+import { overallStatus } from '../../harness/results/judge.ts';
 import { userStateBytes } from '../../models/cost.ts';
 import { createRuntime, resolveRuntime, runtimeUnavailableReason, type RuntimeName } from '../../models/runtimes/registry.ts';
 import { clearSutCache, createInProcessSut } from '../../models/sut/in-process.ts';

@@ -2,12 +2,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Register } from '../main.ts';
 import { integerOption } from '../options.ts';
-import { ExitCode, InputError } from '../../harness/errors.ts';
+import { InputError } from '../../harness/errors.ts';
 import { loadScenarioFile, type ScenarioOverrides } from '../../harness/scenario/load.ts';
 import { defaultResultsDir, writeJsonAtomic } from '../../harness/results/io.ts';
 import { runBench } from '../bench/run-bench.ts';
 import { createProgress } from '../bench/progress.ts';
 import { formatResultsTable } from '../bench/table.ts';
+import { reportVerdict } from '../bench/verdict.ts';
 import { renderAfterBench } from './report.ts';
 import { parseShardSpec } from '../../harness/loadgen/traffic/shard.ts';
 import { benchWithWorkers } from '../bench/bench-workers.ts';
@@ -107,10 +108,10 @@ export const registerBench: Register = (program, setExit) => {
         const file = join(outDir, 'results.json');
         writeJsonAtomic(file, results);
         process.stdout.write(`\n${formatResultsTable(results)}\n\n`);
-        process.stdout.write(`scenario ${results.scenario.name}: ${results.status.toUpperCase()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-        process.stdout.write(`results written to ${file}\n`);
+        process.stdout.write(`results written to ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         if (opts.report) process.stdout.write((await renderAfterBench(file, { measureLimits: opts.limits })).text);
-        if (results.status !== 'valid') setExit(ExitCode.invalidRun);
+        // a shard's validity and SLO are judged on its share; its thresholds by `ugbench merge`
+        setExit(reportVerdict(results, shard ? `shard ${shard.index}/${shard.count}` : 'this run', (t) => process.stdout.write(t)));
       } finally {
         process.off('SIGINT', onSigint);
       }

@@ -182,8 +182,8 @@ export interface RunResult {
   observedHitRate: number | null;
   /** cost-model figures, averaged over completed measured requests (hits skip the user pass) */
   cost: CostFacts | null;
-  /** the scenario's SLO checked on this run; null when the scenario has none */
-  slo: { p99Ms: number | null; p50Ms: number | null; met: boolean } | null;
+  /** the scenario's SLO checked on this run (harness/results/judge.ts); null when the scenario has none */
+  slo: SloFacts | null;
   /** error messages seen, with counts (first 20 distinct) */
   errors: Record<string, number>;
   validity: { status: ValidityStatus; reasons: string[] };
@@ -232,6 +232,17 @@ export interface SplitFacts {
   timingsUs: Record<string, HistogramFacts>;
   /** completed requests of this value that also carried `key=value` of another tag (e.g. 'cache=hit') */
   with: Record<string, number>;
+}
+
+export interface SloFacts {
+  p99Ms: number | null;
+  p50Ms: number | null;
+  /** every objective held over all requests owed an answer, dropped and failed ones counted as unbounded */
+  met: boolean;
+  /** dropped + errored (timed-out requests are errored) requests counted as over every limit; absent in v1 files */
+  unanswered?: number;
+  /** why it was missed; absent in v1 files */
+  reasons?: string[];
 }
 
 export interface TargetFacts {

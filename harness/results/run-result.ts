@@ -11,7 +11,7 @@ import { encodeHistogram, summarize } from '../loadgen/histogram.ts';
 import type { CostFacts, ExecutorFacts, RunResult, RuntimeFacts, TargetFacts, UserCacheFacts } from './contract.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { SystemUnderTest } from '../loadgen/sut.ts';
-import { judgeValidity } from './validity.ts';
+import { judgeSlo, judgeValidity } from './judge.ts';
 
 export interface RunIdentity {
   variant: string;
@@ -54,20 +54,9 @@ export function toRunResult(record: ExecutorRecord, sut: SystemUnderTest, id: Ru
   const overall = summarize(r.overall);
   const { timingsUs, tags } = encodeSplits(r);
   const views = legacyViews(tags, timingsUs, usedCache);
-  const minDurationS = scenario.run.minDurationS ?? (record.kind === 'offline' ? 0 : scenario.run.durationS);
-  const validity = judgeValidity(record, { minQueries: scenario.run.minQueries, minDurationS });
-  const slo = scenario.slo
-    ? {
-        p99Ms: scenario.slo.p99Ms ?? null,
-        p50Ms: scenario.slo.p50Ms ?? null,
-        met:
-          completed > 0 &&
-          r.counts.dropped === 0 &&
-          r.counts.errored === 0 &&
-          (scenario.slo.p99Ms === undefined || overall.p99Us <= scenario.slo.p99Ms * 1000) &&
-          (scenario.slo.p50Ms === undefined || overall.p50Us <= scenario.slo.p50Ms * 1000),
-      }
-    : null;
+  const measured = { kind: record.kind, counts: r.counts, measuredS, aborted: record.aborted, planExhausted: record.planExhausted, latency: r.overall };
+  const validity = judgeValidity(measured, scenario);
+  const slo = judgeSlo(measured, scenario.slo);
   return {
     id: `${id.variant}@${id.runtimeName}`,
     variant: id.variant,
