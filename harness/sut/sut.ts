@@ -23,10 +23,29 @@ export interface TransportFacts {
   serverComputeUs?: number;
 }
 
+/** per-request times measured by the system under test itself, µs (absent = not measured) */
+export interface SutTimingsUs {
+  /** waiting for a free model instance (issue -> compute start) */
+  queueUs?: number;
+  /** compute of this request (both passes, or the whole forward) */
+  serviceUs?: number;
+  /** split variants: the user pass (absent on a cache hit) and the group pass */
+  userPassUs?: number;
+  groupPassUs?: number;
+}
+
+/** Measurements and labels every completion may carry (the shared completion contract). */
+export interface CompletionFacts {
+  timingsUs?: SutTimingsUs;
+  /** labels this request is split by in the results: one HDR histogram per (tag key, value),
+   *  e.g. { cache: 'hit' | 'miss', instance: '1', kernel: 'matmulnbits' } */
+  tags?: Readonly<Record<string, string>>;
+}
+
 export type Completion =
   /** cacheHit: the user state came from the cross-request cache (true), was computed (false), or there is no cache (null) */
-  | ({ status: 'completed'; cacheHit: boolean | null } & TransportFacts)
-  | ({ status: 'errored'; cacheHit: boolean | null; error: string } & TransportFacts);
+  | ({ status: 'completed'; cacheHit: boolean | null } & TransportFacts & CompletionFacts)
+  | ({ status: 'errored'; cacheHit: boolean | null; error: string } & TransportFacts & CompletionFacts);
 
 export interface SystemUnderTest {
   /** Start one request; resolves when it is done. Must not reject: failures are `errored` completions. */
