@@ -7,10 +7,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdmission, type Admission, type AdmissionOptions } from './admission.ts';
-import type { SutTimingsUs } from '../harness/sut/sut.ts';
+import type { SutTimingsUs } from '../harness/loadgen/sut.ts';
 import type { InstanceStats } from '../models/instances/pool.ts';
 import { createServerMetrics, observeInstances, type ServerMetrics } from './metrics.ts';
-import { BadRequest, GROUP_INPUT, SCORES_OUTPUT, USER_INPUT, parseInferRequest, type InferResponseJson, type ParsedInfer } from './protocol.ts';
+import { BadRequest, GROUP_INPUT, SCORES_OUTPUT, USER_INPUT, parseInferRequest, type InferResponseJson, type ParsedInfer } from '../oip/protocol.ts';
 
 /** One model the server hosts (one per variant). */
 export interface HostedModel {

@@ -12,9 +12,9 @@
  * A worker that dies fails its in-flight requests with a reason, fails the requests waiting for
  * its cached states, tells `onLost` listeners (the cache forgets those states), and is replaced.
  */
-import { HrClock, type Clock } from '../../harness/clock.ts';
+import { HrClock, type Clock } from '../../harness/loadgen/clock.ts';
 import { InputError } from '../../harness/errors.ts';
-import type { SutTimingsUs } from '../../harness/sut/sut.ts';
+import type { SutTimingsUs } from '../../harness/loadgen/sut.ts';
 import type { ModelConfig } from '../config.ts';
 import type { RuntimeInfo } from '../runtimes/runtime.ts';
 import type { Variant } from '../variants.ts';

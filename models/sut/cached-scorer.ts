@@ -15,9 +15,9 @@
  * the cache at once (pointing at its instance), so a second request of the same user queued
  * behind it hits. A state evicted while a request still uses it is released after that request.
  */
-import { UserStateCache, type CacheLimits } from '../../harness/cache.ts';
-import type { Clock } from '../../harness/clock.ts';
-import type { SutTimingsUs } from '../../harness/sut/sut.ts';
+import { UserStateCache, type CacheLimits } from '../cache/user-state-cache.ts';
+import type { Clock } from '../../harness/loadgen/clock.ts';
+import type { SutTimingsUs } from '../../harness/loadgen/sut.ts';
 import { userStateBytes } from '../cost.ts';
 import type { InstancePool, PoolTask } from '../instances/pool.ts';
 

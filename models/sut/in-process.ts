@@ -6,9 +6,9 @@
  * the instance measured (queue, service, user pass, group pass) and the tags `instance` and
  * `cache` (hit/miss, absent without a cache), plus whatever the runtime reports per dispatch.
  */
-import type { UserStateCache } from '../../harness/cache.ts';
-import type { SampleLibrary } from '../../harness/sut/sample-library.ts';
-import type { Completion, Query, SystemUnderTest } from '../../harness/sut/sut.ts';
+import type { UserStateCache } from '../cache/user-state-cache.ts';
+import type { SampleLibrary } from '../../harness/loadgen/sample-library.ts';
+import type { Completion, Query, SystemUnderTest } from '../../harness/loadgen/sut.ts';
 import type { InstancePool } from '../instances/pool.ts';
 import { createCachedScorer, type ScorerCacheOptions } from './cached-scorer.ts';
 import type { RequestTensors } from './samples.ts';

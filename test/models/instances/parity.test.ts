@@ -4,7 +4,7 @@
  * cross-request user cache. Runtimes that cannot run here are listed as skipped with the reason.
  */
 import { describe, expect, it } from 'vitest';
-import { HrClock } from '../../../harness/clock.ts';
+import { HrClock } from '../../../harness/loadgen/clock.ts';
 import { createInstancePool, type InstancePool } from '../../../models/instances/pool.ts';
 import { presetConfig } from '../../../models/presets.ts';
 import { RUNTIME_NAMES, createRuntime, runtimeUnavailableReason, type RuntimeName } from '../../../models/runtimes/registry.ts';
