@@ -8,9 +8,7 @@ import { defaultResultsDir, writeJsonAtomic } from '../../harness/results-io.ts'
 import { runBench } from '../bench/run-bench.ts';
 import { createProgress } from '../bench/progress.ts';
 import { formatResultsTable } from '../bench/table.ts';
-import { renderAfterBench } from './report.ts';
 import { parseShardSpec } from '../../harness/traffic/shard.ts';
-import { benchWithWorkers } from '../bench/bench-workers.ts';
 import { InvalidArgumentError } from 'commander';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -91,6 +89,7 @@ export const registerBench: Register = (program, setExit) => {
       process.on('SIGINT', onSigint);
       try {
         if (opts.workers !== undefined) {
+          const { benchWithWorkers } = await import('../bench/bench-workers.ts'); // loads the merge and the charting
           setExit(await benchWithWorkers({ scenario, scenarioPath: resolve(path), root: ROOT, workers: opts.workers, outDir, signal: abort.signal, report: opts.report }));
           return;
         }
@@ -109,7 +108,11 @@ export const registerBench: Register = (program, setExit) => {
         process.stdout.write(`\n${formatResultsTable(results)}\n\n`);
         process.stdout.write(`scenario ${results.scenario.name}: ${results.status.toUpperCase()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         process.stdout.write(`results written to ${file}\n`);
-        if (opts.report) process.stdout.write((await renderAfterBench(file, { measureLimits: opts.limits })).text);
+        if (opts.report) {
+          // charting (vega, resvg) loads only once there is something to render, not at start-up
+          const { renderAfterBench } = await import('./report.ts');
+          process.stdout.write((await renderAfterBench(file, { measureLimits: opts.limits })).text);
+        }
         if (results.status !== 'valid') setExit(ExitCode.invalidRun);
       } finally {
         process.off('SIGINT', onSigint);
