@@ -4,14 +4,14 @@ import type { Register } from '../main.ts';
 import { integerOption } from '../options.ts';
 import { ExitCode, InputError } from '../../harness/errors.ts';
 import { loadScenarioFile, type ScenarioOverrides } from '../../harness/scenario/load.ts';
-import { defaultResultsDir, writeJsonAtomic } from '../../harness/results-io.ts';
+import { defaultResultsDir, writeJsonAtomic } from '../../harness/results/io.ts';
 import { runBench } from '../bench/run-bench.ts';
 import { createProgress } from '../bench/progress.ts';
 import { formatResultsTable } from '../bench/table.ts';
-import { parseShardSpec } from '../../harness/traffic/shard.ts';
+import { parseShardSpec } from '../../harness/loadgen/traffic/shard.ts';
 import { InvalidArgumentError } from 'commander';
 import { collectLabel, formatLabels } from '../labels.ts';
-import { readResultsFile } from '../../harness/results-file.ts';
+import { readResultsFile } from '../../harness/results/read.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 export const DEFAULT_SCENARIO = join(ROOT, 'scenarios', 'default.yaml');

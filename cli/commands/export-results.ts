@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Register } from '../main.ts';
 import { choiceOption } from '../options.ts';
-import { readResultsFile } from '../../harness/results-file.ts';
+import { readResultsFile } from '../../harness/results/read.ts';
 import { resultsToCsv, type SourcedResults } from '../export/csv.ts';
 import { resultsToMarkdown } from '../export/markdown.ts';
 

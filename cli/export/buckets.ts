@@ -3,7 +3,7 @@
  * the results file records (today the user-cache outcome: cache=hit, cache=miss), each with its
  * summary and histogram. The one place exports read the per-tag layout of the results contract.
  */
-import type { LatencySummary, RunResult } from '../../harness/results.ts';
+import type { LatencySummary, RunResult } from '../../harness/results/contract.ts';
 
 export interface LatencyBucket {
   /** 'all', or `tag=value` */

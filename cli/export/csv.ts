@@ -3,7 +3,7 @@
  * of that run (cache=hit, cache=miss, ...), for spreadsheets and dashboards. RFC 4180 quoting;
  * latencies in ms with µs precision; one `label.<key>` column per label key seen in any file.
  */
-import type { BenchResults } from '../../harness/results.ts';
+import type { BenchResults } from '../../harness/results/contract.ts';
 import { latencyBuckets } from './buckets.ts';
 
 export interface SourcedResults {

@@ -3,11 +3,11 @@
  * request comment. The verdict comes first (status, SLO, the scenario's thresholds), then one
  * table row per run with 95% intervals on p50 and p99 (cli/export/quantile-interval.ts).
  */
-import { fromEncoded } from '../../harness/compare/sample.ts';
-import { evaluateThresholds } from '../../harness/gates/evaluate.ts';
-import { formatVerdicts } from '../../harness/gates/report.ts';
-import { thresholdsFromScenario } from '../../harness/gates/source.ts';
-import type { RunResult } from '../../harness/results.ts';
+import { fromEncoded } from '../../harness/results/compare/sample.ts';
+import { evaluateThresholds } from '../../harness/results/gates/evaluate.ts';
+import { formatVerdicts } from '../../harness/results/gates/report.ts';
+import { thresholdsFromScenario } from '../../harness/results/gates/source.ts';
+import type { RunResult } from '../../harness/results/contract.ts';
 import { formatLabels } from '../labels.ts';
 import type { SourcedResults } from './csv.ts';
 import { quantileInterval, type QuantileInterval } from './quantile-interval.ts';

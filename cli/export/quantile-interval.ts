@@ -5,7 +5,7 @@
  * sampling noise within the run only, not run-to-run noise (use `ugbench compare` for that).
  * With too few requests beyond the quantile the upper bound does not exist and is null.
  */
-import { quantile, type WeightedSample } from '../../harness/compare/sample.ts';
+import { quantile, type WeightedSample } from '../../harness/results/compare/sample.ts';
 
 export interface QuantileInterval {
   q: number;

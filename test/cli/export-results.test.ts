@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { BenchResults } from '../../harness/results.ts';
-import { fromValues } from '../../harness/compare/sample.ts';
+import type { BenchResults } from '../../harness/results/contract.ts';
+import { fromValues } from '../../harness/results/compare/sample.ts';
 import { resultsToCsv, csvField } from '../../cli/export/csv.ts';
 import { resultsToMarkdown } from '../../cli/export/markdown.ts';
 import { quantileInterval } from '../../cli/export/quantile-interval.ts';

@@ -40,7 +40,7 @@ describe('ugbench init', () => {
     const scenario = loadScenarioFile(join(dir, 'starter.yaml'));
     expect(scenario.name).toBe('starter');
     expect(scenario.model.preset).toBe(STARTER_PRESET);
-    expect(scenario.thresholds.length).toBeGreaterThan(0);
+    expect(scenario.thresholds?.length).toBeGreaterThan(0);
     const request = parseScoreRequest(JSON.parse(readFileSync(join(dir, 'starter.request.json'), 'utf8')), presetConfig(STARTER_PRESET));
     expect(request.candidates).toBe(3);
   });
