@@ -5,11 +5,13 @@
  * the share of each side above the threshold is reported beside (10% for A by construction).
  *
  * The KS p-value assumes independent requests. Requests of one run share that run's machine
- * state, so with tens of thousands of requests tiny run-to-run shape changes become
- * "significant": the verdict therefore also needs an effect floor (D >= minD: a tenth of the
- * tail moved), and the whole test is reported beside the quantile intervals, not gated on.
+ * state, so a busy neighbour during one run moves its whole tail and pooled A/A tails "differ"
+ * at p < 1e-10. The verdict therefore also needs the two sides' tails to differ more than any
+ * single run's tail differs from the rest of its own side (runSpreadD, needs >= 2 runs on a
+ * side), and an effect floor (D >= minD: a tenth of the tail moved). Reported beside the
+ * quantile intervals, not gated on.
  */
-import { quantile, type WeightedSample } from './sample.ts';
+import { pool, quantile, type WeightedSample } from './sample.ts';
 
 export interface TailTestOptions {
   /** quantile of side A where the tail starts; default 0.9 */
@@ -33,6 +35,8 @@ export interface TailTest {
   tailShareB: number;
   /** largest distance between the two tails' empirical CDFs */
   d: number;
+  /** largest KS distance between one run's tail and the pooled rest of its side; 0 with one run per side */
+  runSpreadD: number;
   /** asymptotic two-sided p-value (Kolmogorov distribution, Stephens' small-sample correction) */
   p: number;
   verdict: 'tail differs' | 'tail alike' | 'too few tail samples';
@@ -40,7 +44,10 @@ export interface TailTest {
   minD: number;
 }
 
-export function tailTest(a: WeightedSample, b: WeightedSample, options: TailTestOptions = {}): TailTest {
+/** `a` and `b` are the runs of each side; the test is on their pooled tails. */
+export function tailTest(runsA: readonly WeightedSample[], runsB: readonly WeightedSample[], options: TailTestOptions = {}): TailTest {
+  const a = pool(runsA);
+  const b = pool(runsB);
   const fromQuantile = options.fromQuantile ?? 0.9;
   const alpha = options.alpha ?? 0.001;
   const minD = options.minD ?? 0.1;
@@ -48,6 +55,7 @@ export function tailTest(a: WeightedSample, b: WeightedSample, options: TailTest
   const tailA = above(a, thresholdUs);
   const tailB = above(b, thresholdUs);
   const d = ksDistance(tailA, tailB);
+  const runSpreadD = Math.max(runSpread(runsA, thresholdUs), runSpread(runsB, thresholdUs));
   const effectiveN = (tailA.total * tailB.total) / (tailA.total + tailB.total);
   const p = tailA.total > 0 && tailB.total > 0 ? kolmogorovQ((Math.sqrt(effectiveN) + 0.12 + 0.11 / Math.sqrt(effectiveN)) * d) : 1;
   const enough = Math.min(tailA.total, tailB.total) >= (options.minTailCount ?? 20);
@@ -59,11 +67,17 @@ export function tailTest(a: WeightedSample, b: WeightedSample, options: TailTest
     tailShareA: tailA.total / a.total,
     tailShareB: tailB.total / b.total,
     d,
+    runSpreadD,
     p,
-    verdict: !enough ? 'too few tail samples' : p < alpha && d >= minD ? 'tail differs' : 'tail alike',
+    verdict: !enough ? 'too few tail samples' : p < alpha && d >= minD && d > runSpreadD ? 'tail differs' : 'tail alike',
     alpha,
     minD,
   };
+}
+
+function runSpread(runs: readonly WeightedSample[], thresholdUs: number): number {
+  if (runs.length < 2) return 0;
+  return Math.max(...runs.map((run, i) => ksDistance(above(run, thresholdUs), above(pool(runs.filter((_, j) => j !== i)), thresholdUs))));
 }
 
 function above(s: WeightedSample, threshold: number): WeightedSample {
