@@ -64,12 +64,13 @@ export function compareResults(a: readonly BenchResults[], b: readonly BenchResu
       unmatched.push(id);
       continue;
     }
-    runs.push(compareRun(id, sa, sb, options));
+    runs.push(compareSamples(id, sa, sb, options));
   }
   return { runs, unmatched: [...new Set(unmatched)], rule: options.rule, confidence: options.confidence ?? 0.95 };
 }
 
-function compareRun(runId: string, sa: WeightedSample[], sb: WeightedSample[], options: CompareOptions): RunComparison {
+/** One run id: each side's repeats as samples (one per results file), judged quantile by quantile. */
+export function compareSamples(runId: string, sa: readonly WeightedSample[], sb: readonly WeightedSample[], options: CompareOptions): RunComparison {
   const confidence = options.confidence ?? 0.95;
   const changes = bootstrapQuantileChange(sa, sb, {
     quantiles: options.quantiles ?? DEFAULT_QUANTILES,
