@@ -1,7 +1,7 @@
 /** Options shared by `gate --baseline` and `compare`: the decision rule and the bootstrap. */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { CompareOptions } from '../../harness/compare/runs.ts';
-import { allSetupDifferences, type LabelledResults } from '../../harness/compare/same-setup.ts';
+import type { CompareOptions } from '../../harness/results/compare/runs.ts';
+import { allSetupDifferences, type LabelledResults } from '../../harness/results/compare/same-setup.ts';
 import { InputError } from '../../harness/errors.ts';
 
 function numberIn(min: number, max: number): (value: string) => number {

@@ -17,12 +17,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Register } from '../main.ts';
 import { ExitCode, InputError } from '../../harness/errors.ts';
-import type { BenchResults } from '../../harness/results.ts';
-import { readResultsFile } from '../../harness/results-file.ts';
-import { compareResults, comparisonToJUnit, formatComparison, overallVerdict, type Comparison } from '../../harness/compare/runs.ts';
-import { comparisonToBmf } from '../../harness/compare/bmf.ts';
-import { toJUnitXml } from '../../harness/compare/junit.ts';
-import { abbaSchedule, type Side } from '../../harness/compare/abba.ts';
+import type { BenchResults } from '../../harness/results/contract.ts';
+import { readResultsFile } from '../../harness/results/read.ts';
+import { compareResults, comparisonToJUnit, formatComparison, overallVerdict, type Comparison } from '../../harness/results/compare/runs.ts';
+import { comparisonToBmf } from '../../harness/results/compare/bmf.ts';
+import { toJUnitXml } from '../../harness/results/compare/junit.ts';
+import { abbaSchedule, type Side } from '../../harness/results/compare/abba.ts';
 import { integerOption } from '../options.ts';
 import { addCompareOptions, checkSameSetup, compareOptionsFrom, type CompareFlags } from './compare-options.ts';
 
