@@ -79,15 +79,16 @@ export function completionTimings(c: Completion): [string, number][] {
   return out;
 }
 
+/** Timings are kept for completed requests only, so each timing's count is that of its latency. */
 function recordInto(split: SplitRecord, latencyUs: number, completion: Completion, candidates: number, timings: [string, number][], others: string[]): void {
+  if (completion.status === 'errored') {
+    split.errored++;
+    return;
+  }
   for (const [name, us] of timings) {
     let h = split.timings.get(name);
     if (!h) split.timings.set(name, (h = createLatencyHistogram()));
     recordUs(h, us);
-  }
-  if (completion.status === 'errored') {
-    split.errored++;
-    return;
   }
   split.completed++;
   split.candidates += candidates;

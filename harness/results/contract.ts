@@ -51,6 +51,8 @@ export interface BenchResults {
     /** the validated scenario with every default filled in and CLI overrides applied: enough to re-run */
     effective: unknown;
   };
+  /** user tags from `ugbench bench --label key=value` (absent when none were given) */
+  labels?: Record<string, string>;
   /** every seed used; same seeds + same scenario = same traffic and same weights */
   seeds: SeedFacts;
   /** the shared traffic plan every run replayed (identical for all variants) */
@@ -137,6 +139,8 @@ export interface RuntimeFacts {
   provider: string;
   /** intra-op threads actually configured */
   threads: number;
+  /** model instances (worker threads, each with `threads` intra-op threads); absent in files from before instances */
+  instances?: number;
   /** weight precision that ran, e.g. 'fp32', 'int8 per-channel' */
   weightPrecision: string;
   /** activation precision that ran: on CPU int8 runs may quantize activations, and say so here */
@@ -201,8 +205,10 @@ export interface RunResult {
   /** per serving replica (HTTP targets), requests routed by consistent hashing of the user id */
   replicas?: ReplicaFacts[];
   /**
-   * Times the system under test measured itself, by name (queue, service, userPass, groupPass;
-   * serverQueue, serverCompute as a remote server reported them), µs. Absent in version 1 files.
+   * Times the system under test measured itself, by name, µs: queue (issue -> compute start,
+   * waiting for a free model instance), service (compute), and for split variants userPass
+   * (misses only) and groupPass; serverQueue and serverCompute as a remote server reported them.
+   * A model's speedup is a service-time ratio; latency also holds queueing. Absent in v1 files.
    */
   timingsUs?: Record<string, HistogramFacts>;
   /**
@@ -278,6 +284,8 @@ export interface UserCacheFacts {
   forcedHitRate: number | null;
   /** bytes one user's state occupies */
   stateBytesPerUser: number | null;
+  /** how the cache worked with several model instances (where states live, how hits are routed); absent in older files */
+  design?: string;
   /** cache counters over the measured window */
   hits: number;
   misses: number;
