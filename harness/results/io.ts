@@ -1,8 +1,6 @@
-/** Writing results: atomically (temp file in the same directory + rename), so a reader never sees half a file. */
-import { mkdirSync, renameSync, writeFileSync, readFileSync } from 'node:fs';
+/** Writing results (reading them: ./read.ts): atomically (temp file in the same directory + rename), so a reader never sees half a file. */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { InputError } from '../errors.ts';
-import { READABLE_SCHEMA_VERSIONS, RESULTS_SCHEMA_VERSION, type BenchResults } from './contract.ts';
 
 export function writeJsonAtomic(path: string, data: unknown): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -11,20 +9,6 @@ export function writeJsonAtomic(path: string, data: unknown): void {
   renameSync(temp, path);
 }
 
-/** Read a results file, checking it is one and of a version this code understands. */
-export function readResults(path: string): BenchResults {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new InputError(`results ${path}`, [`file: expected a readable results JSON file, got ${(error as Error).message}`]);
-  }
-  const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof version !== 'number' || !READABLE_SCHEMA_VERSIONS.includes(version)) {
-    throw new InputError(`results ${path}`, [`schemaVersion: expected ${RESULTS_SCHEMA_VERSION} (or 1), got ${JSON.stringify(version)}`]);
-  }
-  return data as BenchResults;
-}
 
 /** results/<UTC timestamp>, e.g. results/2025-11-23T20-42-05Z */
 export function defaultResultsDir(now: Date = new Date()): string {
