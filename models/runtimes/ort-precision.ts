@@ -30,5 +30,7 @@ export function ortPrecision(int8Weights: boolean, provider: OrtProvider, kernel
       return { weightPrecision, activationPrecision: 'uint8 dynamic per-tensor activations (com.microsoft.DynamicQuantizeMatMul), fp32 elsewhere' };
     case 'strict':
       return { weightPrecision, activationPrecision: 'fp16-rounded activations, fp32 compute (MatMulNBits accuracy level 1): the literal W8A16' };
+    default:
+      return { weightPrecision, activationPrecision: kernel };
   }
 }
