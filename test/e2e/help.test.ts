@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { COMMANDS } from '../../cli/commands/index.ts';
 import { main } from '../../cli/main.ts';
 
-async function registeredCommands(): Promise<Command[]> {
+async function registeredCommands(): Promise<readonly Command[]> {
   const program = new Command('ugbench');
   for (const entry of COMMANDS) (await entry.load())(program, () => {});
   return program.commands;
