@@ -7,6 +7,8 @@ export interface TinyScenarioOptions {
   runtime?: string;
   variants?: string[];
   rateQps?: number;
+  /** default poisson; constant makes the achieved rate of a short run predictable */
+  arrivals?: 'poisson' | 'constant';
   durationS?: number;
   /** adds `parity: {sampleFraction, k: 5}` */
   paritySampleFraction?: number;
@@ -24,7 +26,7 @@ export function tinyScenarioYaml(o: TinyScenarioOptions = {}): string {
     'traffic:',
     `  users: { size: ${o.users ?? 4}, distribution: uniform }`,
     '  candidates: { distribution: fixed, count: 8 }',
-    `  arrivals: { process: poisson, rateQps: ${o.rateQps ?? 40} }`,
+    `  arrivals: { process: ${o.arrivals ?? 'poisson'}, rateQps: ${o.rateQps ?? 40} }`,
     'cache: { capacityUsers: 100, ttlS: 300 }',
     `run: { warmupS: 0.2, durationS: ${o.durationS ?? 1}, minQueries: 5 }`,
     `slo: { p99Ms: ${o.p99Ms ?? 1000} }`,
