@@ -5,12 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createInstancePool } from '../../../models/instances/pool.ts';
+import { presetConfig } from '../../../models/presets.ts';
 import type { PoolTask } from '../../../models/instances/pool.ts';
 import { GATE_FINISHED, fakeSpec, release, startedAtLeast } from './fake-runtime.ts';
 
-const Fg = 8; // tiny preset
+const { Fu, Fg } = presetConfig('tiny'); // the fake runtime's shape
 const task = (candidates: number): PoolTask => ({
-  userFeatures: new Float32Array(4),
+  userFeatures: new Float32Array(Fu),
   groupFeatures: new Float32Array(candidates * Fg).fill(1),
   place: (free) => ({ slot: free, order: { mode: 'whole' } }),
 });
