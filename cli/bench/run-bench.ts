@@ -31,7 +31,6 @@ import type { ModelWeights } from '../../models/weights/layout.ts';
 import { asVariant, checkScenarioNames, modelFor, modelKey } from './resolve.ts';
 import type { Progress } from './progress.ts';
 import { createParitySampler, parityFacts } from './parity.ts';
-import { runHttpVariants } from './run-http.ts';
 
 export interface BenchOptions {
   scenario: Scenario;
@@ -93,6 +92,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       // Over HTTP (issue 5): a local `ugbench serve` per runtime, or one pass against remote endpoints.
       const remote = scenario.target.endpoints !== undefined;
       const ctx = { scenario, target: scenario.target, plan, clock, variants, binPath: join(o.root, 'bin', 'ugbench.mjs'), signal: o.signal, progress: o.progress, log };
+      // the HTTP clients (undici, autocannon) load only for a served or remote target
+      const { runHttpVariants } = await import('./run-http.ts');
       runs.push(...(await runHttpVariants(ctx, { runtime: remote ? null : rt, choice, weights })));
       if (remote) break;
       continue;

@@ -44,6 +44,8 @@ export interface BenchResults {
     /** the validated scenario with every default filled in and CLI overrides applied: enough to re-run */
     effective: unknown;
   };
+  /** user tags from `ugbench bench --label key=value` (absent when none were given) */
+  labels?: Record<string, string>;
   /** every seed used; same seeds + same scenario = same traffic and same weights */
   seeds: SeedFacts;
   /** the shared traffic plan every run replayed (identical for all variants) */

@@ -38,7 +38,7 @@ const modelConfig = z
     Fu: intAtLeast(1),
     Fg: intAtLeast(1),
   })
-  .describe('explicit model shape (see shared/DESIGN.md section 2); checked further by the model config rules');
+  .describe('explicit model shape (see docs/model.md); checked further by the model config rules');
 
 const modelChoice = z.strictObject({
   preset: name('a preset name').optional().describe('named model size (ugbench presets); default small when neither preset nor config is given'),
