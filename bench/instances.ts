@@ -98,12 +98,15 @@ async function comparePair(a: Layout, b: Layout): Promise<void> {
     const searches = [a, b].map(async (layout, i) => {
       const pool = pools[i]!;
       const start = await turn(() => startRate(pool));
-      return findPeakQps((qps) => turn(() => probe(pool, layout, Math.round(qps * 10) / 10)), { startQps: start, growth: 1.5, relativePrecision: 0.1, maxSteps: 6 });
+      return findPeakQps((qps) => turn(() => probe(pool, layout, Math.round(qps * 10) / 10)), { startQps: start, growth: 2, relativePrecision: 0.1, maxSteps: 6 });
     });
     const [ra, rb] = await Promise.all(searches);
     const describe = (layout: Layout, pool: InstancePool, r: typeof ra): string => {
       const peak = r!.steps.find((s) => s.targetQps === r!.peakQps);
-      const at = peak ? `p99 ${peak.p99Ms.toFixed(1)} ms over ${peak.samples} requests, late starts ${(peak.lateShare * 100).toFixed(1)}%` : 'no sustainable step';
+      const lowest = [...r!.steps].sort((x, y) => x.targetQps - y.targetQps)[0];
+      const at = peak
+        ? `p99 ${peak.p99Ms.toFixed(1)} ms over ${peak.samples} requests, late starts ${(peak.lateShare * 100).toFixed(1)}%`
+        : `no sustainable step; at the lowest, ${lowest?.targetQps} req/s: ${lowest?.reasons.join('; ')}, late starts ${((lowest?.lateShare ?? 0) * 100).toFixed(1)}%`;
       return `  ${layout.label.padEnd(26)} (${pool.info.provider}, ${pool.size} x ${pool.info.threads} threads): peak ${r!.peakQps ?? 'none'} req/s (${at}; ${r!.steps.length} probes, ${r!.stopped})`;
     };
     process.stdout.write(`${describe(a, pools[0]!, ra)}\n${describe(b, pools[1]!, rb)}\n`);
