@@ -15,9 +15,10 @@ export interface GemmMeasurement {
 }
 
 export interface BandwidthMeasurement {
-  /** 'copy' (a[i] = b[i]: 2 x 8 bytes moved per element) or 'triad' (a[i] = b[i] + s c[i]: 3 x 8) */
-  kernel: 'copy' | 'triad';
-  /** bytes of each Float64Array buffer */
+  /** 'copy' (a[i] = b[i]: 2 x 8 bytes moved per element) or 'triad' (a[i] = b[i] + s c[i]: 3 x 8),
+   *  one JS thread; 'ort-matvec': ORT x [1, K] @ W [K, N] on the intra-op threads, W's bytes */
+  kernel: 'copy' | 'triad' | 'ort-matvec';
+  /** bytes of each Float64Array buffer, or of W */
   bufferBytes: number;
   /** best repetition, GB/s (1e9 bytes) */
   gbPerS: number;
@@ -40,6 +41,8 @@ export interface MachineLimits {
     node: string;
     /** GPUs seen by systeminformation */
     gpus: string[];
+    /** SIMD flags int8 kernels depend on (avx2, fma, avx512*, vnni variants) from the CPU; absent in older files */
+    cpuFlags?: string[];
   };
   /** the runtime the GEMM limit was measured on */
   gemm: {
@@ -57,7 +60,7 @@ export interface MachineLimits {
     /** where the buffers lived: plain JS typed arrays, single thread */
     method: string;
     measurements: BandwidthMeasurement[];
-    /** the roofline slope: the best GB/s over the kernels */
+    /** the roofline slope: the ORT matrix-vector GB/s when measured, else the best JS kernel */
     peakGBPerS: number;
   };
   /** GPU memory utilisation read from the driver; null = not available (no nvidia-smi here) */
