@@ -53,6 +53,9 @@ export interface MachineLimits {
     measurements: GemmMeasurement[];
     /** the roofline ceiling: the best GFLOP/s over the measured sizes; null when the runtime was unavailable */
     peakGflopPerS: number | null;
+    /** int8 GEMM ceiling (DynamicQuantizeMatMul, n x n, best of sizes), Gop/s: the roof of the
+     *  int8-activation kernels, which can beat the fp32 one; absent in older files */
+    int8PeakGopPerS?: number | null;
     /** why the GEMM limit is missing, when it is */
     unavailableReason: string | null;
   };

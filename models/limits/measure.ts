@@ -66,6 +66,7 @@ export async function machineLimits(options: LimitsOptions = {}): Promise<Limits
         threads,
         measurements: measured.measurements,
         peakGflopPerS: Math.max(...measured.measurements.map((m) => m.gflopPerS)),
+        int8PeakGopPerS: measured.int8PeakGopPerS,
         unavailableReason: null,
       };
     } catch (error) {
