@@ -38,7 +38,7 @@ const modelConfig = z
     Fu: intAtLeast(1),
     Fg: intAtLeast(1),
   })
-  .describe('explicit model shape (see shared/DESIGN.md section 2); checked further by the model config rules');
+  .describe('explicit model shape (see docs/model.md); checked further by the model config rules');
 
 const modelChoice = z.strictObject({
   preset: name('a preset name').optional().describe('named model size (ugbench presets); default small when neither preset nor config is given'),
@@ -59,10 +59,11 @@ export const modelSchema = modelChoice
 
 export const runtimeSchema = z.strictObject({
   name: name('a runtime name').default('auto').describe("runtime name (reference, ort-cpu, ...) or 'auto' = the fastest available here"),
-  threads: intAtLeast(1).optional().describe('intra-op threads; default: all cores'),
+  threads: intAtLeast(1).optional().describe('intra-op threads per model instance; default: all cores with 1 instance, cores / instances (at least 1) with several'),
+  instances: intAtLeast(1).optional().describe('model instances (worker threads, each its own runtime); requests go to a free one in FIFO order; default 1'),
   parallelRequests: intAtLeast(1)
     .default(1)
-    .describe('requests the in-process system under test works on at once; further ones wait in its queue (the wait counts in latency)'),
+    .describe('requests each model instance works on at once; further ones wait in the queue (the wait counts in latency)'),
 });
 
 const usersSchema = z
@@ -215,7 +216,7 @@ export const scenarioSchema = z
       .default(['baseline', 'ugsep', 'ugsep-w8a16'])
       .describe('model variants compared on the same traffic'),
     runtimes: z
-      .array(runtimeSchema, { error: 'expected a list of {name, threads}' })
+      .array(runtimeSchema, { error: 'expected a list of {name, instances, threads}' })
       .min(1, { error: 'expected at least 1 runtime' })
       .default([{ name: 'auto', parallelRequests: 1 }])
       .describe('runtimes each variant runs on'),
