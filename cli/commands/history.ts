@@ -74,8 +74,8 @@ export const registerHistory: Register = (program, setExit) => {
       const regressed = check.series.filter((s) => s.newestRegressed);
       process.stdout.write(
         regressed.length > 0
-          ? `history check FAILED: the newest commit ${check.newestCommit} starts a regression in ${regressed.length} series\n`
-          : `history check passed: the newest commit ${check.newestCommit ?? '(none)'} starts no regression\n`,
+          ? `history check FAILED: the newest commit ${check.newestCommit?.slice(0, 12)} starts a regression in ${regressed.length} series\n`
+          : `history check passed: the newest commit ${check.newestCommit?.slice(0, 12) ?? '(none)'} starts no regression\n`,
       );
       setExit(regressed.length > 0 ? ExitCode.gatesFailed : ExitCode.ok);
     });
