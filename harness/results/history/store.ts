@@ -61,7 +61,11 @@ export function toHistoryRecord(results: BenchResults, commit: string, labels: R
 
 export function appendHistory(path: string, record: HistoryRecord): void {
   // one write of one whole line: a reader never sees half a record
-  appendFileSync(path, `${JSON.stringify(record)}\n`);
+  try {
+    appendFileSync(path, `${JSON.stringify(record)}\n`);
+  } catch (error) {
+    throw new InputError(path, [`--store: expected a writable file, got ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+  }
 }
 
 export function readHistory(path: string): HistoryRecord[] {
