@@ -2,9 +2,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Register } from '../main.ts';
 import { integerOption } from '../options.ts';
-import { ExitCode, InputError } from '../../harness/errors.ts';
+import { ExitCode, InputError, printable } from '../../harness/errors.ts';
 import { loadScenarioFile, type ScenarioOverrides } from '../../harness/scenario/load.ts';
-import { defaultResultsDir, writeJsonAtomic } from '../../harness/results-io.ts';
+import { claimResultsDir, writeJsonAtomic } from '../../harness/results-io.ts';
 import { runBench } from '../bench/run-bench.ts';
 import { createProgress } from '../bench/progress.ts';
 import { formatResultsTable } from '../bench/table.ts';
@@ -75,20 +75,21 @@ export const registerBench: Register = (program, setExit) => {
         seed: opts.seed,
       };
       const scenario = loadScenarioFile(path, overrides);
-      const outDir = opts.out ?? defaultResultsDir();
       const started = Date.now();
       const shard = opts.shard !== undefined ? parseShardSpec(opts.shard) : undefined;
       if (shard && opts.workers !== undefined) throw new InputError('bench', ['--shard and --workers: expected one of them, got both']);
+      const outDir = opts.out ?? claimResultsDir();
 
-      // Ctrl-C: stop issuing, let in-flight requests finish, keep and write what was measured.
-      // A second Ctrl-C exits at once.
+      // Ctrl-C or SIGTERM (Kubernetes, CI timeouts, `timeout`): stop issuing, let in-flight
+      // requests finish, write what was measured marked aborted (exit 98). A second one exits at once.
       const abort = new AbortController();
-      const onSigint = (): void => {
-        if (abort.signal.aborted) process.exit(130);
-        process.stderr.write('\nugbench: interrupted: finishing in-flight requests and writing what was measured (Ctrl-C again to quit now)\n');
+      const onSignal = (signal: NodeJS.Signals): void => {
+        if (abort.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130);
+        process.stderr.write(`\nugbench: ${signal}: finishing in-flight requests and writing what was measured, marked aborted (${signal} again to quit now)\n`);
         abort.abort();
       };
-      process.on('SIGINT', onSigint);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       try {
         if (opts.workers !== undefined) {
           setExit(await benchWithWorkers({ scenario, scenarioPath: resolve(path), root: ROOT, workers: opts.workers, outDir, signal: abort.signal, report: opts.report }));
@@ -106,13 +107,14 @@ export const registerBench: Register = (program, setExit) => {
         });
         const file = join(outDir, 'results.json');
         writeJsonAtomic(file, results);
-        process.stdout.write(`\n${formatResultsTable(results)}\n\n`);
-        process.stdout.write(`scenario ${results.scenario.name}: ${results.status.toUpperCase()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        process.stdout.write(printable(`\n${formatResultsTable(results)}\n\n`));
+        process.stdout.write(printable(`scenario ${results.scenario.name}: ${results.status.toUpperCase()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`));
         process.stdout.write(`results written to ${file}\n`);
         if (opts.report) process.stdout.write((await renderAfterBench(file, { measureLimits: opts.limits })).text);
         if (results.status !== 'valid') setExit(ExitCode.invalidRun);
       } finally {
-        process.off('SIGINT', onSigint);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
     });
 };
