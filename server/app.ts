@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createAdmission, type AdmissionOptions } from './admission.ts';
 import { createServerMetrics, type ServerMetrics } from './metrics.ts';
-import { BadRequest, GROUP_INPUT, SCORES_OUTPUT, USER_INPUT, parseInferRequest, type InferResponseJson, type ParsedInfer } from './protocol.ts';
+import { BadRequest, GROUP_INPUT, SCORES_OUTPUT, USER_INPUT, parseInferRequest, type InferResponseJson, type ParsedInfer } from '../oip/protocol.ts';
 
 /** One model the server hosts (one per variant). */
 export interface HostedModel {

@@ -3,8 +3,8 @@
  * `parameters.user_id` use the cross-request user-state cache (ugsep variants); the rest run
  * the whole request, still reusing the user pass within it.
  */
-import type { CacheLimits } from '../harness/cache.ts';
-import type { Clock } from '../harness/clock.ts';
+import type { CacheLimits } from '../models/cache/user-state-cache.ts';
+import type { Clock } from '../harness/loadgen/clock.ts';
 import type { ScoringRuntime } from '../models/runtimes/runtime.ts';
 import { createCachedScorer } from '../models/sut/cached-scorer.ts';
 import type { HostedModel } from './app.ts';

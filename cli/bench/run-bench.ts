@@ -5,17 +5,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HrClock, type Clock } from '../../harness/clock.ts';
+import { HrClock, type Clock } from '../../harness/loadgen/clock.ts';
 import { UnavailableError } from '../../harness/errors.ts';
-import { measure, toRunResult } from '../../harness/measure-run.ts';
-import { gitFacts, machineFacts, packageVersions } from '../../harness/provenance.ts';
-import { RESULTS_SCHEMA_VERSION, type BenchResults, type MachineFacts, type RunResult } from '../../harness/results.ts';
+import { measure } from '../../harness/loadgen/measure.ts';
+import { toRunResult } from '../../harness/results/run-result.ts';
+import { gitFacts, machineFacts, packageVersions } from '../../harness/results/provenance.ts';
+import { RESULTS_SCHEMA_VERSION, type BenchResults, type MachineFacts, type RunResult } from '../../harness/results/contract.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
-import { buildPlan, describePlan } from '../../harness/traffic/plan.ts';
-import { planDigest } from '../../harness/traffic/plan-digest.ts';
-import { shardPlan, type ShardSpec } from '../../harness/traffic/shard.ts';
-import { shardScenario } from '../../harness/traffic/shard-scenario.ts';
-import { overallStatus } from '../../harness/validity.ts';
+import { buildPlan, describePlan } from '../../harness/loadgen/traffic/plan.ts';
+import { planDigest } from '../../harness/loadgen/traffic/plan-digest.ts';
+import { shardPlan, type ShardSpec } from '../../harness/loadgen/traffic/shard.ts';
+import { shardScenario } from '../../harness/loadgen/traffic/shard-scenario.ts';
+import { overallStatus } from '../../harness/results/validity.ts';
 import { userStateBytes } from '../../models/cost.ts';
 import { createRuntime, resolveRuntime, runtimeUnavailableReason, type RuntimeName } from '../../models/runtimes/registry.ts';
 import { clearSutCache, createInProcessSut } from '../../models/sut/in-process.ts';

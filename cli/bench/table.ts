@@ -1,5 +1,5 @@
 /** The console table printed at the end of `ugbench bench`: one row per run, read from results only. */
-import type { BenchResults, RunResult } from '../../harness/results.ts';
+import type { BenchResults, RunResult } from '../../harness/results/contract.ts';
 
 const ms = (us: number): string => (us / 1000).toFixed(us >= 100_000 ? 0 : us >= 10_000 ? 1 : 2);
 

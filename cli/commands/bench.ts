@@ -4,12 +4,12 @@ import type { Register } from '../main.ts';
 import { integerOption } from '../options.ts';
 import { ExitCode, InputError, printable } from '../../harness/errors.ts';
 import { loadScenarioFile, type ScenarioOverrides } from '../../harness/scenario/load.ts';
-import { claimResultsDir, writeJsonAtomic } from '../../harness/results-io.ts';
+import { claimResultsDir, writeJsonAtomic } from '../../harness/results/io.ts';
 import { runBench } from '../bench/run-bench.ts';
 import { createProgress } from '../bench/progress.ts';
 import { formatResultsTable } from '../bench/table.ts';
 import { renderAfterBench } from './report.ts';
-import { parseShardSpec } from '../../harness/traffic/shard.ts';
+import { parseShardSpec } from '../../harness/loadgen/traffic/shard.ts';
 import { benchWithWorkers } from '../bench/bench-workers.ts';
 import { InvalidArgumentError } from 'commander';
 

@@ -1,6 +1,6 @@
 /** Options shared by `gate --baseline` and `compare`: the decision rule and the bootstrap. */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { CompareOptions } from '../../harness/compare/runs.ts';
+import type { CompareOptions } from '../../harness/results/compare/runs.ts';
 
 function numberIn(min: number, max: number): (value: string) => number {
   return (value: string) => {

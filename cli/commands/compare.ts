@@ -15,11 +15,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Register } from '../main.ts';
 import { ExitCode, InputError } from '../../harness/errors.ts';
-import type { BenchResults } from '../../harness/results.ts';
-import { readResultsFile } from '../../harness/results-file.ts';
-import { compareResults, comparisonToJUnit, formatComparison, hasRegression } from '../../harness/compare/runs.ts';
-import { comparisonToBmf } from '../../harness/compare/bmf.ts';
-import { toJUnitXml } from '../../harness/compare/junit.ts';
+import type { BenchResults } from '../../harness/results/contract.ts';
+import { readResultsFile } from '../../harness/results/read.ts';
+import { compareResults, comparisonToJUnit, formatComparison, hasRegression } from '../../harness/results/compare/runs.ts';
+import { comparisonToBmf } from '../../harness/results/compare/bmf.ts';
+import { toJUnitXml } from '../../harness/results/compare/junit.ts';
 import { integerOption } from '../options.ts';
 import { addCompareOptions, compareOptionsFrom, type CompareFlags } from './compare-options.ts';
 

@@ -6,13 +6,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Register } from '../main.ts';
 import { ExitCode, InputError } from '../../harness/errors.ts';
-import { readResultsFile } from '../../harness/results-file.ts';
-import { thresholdsFromScenario, thresholdsFromText, type SourcedThreshold } from '../../harness/gates/source.ts';
-import { evaluateThresholds } from '../../harness/gates/evaluate.ts';
-import { formatVerdicts, verdictsToJUnit } from '../../harness/gates/report.ts';
-import { compareResults, comparisonToJUnit, formatComparison, hasRegression, type Comparison } from '../../harness/compare/runs.ts';
-import { comparisonToBmf, mergeBmf, resultsToBmf } from '../../harness/compare/bmf.ts';
-import { toJUnitXml } from '../../harness/compare/junit.ts';
+import { readResultsFile } from '../../harness/results/read.ts';
+import { thresholdsFromScenario, thresholdsFromText, type SourcedThreshold } from '../../harness/results/gates/source.ts';
+import { evaluateThresholds } from '../../harness/results/gates/evaluate.ts';
+import { formatVerdicts, verdictsToJUnit } from '../../harness/results/gates/report.ts';
+import { compareResults, comparisonToJUnit, formatComparison, hasRegression, type Comparison } from '../../harness/results/compare/runs.ts';
+import { comparisonToBmf, mergeBmf, resultsToBmf } from '../../harness/results/compare/bmf.ts';
+import { toJUnitXml } from '../../harness/results/compare/junit.ts';
 import { addCompareOptions, compareOptionsFrom, type CompareFlags } from './compare-options.ts';
 
 interface GateFlags extends CompareFlags {

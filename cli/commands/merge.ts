@@ -6,9 +6,9 @@
  * a gate fails, else 0.
  */
 import type { Register } from '../main.ts';
-import { claimResultsDir } from '../../harness/results-io.ts';
-import { readResultsFile } from '../../harness/results-file.ts';
-import { mergeShardResults } from '../../harness/merge/merge-results.ts';
+import { claimResultsDir } from '../../harness/results/io.ts';
+import { readResultsFile } from '../../harness/results/read.ts';
+import { mergeShardResults } from '../../harness/results/merge/merge-results.ts';
 import { finishMerged } from '../merge/finish-merged.ts';
 
 export const registerMerge: Register = (program, setExit) => {

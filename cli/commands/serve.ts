@@ -1,6 +1,6 @@
 import type { Register } from '../main.ts';
 import { choiceOption, integerOption } from '../options.ts';
-import { HrClock } from '../../harness/clock.ts';
+import { HrClock } from '../../harness/loadgen/clock.ts';
 import { PRESET_NAMES } from '../../models/presets.ts';
 import { VARIANTS, parseVariant, type Variant } from '../../models/variants.ts';
 import { loadWeights } from '../../models/weights/load.ts';

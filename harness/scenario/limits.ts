@@ -4,7 +4,7 @@
  * typed array, never a RangeError at allocation, never a plan that takes minutes to build.
  * docs/hardening.md lists them for users.
  */
-import { CLOSED_WARMUP_QUERIES } from '../traffic/plan.ts';
+import { CLOSED_WARMUP_QUERIES } from '../loadgen/traffic/plan.ts';
 import type { Scenario } from './schema.ts';
 
 /**

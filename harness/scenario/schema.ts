@@ -5,7 +5,7 @@
  * plain strings here and are checked against the model registry by the composition root.
  */
 import { z } from 'zod';
-import { parseThreshold } from '../gates/parse.ts';
+import { parseThreshold } from '../results/gates/parse.ts';
 import * as limits from './limits.ts';
 
 /** Integer >= min with a message in the project's `expected X` style. */

@@ -6,7 +6,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { LIMITS_SCHEMA_VERSION, type MachineLimits } from './types.ts';
+import { LIMITS_SCHEMA_VERSION, type MachineLimits } from '../../harness/results/machine-limits.ts';
 
 export function limitsCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.UGBENCH_CACHE_DIR) return env.UGBENCH_CACHE_DIR;

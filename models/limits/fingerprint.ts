@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import os from 'node:os';
-import type { MachineLimits } from './types.ts';
+import type { MachineLimits } from '../../harness/results/machine-limits.ts';
 
 export type MachineSummary = MachineLimits['machine'];
 

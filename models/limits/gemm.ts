@@ -5,7 +5,7 @@
  * against. The one-node graph comes from the models/onnx builder.
  */
 import { GraphBuilder } from '../onnx/builder.ts';
-import type { GemmMeasurement } from './types.ts';
+import type { GemmMeasurement } from '../../harness/results/machine-limits.ts';
 
 export interface GemmOptions {
   /** square sizes; default [1024, 2048] */

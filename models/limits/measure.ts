@@ -8,7 +8,7 @@ import { limitsPath, readCachedLimits, writeCachedLimits } from './cache.ts';
 import { fingerprintOf, readMachineSummary } from './fingerprint.ts';
 import { measureGemm } from './gemm.ts';
 import { readGpuMemoryUtilisation } from './gpu.ts';
-import { LIMITS_SCHEMA_VERSION, type MachineLimits } from './types.ts';
+import { LIMITS_SCHEMA_VERSION, type MachineLimits } from '../../harness/results/machine-limits.ts';
 
 export interface LimitsOptions {
   /** intra-op threads for the GEMM; default: all cores */

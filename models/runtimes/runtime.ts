@@ -3,7 +3,7 @@
  * in-process system under test. Scores for one request; for ugsep variants also the split form,
  * so a cross-request cache can keep a user's state and skip the user pass on a hit.
  */
-import type { RuntimeFacts } from '../../harness/results.ts';
+import type { RuntimeFacts } from '../../harness/results/contract.ts';
 import type { Variant } from '../variants.ts';
 import type { ModelConfig } from '../config.ts';
 

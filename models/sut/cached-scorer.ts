@@ -4,8 +4,8 @@
  * state; then `groupPass`. Without a cache (baseline, or no user id) `score` runs the whole
  * request, and ugsep variants still reuse the user pass within the request (the paper's technique).
  */
-import { UserStateCache, type CacheLimits } from '../../harness/cache.ts';
-import type { Clock } from '../../harness/clock.ts';
+import { UserStateCache, type CacheLimits } from '../cache/user-state-cache.ts';
+import type { Clock } from '../../harness/loadgen/clock.ts';
 import type { ScoringRuntime, UserStateHandle } from '../runtimes/runtime.ts';
 
 export interface CachedScorer<K extends number | string> {

@@ -4,10 +4,10 @@
  * Scoring and caching are models/sut/cached-scorer.ts (shared with the OIP server); hit/miss is
  * reported per request so hits and misses get separate histograms.
  */
-import type { UserStateCache, CacheLimits } from '../../harness/cache.ts';
-import type { Clock } from '../../harness/clock.ts';
-import type { SampleLibrary } from '../../harness/sut/sample-library.ts';
-import type { Completion, Query, SystemUnderTest } from '../../harness/sut/sut.ts';
+import type { UserStateCache, CacheLimits } from '../cache/user-state-cache.ts';
+import type { Clock } from '../../harness/loadgen/clock.ts';
+import type { SampleLibrary } from '../../harness/loadgen/sample-library.ts';
+import type { Completion, Query, SystemUnderTest } from '../../harness/loadgen/sut.ts';
 import type { ScoringRuntime } from '../runtimes/runtime.ts';
 import { createCachedScorer } from './cached-scorer.ts';
 import type { RequestTensors } from './samples.ts';

@@ -5,7 +5,7 @@
  * - group features: a small pool of [maxN, Fg] buffers; query i uses a zero-copy view of the
  *   first N rows of buffer i % pool. Feed scenarios with 1000 candidates stay at a few MB.
  */
-import type { SampleLibrary } from '../../harness/sut/sample-library.ts';
+import type { SampleLibrary } from '../../harness/loadgen/sample-library.ts';
 import type { ModelConfig } from '../config.ts';
 import { groupFeatures, userFeatures } from '../requests.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import type { BenchResults } from '../../harness/results.ts';
+import type { BenchResults } from '../../harness/results/contract.ts';
 import { startLocalServer } from '../../remote/local-server.ts';
 import { runCli } from '../cli/run-cli.ts';
 
@@ -145,7 +145,7 @@ describe('remote fleet of replicas', () => {
     const { presetConfig } = await import('../../models/presets.ts');
     const { startOipServer } = await import('../../server/app.ts');
     const { hostRuntime } = await import('../../server/hosted-runtime.ts');
-    const { HrClock } = await import('../../harness/clock.ts');
+    const { HrClock } = await import('../../harness/loadgen/clock.ts');
     const weights = generateWeights(presetConfig('tiny'), { seed: 9 });
     const runtime = await createRuntime('ort-cpu', weights, 'ugsep', { threads: 1 });
     const clock = new HrClock();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HrClock } from '../../harness/clock.ts';
+import { HrClock } from '../../harness/loadgen/clock.ts';
 import { presetConfig } from '../../models/presets.ts';
 import { generateWeights } from '../../models/weights/generate.ts';
 import { createRuntime } from '../../models/runtimes/registry.ts';

@@ -11,7 +11,7 @@ import { InputError } from '../../../harness/errors.ts';
 import { Rng } from '../../../harness/rng.ts';
 import { parseScenarioText } from '../../../harness/scenario/load.ts';
 import { MAX_CANDIDATES_PER_REQUEST, MAX_PLAN_ARRIVALS, MAX_RUN_S, expectedOpenArrivals } from '../../../harness/scenario/limits.ts';
-import { maxCandidates } from '../../../harness/traffic/candidates.ts';
+import { maxCandidates } from '../../../harness/loadgen/traffic/candidates.ts';
 import type { Scenario } from '../../../harness/scenario/schema.ts';
 
 const SCENARIOS = join(import.meta.dirname, '../../../scenarios');
