@@ -5,12 +5,14 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ExitCode, InputError, UnavailableError, printable } from '../harness/errors.ts';
+import { disableOrtTelemetry } from '../models/runtimes/ort-env.ts';
 import { COMMANDS, commandNamed } from './commands/index.ts';
 import { versionLine } from './version.ts';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
 export async function main(argv: string[]): Promise<number> {
+  disableOrtTelemetry(); // before any command loads onnxruntime or starts a worker
   let exitCode: number = ExitCode.ok;
   const args = argv.slice(2);
   const program = new Command('ugbench')

@@ -7,10 +7,12 @@
 import { UserStateCache, type CacheLimits } from '../cache/user-state-cache.ts';
 import type { Clock } from '../../harness/loadgen/clock.ts';
 import type { ScoringRuntime, UserStateHandle } from '../runtimes/runtime.ts';
+import { userStateKey } from '../cache/user-key.ts';
 
 export interface CachedScorer<K extends number | string> {
   /** the cache, when the runtime has a split form and a cache was asked for */
-  readonly cache: UserStateCache<UserStateHandle, K> | undefined;
+  /** keyed by userStateKey(user id, user features), so differing features never share a state */
+  readonly cache: UserStateCache<UserStateHandle, string> | undefined;
   /** scores [N]; cacheHit null when no cache was consulted (no cache, or no user id) */
   score(userId: K | undefined, userFeatures: Float32Array, groupFeatures: Float32Array): Promise<{ scores: Float32Array; cacheHit: boolean | null }>;
 }
@@ -26,19 +28,20 @@ export function createCachedScorer<K extends number | string>(runtime: ScoringRu
   };
   const cache =
     runtime.userPass && runtime.groupPass && cacheOptions
-      ? new UserStateCache<UserStateHandle, K>(cacheOptions.limits, cacheOptions.clock, disposeWhenIdle)
+      ? new UserStateCache<UserStateHandle, string>(cacheOptions.limits, cacheOptions.clock, disposeWhenIdle)
       : undefined;
 
   return {
     cache,
     async score(userId, userFeatures, groupFeatures) {
       if (!cache || userId === undefined) return { scores: await runtime.score(userFeatures, groupFeatures), cacheHit: null };
-      let state = cache.get(userId);
+      const key = userStateKey(userId, userFeatures);
+      let state = cache.get(key);
       const cacheHit = state !== undefined;
       if (state === undefined) {
         state = await runtime.userPass!(userFeatures);
         inUse.set(state, (inUse.get(state) ?? 0) + 1); // before set: a rejected state must outlive this request
-        cache.set(userId, state, state.bytes);
+        cache.set(key, state, state.bytes);
       } else {
         inUse.set(state, (inUse.get(state) ?? 0) + 1);
       }
