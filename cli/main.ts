@@ -8,6 +8,7 @@ import { ExitCode, InputError, UnavailableError, printable } from '../harness/er
 import { disableOrtTelemetry } from '../models/runtimes/ort-env.ts';
 import { COMMANDS, commandNamed } from './commands/index.ts';
 import { versionLine } from './version.ts';
+import { recordedHelp } from './help-texts.ts';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
@@ -24,6 +25,11 @@ export async function main(argv: string[]): Promise<number> {
   program.version(asksVersion ? versionLine() : '', '-V, --version', 'print the version and the commit');
   try {
     const wanted = commandNamed(args);
+    const help = wanted && asksHelpOf(args, wanted.name) ? recordedHelp(wanted.name) : undefined;
+    if (help !== undefined) {
+      process.stdout.write(help);
+      return ExitCode.ok;
+    }
     for (const entry of COMMANDS) {
       if (entry === wanted) (await entry.load())(program, (code) => (exitCode = code));
       else program.command(entry.name).summary(entry.summary).description(entry.summary).helpOption(false);
@@ -33,6 +39,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return reportError(error);
   }
+}
+
+/** `ugbench <cmd> --help` or `ugbench help <cmd>`, nothing else. */
+function asksHelpOf(args: readonly string[], name: string): boolean {
+  return args.length === 2 && ((args[0] === name && (args[1] === '--help' || args[1] === '-h')) || (args[0] === 'help' && args[1] === name));
 }
 
 /** Errors at the edge: one clear line for bad input (104), a stack only for real crashes (1). */

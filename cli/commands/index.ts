@@ -13,11 +13,13 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'init', summary: 'write a commented starter scenario and an example request file', load: async () => (await import('./init.ts')).registerInit },
   { name: 'presets', summary: 'list the named model sizes', load: async () => (await import('./presets.ts')).registerPresets },
   { name: 'weights', summary: 'write seeded weights as a safetensors file', load: async () => (await import('./weights.ts')).registerWeights },
   { name: 'score', summary: 'score one request file, scores as JSON on stdout', load: async () => (await import('./score.ts')).registerScore },
   { name: 'bench', summary: 'run a scenario and write its results JSON', load: async () => (await import('./bench.ts')).registerBench },
   { name: 'report', summary: 'render HTML and charts from results JSON', load: async () => (await import('./report.ts')).registerReport },
+  { name: 'export-results', summary: 'results as CSV, a Markdown summary or JSON, for other tools', load: async () => (await import('./export-results.ts')).registerExportResults },
   { name: 'gate', summary: 'check results against thresholds and a baseline (exit 99 on failure)', load: async () => (await import('./gate.ts')).registerGate },
   { name: 'compare', summary: 'compare two commits or configs over repeated interleaved runs', load: async () => (await import('./compare.ts')).registerCompare },
   { name: 'sweep', summary: 'find the peak sustainable QPS under the p99 SLO', load: async () => (await import('./sweep.ts')).registerSweep },

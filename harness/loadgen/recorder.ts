@@ -4,7 +4,12 @@
  */
 import type { Histogram } from 'hdr-histogram-js';
 import { createLatencyHistogram, recordUs } from './histogram.ts';
-import type { Completion } from './sut.ts';
+import type { Completion, SutTimingsUs } from './sut.ts';
+
+/** The times a SUT measures itself (shared contract), by their name in the results. */
+export const SUT_TIMINGS = ['queue', 'service', 'userPass', 'groupPass'] as const;
+export type SutTimingName = (typeof SUT_TIMINGS)[number];
+const TIMING_FIELD: Record<SutTimingName, keyof SutTimingsUs> = { queue: 'queueUs', service: 'serviceUs', userPass: 'userPassUs', groupPass: 'groupPassUs' };
 
 /** Completed requests and their candidates, split by cache outcome (for cost accounting). */
 export interface CompletionMix {
@@ -44,6 +49,8 @@ export class Recorder {
   /** server-reported queue and compute time (remote SUTs that report it) */
   readonly serverQueue: Histogram = createLatencyHistogram();
   readonly serverCompute: Histogram = createLatencyHistogram();
+  /** SUT-measured times of completed requests (in-process instances), µs; empty = never reported */
+  readonly sutTimings = new Map<SutTimingName, Histogram>();
   /** per serving replica (remote SUTs with several endpoints) */
   readonly replicas = new Map<string, ReplicaRecord>();
 
@@ -69,11 +76,22 @@ export class Recorder {
     }
     this.counts.completed++;
     recordUs(this.overall, latencyUs);
+    if (completion.timingsUs) this.recordTimings(completion.timingsUs);
     const bucket = completion.cacheHit === true ? this.mix.hit : completion.cacheHit === false ? this.mix.miss : this.mix.none;
     bucket.requests++;
     bucket.candidates += candidates;
     if (completion.cacheHit === true) recordUs(this.cacheHit, latencyUs);
     else if (completion.cacheHit === false) recordUs(this.cacheMiss, latencyUs);
+  }
+
+  private recordTimings(timings: SutTimingsUs): void {
+    for (const name of SUT_TIMINGS) {
+      const us = timings[TIMING_FIELD[name]];
+      if (us === undefined) continue;
+      let histogram = this.sutTimings.get(name);
+      if (!histogram) this.sutTimings.set(name, (histogram = createLatencyHistogram()));
+      recordUs(histogram, us);
+    }
   }
 
   private recordReplica(replica: string, latencyUs: number, completion: Completion): void {

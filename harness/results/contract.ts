@@ -44,6 +44,8 @@ export interface BenchResults {
     /** the validated scenario with every default filled in and CLI overrides applied: enough to re-run */
     effective: unknown;
   };
+  /** user tags from `ugbench bench --label key=value` (absent when none were given) */
+  labels?: Record<string, string>;
   /** every seed used; same seeds + same scenario = same traffic and same weights */
   seeds: SeedFacts;
   /** the shared traffic plan every run replayed (identical for all variants) */
@@ -130,6 +132,8 @@ export interface RuntimeFacts {
   provider: string;
   /** intra-op threads actually configured */
   threads: number;
+  /** model instances (worker threads, each with `threads` intra-op threads); absent in files from before instances */
+  instances?: number;
   /** weight precision that ran, e.g. 'fp32', 'int8 per-channel' */
   weightPrecision: string;
   /** activation precision that ran: on CPU int8 runs may quantize activations, and say so here */
@@ -166,6 +170,8 @@ export interface RunResult {
     cacheMiss: string | null;
     /** issue lateness (open loop), so shards' issueDelayUs merge exactly; absent in older files, null for closed/offline */
     issueDelay?: string | null;
+    /** SUT-measured times (queue, service, userPass, groupPass), when the SUT reports them */
+    sutTimings?: Partial<Record<'queue' | 'service' | 'userPass' | 'groupPass', string>>;
   };
   /** summaries of the same histograms */
   latencyUs: { overall: LatencySummary; cacheHit: LatencySummary | null; cacheMiss: LatencySummary | null };
@@ -189,6 +195,12 @@ export interface RunResult {
   parity?: ParityFacts;
   /** where requests went; absent = in-process (files from before the HTTP target) */
   target?: TargetFacts;
+  /**
+   * Times the system under test measured itself, µs: queue (issue -> compute start, waiting for a
+   * free model instance), service (compute), and for split variants the user pass (misses only)
+   * and group pass. A model's speedup is a service-time ratio; latency also holds queueing.
+   */
+  sutTimingsUs?: Partial<Record<'queue' | 'service' | 'userPass' | 'groupPass', LatencySummary>>;
   /** server-reported queue vs compute time (HTTP targets whose server reports it), µs; network = latency - both */
   serverTimingUs?: { queue: LatencySummary; compute: LatencySummary };
   /** per serving replica (HTTP targets), requests routed by consistent hashing of the user id */
@@ -228,6 +240,8 @@ export interface UserCacheFacts {
   forcedHitRate: number | null;
   /** bytes one user's state occupies */
   stateBytesPerUser: number | null;
+  /** how the cache worked with several model instances (where states live, how hits are routed); absent in older files */
+  design?: string;
   /** cache counters over the measured window */
   hits: number;
   misses: number;

@@ -89,6 +89,7 @@ export function toRunResult(record: ExecutorRecord, sut: SystemUnderTest, id: Ru
       cacheMiss: usedCache ? encodeHistogram(r.cacheMiss) : null,
       // kept so shards' lateness merges exactly (summaries cannot be added)
       issueDelay: record.kind === 'open' ? encodeHistogram(r.issueDelay) : null,
+      ...(r.sutTimings.size > 0 ? { sutTimings: Object.fromEntries([...r.sutTimings].map(([name, h]) => [name, encodeHistogram(h)])) } : {}),
     },
     latencyUs: {
       overall,
@@ -102,6 +103,7 @@ export function toRunResult(record: ExecutorRecord, sut: SystemUnderTest, id: Ru
     errors: Object.fromEntries(r.errors),
     validity,
     ...(id.target ? { target: id.target } : {}),
+    ...(r.sutTimings.size > 0 ? { sutTimingsUs: Object.fromEntries([...r.sutTimings].map(([name, h]) => [name, summarize(h)])) } : {}),
     ...(r.serverCompute.totalCount > 0 ? { serverTimingUs: { queue: summarize(r.serverQueue), compute: summarize(r.serverCompute) } } : {}),
     ...(r.replicas.size > 0
       ? {

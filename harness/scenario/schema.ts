@@ -46,7 +46,7 @@ const modelConfig = z
     Fu: intAtLeast(1),
     Fg: intAtLeast(1),
   })
-  .describe('explicit model shape (see shared/DESIGN.md section 2); checked further by the model config rules');
+  .describe('explicit model shape (see docs/model.md); checked further by the model config rules');
 
 const modelChoice = z.strictObject({
   preset: name('a preset name').optional().describe('named model size (ugbench presets); default small when neither preset nor config is given'),
@@ -67,10 +67,11 @@ export const modelSchema = modelChoice
 
 export const runtimeSchema = z.strictObject({
   name: name('a runtime name').default('auto').describe("runtime name (reference, ort-cpu, ...) or 'auto' = the fastest available here"),
-  threads: intInRange(1, limits.MAX_THREADS, 'intra-op threads').optional().describe('intra-op threads; default: all cores'),
+  threads: intInRange(1, limits.MAX_THREADS, 'intra-op threads').optional().describe('intra-op threads per model instance; default: all cores with 1 instance, cores / instances (at least 1) with several'),
+  instances: intInRange(1, limits.MAX_THREADS, 'worker threads').optional().describe('model instances (worker threads, each its own runtime); requests go to a free one in FIFO order; default 1'),
   parallelRequests: intInRange(1, limits.MAX_IN_FLIGHT, 'requests in flight at once')
     .default(1)
-    .describe('requests the in-process system under test works on at once; further ones wait in its queue (the wait counts in latency)'),
+    .describe('requests each model instance works on at once; further ones wait in the queue (the wait counts in latency)'),
 });
 
 const usersSchema = z
@@ -228,7 +229,7 @@ export const scenarioSchema = z
       .default(['baseline', 'ugsep', 'ugsep-w8a16'])
       .describe('model variants compared on the same traffic'),
     runtimes: z
-      .array(runtimeSchema, { error: 'expected a list of {name, threads}' })
+      .array(runtimeSchema, { error: 'expected a list of {name, instances, threads}' })
       .min(1, { error: 'expected at least 1 runtime' })
       .default([{ name: 'auto', parallelRequests: 1 }])
       .describe('runtimes each variant runs on'),

@@ -82,6 +82,17 @@ export class UserStateCache<V, K extends number | string = number> {
     if (this.bytes > this.counters.peakBytes) this.counters.peakBytes = this.bytes;
   }
 
+  /**
+   * Remove a user's entry without counting an eviction (its value was lost, e.g. with the model
+   * instance that held it); with `value`, only while that value is still the stored one.
+   */
+  delete(userId: K, value?: V): boolean {
+    const entry = this.entries.get(userId);
+    if (entry === undefined || (value !== undefined && entry.value !== value)) return false;
+    this.remove(userId, entry);
+    return true;
+  }
+
   has(userId: K): boolean {
     return this.entries.has(userId);
   }

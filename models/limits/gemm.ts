@@ -48,7 +48,7 @@ export async function measureGemm(options: GemmOptions): Promise<GemmResult> {
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
-      // Same spin setting as the ORT runtime (DESIGN.md section 3), so the ceiling matches its threads.
+      // Same spin setting as the ORT runtime (docs/runtimes.md), so the ceiling matches its threads.
       extra: { session: { intra_op: { spin_duration_us: '50' } } },
     });
     try {

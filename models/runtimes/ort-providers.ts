@@ -67,7 +67,7 @@ async function detect(provider: OrtProvider): Promise<string | undefined> {
   if (provider === 'cuda' || provider === 'tensorrt') {
     const lib = `libonnxruntime_providers_${provider}.so`;
     if (!dir || !existsSync(join(dir, lib))) {
-      return `onnxruntime-node was installed without its ${provider.toUpperCase()} provider (${lib} not found in ${dir ?? 'the package'}): on a GPU machine with internet, reinstall with ONNXRUNTIME_NODE_INSTALL=cuda12 (see README "onnxruntime-node on a GPU machine")`;
+      return `onnxruntime-node was installed without its ${provider.toUpperCase()} provider (${lib} not found in ${dir ?? 'the package'}): on a GPU machine with internet, run ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install (docs/runtimes.md "CUDA and TensorRT")`;
     }
     if (!existsSync('/dev/nvidiactl') && !existsSync('/dev/nvidia0')) return `no NVIDIA GPU device (/dev/nvidia0) on this machine`;
   }

@@ -1,5 +1,5 @@
 /**
- * safetensors read/write for the weights contract (shared/DESIGN.md section 2): little-endian
+ * safetensors read/write for the weights contract (docs/model.md): little-endian
  * F32 tensors, config as decimal strings in `__metadata__` under T Tu D L k Fu Fg.
  *
  * Layout: u64 LE header length, JSON header, then the tensor bytes. Files are streamed tensor by

@@ -1,5 +1,5 @@
 /**
- * Tokenizer for threshold expressions (grammar in ./grammar.md and ./parse.ts). Hand-written so
+ * Tokenizer for threshold expressions (grammar in docs/ci-gates.md "Threshold expressions" and ./parse.ts). Hand-written so
  * every token keeps its 1-based column: parse errors point at the exact character a user typed.
  */
 
