@@ -21,6 +21,7 @@ import type { SutTimingsUs } from '../../harness/loadgen/sut.ts';
 import { userStateBytes } from '../cost.ts';
 import type { InstancePool, PoolTask } from '../instances/pool.ts';
 import { userStateKey } from '../cache/user-key.ts';
+import { nonFiniteProblem } from '../finite.ts';
 
 export const CACHE_DESIGN = 'main-thread index, state kept on the instance that computed it, hits routed there';
 
@@ -123,6 +124,9 @@ export function createCachedScorer<K extends number | string>(pool: InstancePool
       if (outcome.slot !== null) tags.instance = String(outcome.slot);
       if (cacheHit !== null) tags.cache = cacheHit ? 'hit' : 'miss';
       if (!outcome.ok) return { ok: false, error: outcome.error, cacheHit, evictions, tags };
+      // A score that overflowed float32 inside the model is an error, never a success printed as null.
+      const nonFinite = nonFiniteProblem('scores', outcome.scores);
+      if (nonFinite) return { ok: false, error: `${nonFinite} (the model overflowed float32 on this request)`, cacheHit, evictions, tags };
       return { ok: true, scores: outcome.scores, timingsUs: outcome.timingsUs, cacheHit, evictions, tags };
     },
   };
