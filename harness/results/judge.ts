@@ -35,7 +35,7 @@ export interface Measured {
 export function judgeValidity(m: Measured, scenario: Scenario, inherited: readonly string[] = []): { status: ValidityStatus; reasons: string[] } {
   const reasons = [...inherited];
   const minDurationS = scenario.run.minDurationS ?? (m.kind === 'offline' ? 0 : scenario.run.durationS);
-  if (m.aborted) reasons.push('aborted by the user (Ctrl-C): measured data kept, run not complete');
+  if (m.aborted) reasons.push('aborted by a signal (Ctrl-C or SIGTERM): measured data kept, run not complete');
   if (m.counts.completed < scenario.run.minQueries) reasons.push(`completed queries: expected >= ${scenario.run.minQueries}, got ${m.counts.completed}`);
   // 1 ms slack: the measured window is taken from the same clock as the schedule
   if (m.measuredS + 1e-3 < minDurationS) reasons.push(`measured duration: expected >= ${minDurationS} s, got ${m.measuredS.toFixed(3)} s`);

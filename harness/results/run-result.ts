@@ -89,6 +89,7 @@ export function toRunResult(record: ExecutorRecord, sut: SystemUnderTest, id: Ru
     errors: Object.fromEntries(r.errors),
     validity,
     ...(id.target ? { target: id.target } : {}),
+    ...(views.sutTimingsUs ? { sutTimingsUs: views.sutTimingsUs } : {}),
     ...(views.serverTimingUs ? { serverTimingUs: views.serverTimingUs } : {}),
     ...(views.replicas ? { replicas: views.replicas } : {}),
     timingsUs,

@@ -7,7 +7,10 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarize } from '../loadgen/histogram.ts';
 import { CACHE_TAG, REPLICA_TAG, type Recorder, type SplitRecord } from '../loadgen/recorder.ts';
-import type { HistogramFacts, LatencySummary, ReplicaFacts, RunResult, SplitFacts } from './contract.ts';
+import type { HistogramFacts, LatencySummary, ReplicaFacts, RunResult, SplitFacts, SutTimingHistograms } from './contract.ts';
+
+/** The SUT's own timings the v1-style `sutTimingsUs` view lists (harness/loadgen/sut.ts SutTimingsUs). */
+const SUT_TIMING_NAMES = ['queue', 'service', 'userPass', 'groupPass'] as const;
 
 export type TagFacts = Record<string, Record<string, SplitFacts>>;
 export type TimingFacts = Record<string, HistogramFacts>;
@@ -93,8 +96,8 @@ export function tagsOf(run: RunResult): TagFacts {
 }
 
 /** The version 1 fields, derived from the generic record. `usedCache`: a cross-request cache held user states. */
-export function legacyViews(tags: TagFacts, timings: TimingFacts, usedCache: boolean): Pick<RunResult, 'observedHitRate' | 'serverTimingUs' | 'replicas'> & {
-  histograms: { cacheHit: string | null; cacheMiss: string | null };
+export function legacyViews(tags: TagFacts, timings: TimingFacts, usedCache: boolean): Pick<RunResult, 'observedHitRate' | 'serverTimingUs' | 'replicas' | 'sutTimingsUs'> & {
+  histograms: { cacheHit: string | null; cacheMiss: string | null; sutTimings?: SutTimingHistograms };
   latencyUs: { cacheHit: LatencySummary | null; cacheMiss: LatencySummary | null };
 } {
   const hit = usedCache ? tags[CACHE_TAG]?.hit : undefined;
@@ -105,11 +108,13 @@ export function legacyViews(tags: TagFacts, timings: TimingFacts, usedCache: boo
   const lookups = (hit?.completed ?? 0) + (miss?.completed ?? 0);
   const { serverQueue, serverCompute } = timings;
   const replicas = tags[REPLICA_TAG];
+  const sut = SUT_TIMING_NAMES.filter((name) => timings[name] !== undefined);
   return {
-    histograms: { cacheHit: hitH?.histogram ?? null, cacheMiss: missH?.histogram ?? null },
+    histograms: { cacheHit: hitH?.histogram ?? null, cacheMiss: missH?.histogram ?? null, ...(sut.length > 0 ? { sutTimings: Object.fromEntries(sut.map((n) => [n, timings[n]!.histogram])) } : {}) },
     latencyUs: { cacheHit: hitH?.summary ?? null, cacheMiss: missH?.summary ?? null },
     observedHitRate: usedCache && lookups > 0 ? (hit?.completed ?? 0) / lookups : null,
     ...(serverCompute && serverCompute.summary.count > 0 ? { serverTimingUs: { queue: serverQueue?.summary ?? empty.summary, compute: serverCompute.summary } } : {}),
+    ...(sut.length > 0 ? { sutTimingsUs: Object.fromEntries(sut.map((n) => [n, timings[n]!.summary])) } : {}),
     ...(replicas ? { replicas: Object.entries(replicas).map(([endpoint, s]) => replicaFacts(endpoint, s)) } : {}),
   };
 }

@@ -20,7 +20,7 @@ export interface ShardRun {
 }
 
 /** Reasons a shard gives that merged numbers re-judge (the shard was judged on its share). */
-const REJUDGED_REASON = /^(completed queries:|measured duration:|aborted by the user)/;
+const REJUDGED_REASON = /^(completed queries:|measured duration:|aborted by a signal)/;
 const MAX_DISTINCT_ERRORS = 20;
 
 export function addHistograms(encoded: readonly string[]): Histogram {
@@ -91,6 +91,7 @@ export function mergeRun(parts: readonly ShardRun[], scenario: Scenario, extraRe
   const parity = mergeParity(runs.map((r) => r.parity));
   if (parity) merged.parity = parity;
   if (first.target) merged.target = first.target;
+  if (views.sutTimingsUs) merged.sutTimingsUs = views.sutTimingsUs;
   if (views.serverTimingUs) merged.serverTimingUs = views.serverTimingUs;
   if (views.replicas) merged.replicas = views.replicas;
   merged.timingsUs = timingsUs;
