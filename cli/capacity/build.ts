@@ -64,6 +64,15 @@ export interface CapacityReport {
 
 
 function configOf(series: SweepSeries): ModelConfig | null {
+  // the model as data in the steps' runs; sweeps of version 1 runs only had the flattened string
+  const fromData = series.steps.find((step) => step.run.model)?.run.model?.config;
+  if (fromData) {
+    try {
+      return parseConfig(fromData);
+    } catch {
+      return null;
+    }
+  }
   const entries = series.modelConfig.split(/\s+/).map((kv) => kv.split('=')).filter((kv) => kv.length === 2);
   if (entries.length === 0) return null;
   try {

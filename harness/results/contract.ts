@@ -50,6 +50,8 @@ export interface BenchResults {
     name: string;
     /** the validated scenario with every default filled in and CLI overrides applied: enough to re-run */
     effective: unknown;
+    /** sha256 of what the effective scenario makes the run measure (harness/results/compare/same-setup.ts scenarioHash); absent in older files */
+    hash?: string;
   };
   /** user tags from `ugbench bench --label key=value` (absent when none were given) */
   labels?: Record<string, string>;
@@ -229,6 +231,41 @@ export interface RunResult {
    * `replicas` are views of these kept for readers of version 1.
    */
   tags?: Record<string, Record<string, SplitFacts>>;
+  /** the model as data (harness/results/model.ts reads it); absent in older files and for remote targets of unknown shape */
+  model?: ModelFacts;
+}
+
+/** a + b·N: per request and per candidate. */
+export interface AffinePair {
+  perRequest: number;
+  perCandidate: number;
+}
+
+/** FLOPs and bytes of one request as a function of its N candidates. */
+export interface AffineCost {
+  flops: AffinePair;
+  weightBytes: AffinePair;
+  activationBytes: AffinePair;
+}
+
+export interface CostCoefficients {
+  /** the user state was computed in this request (always, without a cross-request cache) */
+  computed: AffineCost;
+  /** the user state came from the cross-request cache (no user pass); absent when the variant has no user pass to skip */
+  cached?: AffineCost;
+}
+
+/** What the model is, as data: its shape, the variant's traits, its cost, the weights it used. */
+export interface ModelFacts {
+  /** the model family's shape, e.g. { T, Tu, D, L, k, Fu, Fg } */
+  config: Record<string, number>;
+  /** what the variant does, e.g. { masked, compensation, int8Weights } */
+  traits: Record<string, boolean>;
+  cost: CostCoefficients;
+  /** the baseline variant's cost on the same shape, for predicted speedups */
+  baselineCost: AffineCost;
+  /** sha256 (hex) of the user's weights file; null for seeded weights */
+  weightsSha256: string | null;
 }
 
 /** One HDR histogram of µs (compressed base64) and its summary. */

@@ -8,7 +8,7 @@ import { encodeSplits, legacyViews } from './splits.ts';
 import type { ExecutorRecord } from '../loadgen/executors/executor.ts';
 import type { CompletionMix } from '../loadgen/recorder.ts';
 import { encodeHistogram, summarize } from '../loadgen/histogram.ts';
-import type { CostFacts, ExecutorFacts, RunResult, RuntimeFacts, TargetFacts, UserCacheFacts } from './contract.ts';
+import type { CostFacts, ExecutorFacts, RunResult, RuntimeFacts, TargetFacts, UserCacheFacts, ModelFacts } from './contract.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { SystemUnderTest } from '../loadgen/sut.ts';
 import { judgeSlo, judgeValidity } from './judge.ts';
@@ -25,6 +25,8 @@ export interface RunIdentity {
   cost: (mix: CompletionMix, requestsPerS: number) => CostFacts | null;
   /** where requests went (absent: in-process) */
   target?: TargetFacts;
+  /** the model as data (config, traits, cost coefficients, weights checksum) */
+  model?: ModelFacts;
 }
 
 export function executorFacts(scenario: Scenario, kind: ExecutorFacts['kind']): ExecutorFacts {
@@ -94,5 +96,6 @@ export function toRunResult(record: ExecutorRecord, sut: SystemUnderTest, id: Ru
     ...(views.replicas ? { replicas: views.replicas } : {}),
     timingsUs,
     tags,
+    ...(id.model ? { model: id.model } : {}),
   };
 }

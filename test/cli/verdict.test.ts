@@ -4,10 +4,11 @@
  * exits 99; a passing threshold exits 0 (the control). Short runs of the tiny model on the
  * reference runtime.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { BenchResults } from '../../harness/results/contract.ts';
 import { runCli } from './run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ugbench-verdict-'));
@@ -44,6 +45,11 @@ describe('every mode judges the same way', () => {
     expect(r.stdout).toMatch(new RegExp(`FAIL +${FAILING.replace(/[{}()]/g, '\\$&')}`));
     expect(r.stdout).toMatch(/PASS +completed\{variant=ugsep\} > 0/);
     expect(r.status).toBe(99);
+    const results = JSON.parse(readFileSync(join(dir, 'plain', 'results.json'), 'utf8')) as BenchResults;
+    expect(results.scenario.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(results.runs[0]!.model?.config['T']).toBeGreaterThan(0);
+    expect(results.runs[0]!.model?.traits['masked']).toBe(true);
+    expect(results.runs[0]!.model?.weightsSha256).toBeNull(); // seeded weights
   });
 
   it('bench --workers 2: exit 99 and the failing line', () => {

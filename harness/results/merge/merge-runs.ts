@@ -91,6 +91,7 @@ export function mergeRun(parts: readonly ShardRun[], scenario: Scenario, extraRe
   const parity = mergeParity(runs.map((r) => r.parity));
   if (parity) merged.parity = parity;
   if (first.target) merged.target = first.target;
+  if (first.model) merged.model = first.model;
   if (views.sutTimingsUs) merged.sutTimingsUs = views.sutTimingsUs;
   if (views.serverTimingUs) merged.serverTimingUs = views.serverTimingUs;
   if (views.replicas) merged.replicas = views.replicas;
