@@ -4,6 +4,7 @@
  * well-shaped matmul reaches on this machine and runtime, which the model's GEMMs are judged
  * against. The one-node graph comes from the models/onnx builder.
  */
+import { loadOrt } from '../runtimes/ort-providers.ts';
 import { GraphBuilder } from '../onnx/builder.ts';
 import type { GemmMeasurement } from '../../harness/results/machine-limits.ts';
 
@@ -44,7 +45,8 @@ export function matMulModel(n: number, int8 = false): Uint8Array {
 }
 
 export async function measureGemm(options: GemmOptions): Promise<GemmResult> {
-  const ort = await import('onnxruntime-node');
+  const ort = await loadOrt();
+  if (typeof ort === 'string') throw new Error(ort);
   const sizes = options.sizes ?? [1024, 2048];
   const budgetS = options.budgetSPerSize ?? 4;
   const maxRepetitions = options.maxRepetitions ?? 40;

@@ -8,6 +8,7 @@ import { measureBandwidth } from './bandwidth.ts';
 import { measureOrtBandwidth } from './ort-bandwidth.ts';
 import { limitsPath, readCachedLimits, writeCachedLimits } from './cache.ts';
 import { fingerprintOf, readMachineSummary } from './fingerprint.ts';
+import { loadOrt } from '../runtimes/ort-providers.ts';
 import { measureGemm } from './gemm.ts';
 import { readGpuMemoryUtilisation } from './gpu.ts';
 import { LIMITS_SCHEMA_VERSION, type MachineLimits } from '../../harness/results/machine-limits.ts';
@@ -33,12 +34,9 @@ export interface LimitsOutcome {
 }
 
 async function ortVersion(): Promise<string | null> {
-  try {
-    const ort = await import('onnxruntime-node');
-    return ort.env.versions.node ?? ort.env.versions.common ?? 'unknown';
-  } catch {
-    return null;
-  }
+  const ort = await loadOrt();
+  if (typeof ort === 'string') return null;
+  return ort.env.versions.node ?? ort.env.versions.common ?? 'unknown';
 }
 
 export async function machineLimits(options: LimitsOptions = {}): Promise<LimitsOutcome> {
