@@ -1,3 +1,4 @@
+import { INT8_KERNEL_CHOICES, type Int8KernelChoice } from '../../models/onnx/options.ts';
 import type { Register } from '../main.ts';
 import { choiceOption, integerOption } from '../options.ts';
 import { HrClock } from '../../harness/loadgen/clock.ts';
@@ -23,6 +24,7 @@ function cacheBytes(opts: Pick<ServeOptions, 'cacheBytes' | 'cacheMb' | 'cacheUs
 
 interface ServeOptions {
   preset: string;
+  int8Kernel: Int8KernelChoice;
   weights?: string;
   seed: number;
   variants: string;
@@ -54,6 +56,7 @@ export const registerServe: Register = (program) => {
     .option('--variants <list>', `comma-separated models to host: ${VARIANTS.join(', ')}`, 'baseline,ugsep,ugsep-w8a16')
     .option('--runtime <name>', `auto or one of ${RUNTIME_NAMES.join(', ')}`, choiceOption(['auto', ...RUNTIME_NAMES] as const), 'auto')
     .option('--instances <n>', 'model instances per variant (worker threads, each its own runtime); requests go to a free one', integerOption(1), 1)
+    .option('--int8-kernel <name>', `ugsep-w8a16 on ORT: ${INT8_KERNEL_CHOICES.join(', ')}`, choiceOption(INT8_KERNEL_CHOICES), 'auto')
     .option('--threads <n>', 'intra-op threads per instance (default: all cores with 1 instance, cores / instances with several)', integerOption(1))
     .option('--host <addr>', 'listen address (loopback by default: a benchmark server is not for the open network)', '127.0.0.1')
     .option('--port <n>', 'listen port (0 = any free port)', integerOption(0), 8000)
@@ -92,7 +95,7 @@ export const registerServe: Register = (program) => {
       const threads = threadsPerInstance(opts.instances, opts.threads);
       const pools: InstancePool[] = [];
       for (const variant of variants) {
-        const spec = { runtime: runtimeName, variant, weights: weightsSource, weightVariants: variants, options: threads === undefined ? {} : { threads } };
+        const spec = { runtime: runtimeName, variant, weights: weightsSource, weightVariants: variants, options: { int8Kernel: opts.int8Kernel, ...(threads === undefined ? {} : { threads }) } };
         pools.push(await createInstancePool({ spec, instances: opts.instances, perInstance: opts.maxInFlight, clock }));
       }
       const server = await startOipServer({
