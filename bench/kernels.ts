@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { machineLimits } from '../models/limits/measure.ts';
 import { graphPrecisionOf, requestGemms, rooflineFloorUs, type RooflineLimits } from '../models/limits/roofline.ts';
-import { maxRelError } from '../models/runtimes/ort-calibrate.ts';
+import { maxRelError, topKOverlap } from '../models/runtimes/ort-calibrate.ts';
 import { predictedSpeedup, requestCost } from '../models/cost.ts';
 import { presetConfig } from '../models/presets.ts';
 import { syntheticRequest, type ScoringRequest } from '../models/requests.ts';
@@ -198,12 +198,6 @@ async function benchPreset(preset: string, limits: RooflineLimits): Promise<Cell
   return cells.filter((c) => wanted(c.setup) || c.setup.label === c.setup.against);
 }
 
-/** |top-k(a) and top-k(b)| / k */
-function topKOverlap(a: Float32Array, b: Float32Array, k: number): number {
-  const top = (v: Float32Array): number[] => Array.from(v.keys()).sort((x, y) => v[y]! - v[x]! || x - y).slice(0, k);
-  const tb = new Set(top(b));
-  return top(a).filter((i) => tb.has(i)).length / k;
-}
 
 /**
  * The cost model's prediction for a row: vs baseline, the FLOP ratio (predictedSpeedup; the

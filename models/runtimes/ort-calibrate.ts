@@ -237,3 +237,7 @@ export function maxRelError(got: Float32Array, ref: Float32Array): number {
   for (let i = 0; i < ref.length; i++) max = Math.max(max, Math.abs(got[i]! - ref[i]!) / Math.abs(ref[i]!));
   return max;
 }
+
+
+/** the top-k agreement of two scorings (one definition for results, calibration and bench:kernels) */
+export { topKOverlap } from '../../harness/results/parity/metrics.ts';
