@@ -157,9 +157,11 @@ async function benchPreset(preset: string, limits: RooflineLimits): Promise<Cell
   const runtimes = new Map<string, ScoringRuntime>();
   for (const setup of setups) {
     const started = performance.now();
-    runtimes.set(setup.label, await createOrtRuntime(weights, setup.variant, { ...setup.options, ...threads }));
-    const calibration = runtimes.get(setup.label)!.info.details['int8.calibration'];
-    if (calibration !== undefined) process.stderr.write(`  ${preset} ${setup.label}: loaded in ${((performance.now() - started) / 1000).toFixed(1)} s (${calibration})\n`);
+    // auto calibrates at the N this table measures (on `wide` an N = 256 group pass alone takes seconds).
+    const calibration = setup.options.int8Kernel === 'auto' ? { calibrationCandidates: CANDIDATES[preset] ?? [] } : {};
+    runtimes.set(setup.label, await createOrtRuntime(weights, setup.variant, { ...setup.options, ...calibration, ...threads }));
+    const calibrated = runtimes.get(setup.label)!.info.details['int8.calibration'];
+    if (calibrated !== undefined) process.stderr.write(`  ${preset} ${setup.label}: loaded in ${((performance.now() - started) / 1000).toFixed(1)} s (${calibrated})\n`);
   }
   const cells: Cell[] = [];
   for (const N of CANDIDATES[preset] ?? []) {
