@@ -1,3 +1,4 @@
+import { INT8_KERNEL_CHOICES, parseInt8KernelChoice } from '../../models/onnx/options.ts';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Register } from '../main.ts';
@@ -29,6 +30,7 @@ function nonNegativeNumber(value: string): number {
 
 interface BenchCliOptions {
   out?: string;
+  int8Kernel?: string;
   duration?: number;
   warmup?: number;
   minQueries?: number;
@@ -56,6 +58,7 @@ export const registerBench: Register = (program, setExit) => {
     .option('--warmup <s>', 'override run.warmupS', nonNegativeNumber)
     .option('--min-queries <n>', 'override run.minQueries', integerOption(0))
     .option('--runtime <name>', 'override every runtime: auto, reference, ort-cpu, ...')
+    .option('--int8-kernel <name>', `override every runtime's int8Kernel (ugsep-w8a16 on ORT): ${INT8_KERNEL_CHOICES.join(', ')}`)
     .option('--variants <list>', 'override the variants, comma-separated')
     .option('--preset <name>', 'override the model preset (drops model.config and model.byRuntime)')
     .option('--rate <qps>', 'override the open-loop arrival rate', positiveNumber)
@@ -79,6 +82,7 @@ export const registerBench: Register = (program, setExit) => {
         seed: opts.seed,
       };
       const scenario = loadScenarioFile(path, overrides);
+      if (opts.int8Kernel !== undefined) for (const r of scenario.runtimes) r.int8Kernel = parseInt8KernelChoice(opts.int8Kernel, '--int8-kernel');
       const started = Date.now();
       const shard = opts.shard !== undefined ? parseShardSpec(opts.shard) : undefined;
       if (shard && opts.workers !== undefined) throw new InputError('bench', ['--shard and --workers: expected one of them, got both']);
