@@ -16,7 +16,7 @@ import { buildPlan, describePlan } from '../../harness/loadgen/traffic/plan.ts';
 import { planDigest } from '../../harness/loadgen/traffic/plan-digest.ts';
 import { shardPlan, type ShardSpec } from '../../harness/loadgen/traffic/shard.ts';
 import { shardScenario } from '../../harness/loadgen/traffic/shard-scenario.ts';
-import { overallStatus } from '../../harness/results/validity.ts';
+import { overallStatus } from '../../harness/results/judge.ts';
 import { userStateBytes } from '../../models/cost.ts';
 import { resolveRuntime, runtimeUnavailableReason, type RuntimeName, type RuntimeOptions } from '../../models/runtimes/registry.ts';
 import type { Int8KernelChoice } from '../../models/onnx/options.ts';
@@ -24,7 +24,9 @@ import { clearSutCache, createInProcessSut } from '../../models/sut/in-process.t
 import { CACHE_DESIGN } from '../../models/sut/cached-scorer.ts';
 import { createInstancePool } from '../../models/instances/pool.ts';
 import { threadsPerInstance } from '../../models/instances/threads.ts';
-import { costFacts } from '../../models/sut/cost-facts.ts';
+import { costFacts, modelFacts } from '../../models/sut/cost-facts.ts';
+import { effectiveScenarioHash } from '../../harness/results/compare/same-setup.ts';
+import { fileSha256 } from './file-sha256.ts';
 import { prepareRequestSamples } from '../../models/sut/samples.ts';
 import { VARIANT_TRAITS } from '../../models/variants.ts';
 import { loadWeights } from '../../models/weights/load.ts';
@@ -103,6 +105,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     const config = weights.config;
     const samples = prepareRequestSamples(config, scenario.seed, plan);
     const modelLabel = choice.preset ?? (choice.weightsPath ? 'weights file' : 'custom');
+    const weightsSha256 = choice.weightsPath ? fileSha256(choice.weightsPath) : null; // untimed
     for (const variant of variants) {
       if (o.signal?.aborted) break;
       // Model instances: each worker builds its own runtime from this spec (untimed).
@@ -157,6 +160,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
               ...(cacheWanted ? { design: CACHE_DESIGN } : {}),
             },
             cost: (mix, rps) => costFacts(config, variant, mix, rps),
+            model: modelFacts(config, variant, weightsSha256),
           },
           scenario,
         );
@@ -181,7 +185,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     git,
     packages,
     machine,
-    scenario: { path: o.scenarioPath, name: scenario.name, effective: o.scenario },
+    scenario: { path: o.scenarioPath, name: scenario.name, effective: o.scenario, hash: effectiveScenarioHash(o.scenario) },
     seeds: { scenario: scenario.seed, plan: scenario.seed, weights: scenario.seed, requests: scenario.seed },
     plan: { ...planFacts, warmupS: scenario.run.warmupS, durationS: scenario.run.durationS },
     ...(o.shard ? { shard: { ...o.shard }, planDigest: planDigest(fullPlan) } : {}),

@@ -3,12 +3,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Register } from '../main.ts';
 import { integerOption } from '../options.ts';
-import { ExitCode, InputError, printable } from '../../harness/errors.ts';
+import { InputError, printable } from '../../harness/errors.ts';
 import { loadScenarioFile, type ScenarioOverrides } from '../../harness/scenario/load.ts';
 import { claimResultsDir, writeJsonAtomic } from '../../harness/results/io.ts';
 import { runBench } from '../bench/run-bench.ts';
 import { createProgress } from '../bench/progress.ts';
 import { formatResultsTable } from '../bench/table.ts';
+import { reportVerdict } from '../bench/verdict.ts';
 import { parseShardSpec } from '../../harness/loadgen/traffic/shard.ts';
 import { InvalidArgumentError } from 'commander';
 import { collectLabel, formatLabels } from '../labels.ts';
@@ -123,15 +124,16 @@ export const registerBench: Register = (program, setExit) => {
         const human = opts.json ? process.stderr : process.stdout; // --json keeps stdout for the JSON alone
         human.write(printable(`\n${formatResultsTable(results)}\n\n`));
         if (opts.label) human.write(printable(`labels: ${formatLabels(opts.label)}\n`));
-        human.write(printable(`scenario ${results.scenario.name}: ${results.status.toUpperCase()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`));
-        human.write(printable(`results written to ${file}\n`));
+        human.write(printable(`results written to ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`));
         if (opts.report) {
           // charting (vega, resvg) loads only once there is something to render, not at start-up
           const { renderAfterBench } = await import('./report.ts');
           human.write((await renderAfterBench(file, { measureLimits: opts.limits })).text);
         }
+        // a shard's validity and SLO are judged on its share; its thresholds by `ugbench merge`
+        const code = reportVerdict(results, shard ? `shard ${shard.index}/${shard.count}` : 'this run', (t) => human.write(printable(t)));
         if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-        if (results.status !== 'valid') setExit(ExitCode.invalidRun);
+        setExit(code);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
