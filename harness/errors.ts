@@ -1,10 +1,12 @@
 /**
  * Exit codes and the error kinds that map to them. Named numbers follow k6 where k6 has one
- * (99 thresholds failed, 104 invalid input); 98 marks a run too short to be trusted.
+ * (99 thresholds failed, 104 invalid input); 98 marks a run too short to be trusted; 97 a comparison that could not decide.
  */
 export const ExitCode = {
   ok: 0,
   crash: 1,
+  /** compare: the interval straddles the tolerance or too few repeats; more runs may decide */
+  inconclusive: 97,
   invalidRun: 98,
   gatesFailed: 99,
   invalidInput: 104,
