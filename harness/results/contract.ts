@@ -171,7 +171,7 @@ export interface RunResult {
     /** issue lateness (open loop), so shards' issueDelayUs merge exactly; absent in older files, null for closed/offline */
     issueDelay?: string | null;
     /** SUT-measured times (queue, service, userPass, groupPass), when the SUT reports them */
-    sutTimings?: Partial<Record<'queue' | 'service' | 'userPass' | 'groupPass', string>>;
+    sutTimings?: SutTimingHistograms;
   };
   /** summaries of the same histograms */
   latencyUs: { overall: LatencySummary; cacheHit: LatencySummary | null; cacheMiss: LatencySummary | null };
@@ -200,11 +200,31 @@ export interface RunResult {
    * free model instance), service (compute), and for split variants the user pass (misses only)
    * and group pass. A model's speedup is a service-time ratio; latency also holds queueing.
    */
-  sutTimingsUs?: Partial<Record<'queue' | 'service' | 'userPass' | 'groupPass', LatencySummary>>;
+  sutTimingsUs?: SutTimingSummaries;
   /** server-reported queue vs compute time (HTTP targets whose server reports it), µs; network = latency - both */
   serverTimingUs?: { queue: LatencySummary; compute: LatencySummary };
   /** per serving replica (HTTP targets), requests routed by consistent hashing of the user id */
   replicas?: ReplicaFacts[];
+}
+
+/** Summaries of the times the system under test measured itself, µs (absent: not measured). */
+export interface SutTimingSummaries {
+  /** issue -> compute start: waiting for a free model instance */
+  queue?: LatencySummary;
+  /** compute of the request (both passes, or the whole forward) */
+  service?: LatencySummary;
+  /** split variants: the user pass (cache misses) */
+  userPass?: LatencySummary;
+  /** split variants: the group pass */
+  groupPass?: LatencySummary;
+}
+
+/** The same times as HDR histograms (µs, compressed base64), so they merge exactly. */
+export interface SutTimingHistograms {
+  queue?: string;
+  service?: string;
+  userPass?: string;
+  groupPass?: string;
 }
 
 export interface TargetFacts {

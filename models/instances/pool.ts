@@ -73,6 +73,8 @@ export interface InstancePool {
   /** requests computing now */
   inFlight(): number;
   stats(): InstanceStats[];
+  /** resolves once no replacement instance is still starting */
+  settled(): Promise<void>;
   /** kill the worker of `slot` (tests: an instance dying mid-run) */
   kill(slot: number): Promise<void>;
   close(): Promise<void>;
@@ -108,6 +110,7 @@ export async function createInstancePool(options: PoolOptions): Promise<Instance
   const lostListeners: ((slot: number) => void)[] = [];
   let closing = false;
   let nextStateId = 0;
+  const starting = new Set<Promise<unknown>>();
 
   const slots: Slot[] = Array.from({ length: count }, (_, slot) => ({
     worker: null,
@@ -187,7 +190,7 @@ export async function createInstancePool(options: PoolOptions): Promise<Instance
     if (closing) return;
     slot.stats.restarts++;
     const replacement = start(index);
-    replacement.started.then(
+    const started = replacement.started.then(
       () => {
         slot.stats.alive = true;
         pump();
@@ -197,6 +200,8 @@ export async function createInstancePool(options: PoolOptions): Promise<Instance
         if (slots.every((s) => s.worker === null)) failAll(`no model instance left: the replacement of instance ${index} failed (${(error as Error).message})`);
       },
     );
+    starting.add(started);
+    void started.finally(() => starting.delete(started));
   }
 
   const first = await startAll(slots.map((_, i) => start(i)), `${options.spec.variant} on ${options.spec.runtime}`);
@@ -226,6 +231,9 @@ export async function createInstancePool(options: PoolOptions): Promise<Instance
     queued: () => queue.length + slots.reduce((sum, s) => sum + s.pinned.length, 0),
     inFlight: () => slots.reduce((sum, s) => sum + (s.worker?.inFlight ?? 0), 0),
     stats: () => slots.map((s) => ({ ...s.stats, inFlight: s.worker?.inFlight ?? 0, pinnedQueued: s.pinned.length })),
+    settled: async () => {
+      while (starting.size > 0) await Promise.all(starting);
+    },
     kill: async (index) => slots[index]?.worker?.kill(),
     async close() {
       if (closing) return;
