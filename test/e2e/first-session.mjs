@@ -65,7 +65,7 @@ if (existsSync(join(work, 'res/results.json'))) {
   if (results.labels?.session !== 'first') failures.push('results.json: label session=first missing');
   log(`results.json: status ${results.status}, ${results.runs.length} runs, ${results.runs.map((r) => `${r.id} ${r.counts.completed} done`).join(', ')}`);
   if (existsSync(join(work, 'runs.csv'))) {
-    const rows = readFileSync(join(work, 'runs.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const rows = parseCsv(readFileSync(join(work, 'runs.csv'), 'utf8'));
     const width = rows[0].length;
     if (rows.some((r) => r.length !== width)) failures.push('runs.csv: rows of different widths');
     if (rows.filter((r) => r[rows[0].indexOf('bucket')] === 'all').length !== results.runs.length) failures.push('runs.csv: expected one "all" row per run');
@@ -79,6 +79,27 @@ if (existsSync(join(work, 'res/results.json'))) {
     if (table.length !== results.runs.length) failures.push(`summary.md: ${table.length} table rows for ${results.runs.length} runs`);
     log(`summary.md: ${md.split('\n')[0]}`);
   }
+}
+
+/** RFC 4180 rows (quoted fields may hold commas, quotes and newlines). */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
+    else field += c;
+  }
+  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  return rows;
 }
 
 if (!keep) rmSync(dir, { recursive: true, force: true });
