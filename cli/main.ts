@@ -4,7 +4,8 @@
  * lists them. Only the command being run is imported: the others appear as name and summary.
  */
 import { Command, CommanderError } from 'commander';
-import { ExitCode, InputError, UnavailableError } from '../harness/errors.ts';
+import { ExitCode, InputError, UnavailableError, printable } from '../harness/errors.ts';
+import { disableOrtTelemetry } from '../models/runtimes/ort-env.ts';
 import { COMMANDS, commandNamed } from './commands/index.ts';
 import { versionLine } from './version.ts';
 import { recordedHelp } from './help-texts.ts';
@@ -12,6 +13,7 @@ import { recordedHelp } from './help-texts.ts';
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
 export async function main(argv: string[]): Promise<number> {
+  disableOrtTelemetry(); // before any command loads onnxruntime or starts a worker
   let exitCode: number = ExitCode.ok;
   const args = argv.slice(2);
   const program = new Command('ugbench')
@@ -51,9 +53,9 @@ export function reportError(error: unknown): number {
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput;
   }
   if (error instanceof InputError || error instanceof UnavailableError) {
-    process.stderr.write(`ugbench: ${error.message}\n`);
+    process.stderr.write(printable(`ugbench: ${error.message}\n`));
     return ExitCode.invalidInput;
   }
-  process.stderr.write(`ugbench: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(printable(`ugbench: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`));
   return ExitCode.crash;
 }

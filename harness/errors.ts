@@ -18,10 +18,15 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
  * found, each already phrased as `field: expected X, got Y`, so the CLI prints them all at once
  * and exits 104 without a stack trace.
  */
+/** Problems printed in one message; the rest are counted ("... and N more"), never dumped. */
+export const MAX_PRINTED_PROBLEMS = 20;
+
 export class InputError extends Error {
+  /** every problem found (the message prints the first MAX_PRINTED_PROBLEMS) */
   readonly problems: readonly string[];
   constructor(context: string, problems: readonly string[]) {
-    super(problems.length === 1 ? `${context}: ${problems[0]}` : `${context}:\n  ${problems.join('\n  ')}`);
+    const shown = problems.length > MAX_PRINTED_PROBLEMS ? [...problems.slice(0, MAX_PRINTED_PROBLEMS), `... and ${problems.length - MAX_PRINTED_PROBLEMS} more`] : problems;
+    super(shown.length === 1 ? `${context}: ${shown[0]}` : `${context}:\n  ${shown.join('\n  ')}`);
     this.name = 'InputError';
     this.problems = problems;
   }
@@ -46,4 +51,14 @@ export function describeValue(value: unknown): string {
   } catch {
     return typeof value;
   }
+}
+
+/**
+ * Text safe to print on a terminal: control characters other than newline and tab (escape
+ * sequences, carriage returns, bells, C1 controls, bidi overrides) written as \u{..}, so a scenario name or a
+ * file path cannot recolour, clear or rewrite the user's terminal.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }

@@ -2,9 +2,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Register } from '../main.ts';
 import { integerOption } from '../options.ts';
-import { ExitCode, InputError } from '../../harness/errors.ts';
+import { ExitCode, InputError, printable } from '../../harness/errors.ts';
 import { loadScenarioFile, type ScenarioOverrides } from '../../harness/scenario/load.ts';
-import { defaultResultsDir, writeJsonAtomic } from '../../harness/results/io.ts';
+import { claimResultsDir, writeJsonAtomic } from '../../harness/results/io.ts';
 import { runBench } from '../bench/run-bench.ts';
 import { createProgress } from '../bench/progress.ts';
 import { formatResultsTable } from '../bench/table.ts';
@@ -79,20 +79,21 @@ export const registerBench: Register = (program, setExit) => {
         seed: opts.seed,
       };
       const scenario = loadScenarioFile(path, overrides);
-      const outDir = opts.out ?? defaultResultsDir();
       const started = Date.now();
       const shard = opts.shard !== undefined ? parseShardSpec(opts.shard) : undefined;
       if (shard && opts.workers !== undefined) throw new InputError('bench', ['--shard and --workers: expected one of them, got both']);
+      const outDir = opts.out ?? claimResultsDir();
 
-      // Ctrl-C: stop issuing, let in-flight requests finish, keep and write what was measured.
-      // A second Ctrl-C exits at once.
+      // Ctrl-C or SIGTERM (Kubernetes, CI timeouts, `timeout`): stop issuing, let in-flight
+      // requests finish, write what was measured marked aborted (exit 98). A second one exits at once.
       const abort = new AbortController();
-      const onSigint = (): void => {
-        if (abort.signal.aborted) process.exit(130);
-        process.stderr.write('\nugbench: interrupted: finishing in-flight requests and writing what was measured (Ctrl-C again to quit now)\n');
+      const onSignal = (signal: NodeJS.Signals): void => {
+        if (abort.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130);
+        process.stderr.write(`\nugbench: ${signal}: finishing in-flight requests and writing what was measured, marked aborted (${signal} again to quit now)\n`);
         abort.abort();
       };
-      process.on('SIGINT', onSigint);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       try {
         if (opts.workers !== undefined) {
           const { benchWithWorkers } = await import('../bench/bench-workers.ts'); // loads the merge and the charting
@@ -116,10 +117,10 @@ export const registerBench: Register = (program, setExit) => {
         const file = join(outDir, 'results.json');
         writeJsonAtomic(file, results);
         const human = opts.json ? process.stderr : process.stdout; // --json keeps stdout for the JSON alone
-        human.write(`\n${formatResultsTable(results)}\n\n`);
-        if (opts.label) human.write(`labels: ${formatLabels(opts.label)}\n`);
-        human.write(`scenario ${results.scenario.name}: ${results.status.toUpperCase()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-        human.write(`results written to ${file}\n`);
+        human.write(printable(`\n${formatResultsTable(results)}\n\n`));
+        if (opts.label) human.write(printable(`labels: ${formatLabels(opts.label)}\n`));
+        human.write(printable(`scenario ${results.scenario.name}: ${results.status.toUpperCase()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`));
+        human.write(printable(`results written to ${file}\n`));
         if (opts.report) {
           // charting (vega, resvg) loads only once there is something to render, not at start-up
           const { renderAfterBench } = await import('./report.ts');
@@ -128,7 +129,8 @@ export const registerBench: Register = (program, setExit) => {
         if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
         if (results.status !== 'valid') setExit(ExitCode.invalidRun);
       } finally {
-        process.off('SIGINT', onSigint);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
     });
 };

@@ -48,10 +48,10 @@ export function compareOptionsFrom(flags: CompareFlags): CompareOptions {
  * models, machines or runtimes exit 104, unless --allow-different, which prints every
  * difference and goes on.
  */
-export function checkSameSetup(files: readonly LabelledResults[], allowDifferent: boolean, out: (line: string) => void): void {
+export function checkSameSetup(files: readonly LabelledResults[], allowDifferent: boolean, out: (line: string) => void, command = 'compare'): void {
   const differences = allSetupDifferences(files);
   if (differences.length === 0) return;
-  if (!allowDifferent) throw new InputError('compare', [...differences, 'refusing to compare results of different setups; pass --allow-different to compare them anyway']);
+  if (!allowDifferent) throw new InputError(command, [...differences, 'refusing to compare results of different setups; pass --allow-different to compare them anyway']);
   out(`--allow-different: comparing results that differ in ${differences.length} ways:`);
   for (const d of differences) out(`  ${d}`);
 }

@@ -42,7 +42,7 @@ export const registerGate: Register = (program, setExit) => {
     if (flags.thresholds) thresholds.push(...thresholdsFromText(readText(flags.thresholds), flags.thresholds));
     const baseline = flags.baseline ? readResultsFile(flags.baseline) : undefined;
     const out = (line: string) => process.stdout.write(`${line}\n`);
-    if (baseline) checkSameSetup([{ label: flags.baseline!, results: baseline }, { label: resultsPath, results }], flags.allowDifferent === true, out);
+    if (baseline) checkSameSetup([{ label: flags.baseline!, results: baseline }, { label: resultsPath, results }], flags.allowDifferent === true, out, 'gate');
     if (thresholds.length === 0 && !baseline) {
       throw new InputError('gate', ['nothing to check: expected thresholds in the scenario, --thresholds FILE, or --baseline FILE']);
     }

@@ -22,6 +22,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'export-results', summary: 'results as CSV, a Markdown summary or JSON, for other tools', load: async () => (await import('./export-results.ts')).registerExportResults },
   { name: 'gate', summary: 'check results against thresholds and a baseline (exit 99 on failure)', load: async () => (await import('./gate.ts')).registerGate },
   { name: 'compare', summary: 'compare two commits or configs over repeated interleaved runs', load: async () => (await import('./compare.ts')).registerCompare },
+  { name: 'history', summary: 'keep results per commit and find where each metric changed', load: async () => (await import('./history.ts')).registerHistory },
   { name: 'sweep', summary: 'find the peak sustainable QPS under the p99 SLO', load: async () => (await import('./sweep.ts')).registerSweep },
   { name: 'capacity', summary: 'replicas, cost and cache memory from sweep results', load: async () => (await import('./capacity.ts')).registerCapacity },
   { name: 'limits', summary: 'measure this machine\'s GFLOP/s and memory bandwidth (cached)', load: async () => (await import('./limits.ts')).registerLimits },

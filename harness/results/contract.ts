@@ -113,6 +113,8 @@ export interface MachineFacts {
     speedGHz: number;
     /** e.g. 'avx2 avx512f ...' where known, else '' */
     flags: string;
+    /** the SIMD flags kernels dispatch on (avx2, fma, f16c, avx512*, vnni forms, amx); absent in older files */
+    simdFlags?: string[];
   };
   memory: { totalBytes: number };
   os: { platform: string; distro: string; release: string; arch: string; kernel: string };

@@ -15,9 +15,10 @@ export interface GemmMeasurement {
 }
 
 export interface BandwidthMeasurement {
-  /** 'copy' (a[i] = b[i]: 2 x 8 bytes moved per element) or 'triad' (a[i] = b[i] + s c[i]: 3 x 8) */
-  kernel: 'copy' | 'triad';
-  /** bytes of each Float64Array buffer */
+  /** 'copy' (a[i] = b[i]: 2 x 8 bytes moved per element) or 'triad' (a[i] = b[i] + s c[i]: 3 x 8),
+   *  one JS thread; 'ort-matvec': ORT x [1, K] @ W [K, N] on the intra-op threads, W's bytes */
+  kernel: 'copy' | 'triad' | 'ort-matvec';
+  /** bytes of each Float64Array buffer, or of W */
   bufferBytes: number;
   /** best repetition, GB/s (1e9 bytes) */
   gbPerS: number;
@@ -40,6 +41,8 @@ export interface MachineLimits {
     node: string;
     /** GPUs seen by systeminformation */
     gpus: string[];
+    /** SIMD flags int8 kernels depend on (avx2, fma, avx512*, vnni variants) from the CPU; absent in older files */
+    cpuFlags?: string[];
   };
   /** the runtime the GEMM limit was measured on */
   gemm: {
@@ -50,6 +53,9 @@ export interface MachineLimits {
     measurements: GemmMeasurement[];
     /** the roofline ceiling: the best GFLOP/s over the measured sizes; null when the runtime was unavailable */
     peakGflopPerS: number | null;
+    /** int8 GEMM ceiling (DynamicQuantizeMatMul, n x n, best of sizes), Gop/s: the roof of the
+     *  int8-activation kernels, which can beat the fp32 one; absent in older files */
+    int8PeakGopPerS?: number | null;
     /** why the GEMM limit is missing, when it is */
     unavailableReason: string | null;
   };
@@ -57,7 +63,7 @@ export interface MachineLimits {
     /** where the buffers lived: plain JS typed arrays, single thread */
     method: string;
     measurements: BandwidthMeasurement[];
-    /** the roofline slope: the best GB/s over the kernels */
+    /** the roofline slope: the ORT matrix-vector GB/s when measured, else the best JS kernel */
     peakGBPerS: number;
   };
   /** GPU memory utilisation read from the driver; null = not available (no nvidia-smi here) */

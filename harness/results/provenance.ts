@@ -2,6 +2,7 @@
  * Where a result came from: git commit, package versions, machine facts. Read once, before any
  * timing (systeminformation spawns processes and reads /proc: never during a measured window).
  */
+import { readSimdFlags, simdFlagsOf } from './cpu-flags.ts';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -34,7 +35,7 @@ export function packageVersions(root: string, names: readonly string[]): Record<
 
 export async function machineFacts(): Promise<MachineFacts> {
   const base: MachineFacts = {
-    cpu: { manufacturer: '', brand: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, physicalCores: os.cpus().length, speedGHz: (os.cpus()[0]?.speed ?? 0) / 1000, flags: '' },
+    cpu: { manufacturer: '', brand: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, physicalCores: os.cpus().length, speedGHz: (os.cpus()[0]?.speed ?? 0) / 1000, flags: '', simdFlags: await readSimdFlags() },
     memory: { totalBytes: os.totalmem() },
     os: { platform: os.platform(), distro: '', release: os.release(), arch: os.arch(), kernel: os.release() },
     gpus: [],
@@ -51,7 +52,7 @@ export async function machineFacts(): Promise<MachineFacts> {
       withTimeout(si.graphics(), 5000).catch(() => ({ controllers: [] as { vendor: string; model: string; vram: number | null }[] })),
     ]);
     return {
-      cpu: { manufacturer: cpu.manufacturer, brand: cpu.brand, cores: cpu.cores, physicalCores: cpu.physicalCores, speedGHz: cpu.speed, flags },
+      cpu: { manufacturer: cpu.manufacturer, brand: cpu.brand, cores: cpu.cores, physicalCores: cpu.physicalCores, speedGHz: cpu.speed, flags, simdFlags: flags ? simdFlagsOf(flags) : base.cpu.simdFlags ?? [] },
       memory: { totalBytes: mem.total },
       os: { platform: osInfo.platform, distro: `${osInfo.distro} ${osInfo.release}`.trim(), release: osInfo.release, arch: osInfo.arch, kernel: osInfo.kernel },
       gpus: graphics.controllers.map((g) => ({ vendor: g.vendor, model: g.model, vramMB: g.vram ?? null })),

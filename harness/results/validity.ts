@@ -14,7 +14,7 @@ export function judgeValidity(record: ExecutorRecord, rules: ValidityRules): { s
   const reasons: string[] = [];
   const measuredS = record.measuredUs / 1e6;
   const completed = record.recorder.counts.completed;
-  if (record.aborted) reasons.push('aborted by the user (Ctrl-C): measured data kept, run not complete');
+  if (record.aborted) reasons.push('aborted by a signal (Ctrl-C or SIGTERM): measured data kept, run not complete');
   if (completed < rules.minQueries) reasons.push(`completed queries: expected >= ${rules.minQueries}, got ${completed}`);
   // 1 ms slack: the measured window is taken from the same clock as the schedule
   if (measuredS + 1e-3 < rules.minDurationS) reasons.push(`measured duration: expected >= ${rules.minDurationS} s, got ${measuredS.toFixed(3)} s`);

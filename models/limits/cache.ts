@@ -29,7 +29,9 @@ export function kernelPlanPath(fingerprint: string, modelKey: string, dir = limi
 /** The cached limits for this fingerprint, or undefined when absent, unreadable or of another schema. */
 export async function readCachedLimits(file: string): Promise<MachineLimits | undefined> {
   const parsed = await readCachedJson<MachineLimits>(file);
-  return parsed?.schemaVersion === LIMITS_SCHEMA_VERSION ? parsed : undefined;
+  // Limits from before the bandwidth was measured through ORT would put runs above the roof.
+  const ortBandwidth = parsed?.bandwidth.measurements.some((m) => m.kernel === 'ort-matvec');
+  return parsed?.schemaVersion === LIMITS_SCHEMA_VERSION && ortBandwidth ? parsed : undefined;
 }
 
 export function writeCachedLimits(file: string, limits: MachineLimits): Promise<void> {

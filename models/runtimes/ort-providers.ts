@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { GraphBuilder } from '../onnx/builder.ts';
 import { OPSETS } from '../onnx/options.ts';
+import { disableOrtTelemetry } from './ort-env.ts';
 
 export const ORT_PROVIDERS = ['cpu', 'cuda', 'tensorrt', 'webgpu'] as const;
 export type OrtProvider = (typeof ORT_PROVIDERS)[number];
@@ -20,6 +21,7 @@ let ortModule: Promise<OrtModule | string> | undefined;
 
 /** The onnxruntime-node module, or why it cannot be loaded (an optional native package). */
 export function loadOrt(): Promise<OrtModule | string> {
+  disableOrtTelemetry();
   ortModule ??= import('onnxruntime-node').then(
     (m) => m as OrtModule,
     (error: unknown) => `onnxruntime-node could not be loaded (${error instanceof Error ? error.message : String(error)}); install it with \`npm install onnxruntime-node\``,

@@ -20,12 +20,15 @@ import type { Clock } from '../../harness/loadgen/clock.ts';
 import type { SutTimingsUs } from '../../harness/loadgen/sut.ts';
 import { userStateBytes } from '../cost.ts';
 import type { InstancePool, PoolTask } from '../instances/pool.ts';
+import { userStateKey } from '../cache/user-key.ts';
+import { nonFiniteProblem } from '../finite.ts';
 
 export const CACHE_DESIGN = 'main-thread index, state kept on the instance that computed it, hits routed there';
 
 /** Where one cached user state lives. */
-export interface RemoteUserState<K> {
-  userId: K;
+export interface RemoteUserState {
+  /** userStateKey(user id, user features): differing features or id types never share a state */
+  key: string;
   slot: number;
   /** the slot's worker generation when computed: a replaced worker holds none of the old states */
   generation: number;
@@ -43,7 +46,7 @@ export type ScoreOutcome = {
 
 export interface CachedScorer<K extends number | string> {
   /** the cache, when the runtime has a split form and a cache was asked for */
-  readonly cache: UserStateCache<RemoteUserState<K>, K> | undefined;
+  readonly cache: UserStateCache<RemoteUserState, string> | undefined;
   score(userId: K | undefined, userFeatures: Float32Array, groupFeatures: Float32Array): Promise<ScoreOutcome>;
 }
 
@@ -53,27 +56,27 @@ export interface ScorerCacheOptions {
 }
 
 export function createCachedScorer<K extends number | string>(pool: InstancePool, cacheOptions?: ScorerCacheOptions): CachedScorer<K> {
-  const inUse = new Map<RemoteUserState<K>, number>();
-  const evictedInUse = new Set<RemoteUserState<K>>();
-  const bySlot = new Map<number, Map<K, RemoteUserState<K>>>();
-  const release = (state: RemoteUserState<K>): void => {
+  const inUse = new Map<RemoteUserState, number>();
+  const evictedInUse = new Set<RemoteUserState>();
+  const bySlot = new Map<number, Map<string, RemoteUserState>>();
+  const release = (state: RemoteUserState): void => {
     pool.drop(state.slot, state.generation, state.stateId);
     const owned = bySlot.get(state.slot);
-    if (owned?.get(state.userId) === state) owned.delete(state.userId);
+    if (owned?.get(state.key) === state) owned.delete(state.key);
   };
-  const onRemove = (state: RemoteUserState<K>): void => {
+  const onRemove = (state: RemoteUserState): void => {
     if (inUse.has(state)) evictedInUse.add(state);
     else release(state);
   };
-  const cache = pool.split && cacheOptions ? new UserStateCache<RemoteUserState<K>, K>(cacheOptions.limits, cacheOptions.clock, onRemove) : undefined;
+  const cache = pool.split && cacheOptions ? new UserStateCache<RemoteUserState, string>(cacheOptions.limits, cacheOptions.clock, onRemove) : undefined;
   // A dead instance took its states with it: forget them (not evictions), so later requests miss.
   pool.onLost((slot) => {
     const owned = bySlot.get(slot);
     bySlot.delete(slot);
-    for (const [userId, state] of owned ?? []) cache?.delete(userId, state);
+    for (const [key, state] of owned ?? []) cache?.delete(key, state);
   });
-  const retain = (state: RemoteUserState<K>): void => void inUse.set(state, (inUse.get(state) ?? 0) + 1);
-  const unretain = (state: RemoteUserState<K>): void => {
+  const retain = (state: RemoteUserState): void => void inUse.set(state, (inUse.get(state) ?? 0) + 1);
+  const unretain = (state: RemoteUserState): void => {
     const left = inUse.get(state)! - 1;
     if (left > 0) return void inUse.set(state, left);
     inUse.delete(state);
@@ -85,41 +88,45 @@ export function createCachedScorer<K extends number | string>(pool: InstancePool
     cache,
     async score(userId, userFeatures, groupFeatures) {
       let cacheHit: boolean | null = null;
-      let state: RemoteUserState<K> | undefined;
+      let state: RemoteUserState | undefined;
+      const key = cache && userId !== undefined ? userStateKey(userId, userFeatures) : undefined;
       let evictions = 0;
       const task: PoolTask = {
         userFeatures,
         groupFeatures,
         place(free) {
-          if (!cache || userId === undefined) return { slot: free, order: { mode: 'whole' } };
-          const found = cache.get(userId);
+          if (!cache || key === undefined) return { slot: free, order: { mode: 'whole' } };
+          const found = cache.get(key);
           if (found) {
             cacheHit = true;
             retain((state = found));
             return { slot: found.slot, order: { mode: 'hit', stateId: found.stateId } };
           }
           cacheHit = false;
-          state = { userId, slot: free, generation: pool.generation(free), stateId: pool.newStateId(), bytes: stateBytes };
+          state = { key, slot: free, generation: pool.generation(free), stateId: pool.newStateId(), bytes: stateBytes };
           retain(state); // before set: a state the cache rejects must outlive this request
           const before = cache.stats().evictions;
-          cache.set(userId, state, state.bytes);
+          cache.set(key, state, state.bytes);
           evictions = cache.stats().evictions - before;
           let owned = bySlot.get(free);
           if (!owned) bySlot.set(free, (owned = new Map()));
-          owned.set(userId, state);
+          owned.set(key, state);
           return { slot: free, order: { mode: 'miss', stateId: state.stateId } };
         },
       };
       const outcome = await pool.run(task);
       if (state) {
         // A user pass that failed left no state behind: later requests of this user must miss.
-        if (!outcome.ok && cacheHit === false) cache?.delete(state.userId, state);
+        if (!outcome.ok && cacheHit === false) cache?.delete(state.key, state);
         unretain(state);
       }
       const tags: Record<string, string> = outcome.ok && outcome.tags ? { ...outcome.tags } : {};
       if (outcome.slot !== null) tags.instance = String(outcome.slot);
       if (cacheHit !== null) tags.cache = cacheHit ? 'hit' : 'miss';
       if (!outcome.ok) return { ok: false, error: outcome.error, cacheHit, evictions, tags };
+      // A score that overflowed float32 inside the model is an error, never a success printed as null.
+      const nonFinite = nonFiniteProblem('scores', outcome.scores);
+      if (nonFinite) return { ok: false, error: `${nonFinite} (the model overflowed float32 on this request)`, cacheHit, evictions, tags };
       return { ok: true, scores: outcome.scores, timingsUs: outcome.timingsUs, cacheHit, evictions, tags };
     },
   };

@@ -7,6 +7,13 @@
 import type { ExecutorOptions, ExecutorRecord } from './executor.ts';
 import { Recorder } from '../recorder.ts';
 
+/**
+ * A system under test that computes on this thread resolves every request as a microtask, so
+ * the clients would never let the event loop turn: no signal handler (Ctrl-C, SIGTERM), timer
+ * or progress line would run until the end. One event-loop turn per this many µs fixes that.
+ */
+const YIELD_EVERY_US = 10_000;
+
 export async function runClosedLoop(o: ExecutorOptions): Promise<ExecutorRecord> {
   const { clock, plan, sut } = o;
   const recorder = new Recorder();
@@ -21,6 +28,7 @@ export async function runClosedLoop(o: ExecutorOptions): Promise<ExecutorRecord>
   let finished = 0;
   let lastCompletionUs = measureStartUs;
   const estimatePlanned = (): number => Math.max(finished, nextMeasured - plan.warmupCount);
+  let lastYieldUs = t0;
 
   const client = async (): Promise<void> => {
     for (;;) {
@@ -28,7 +36,16 @@ export async function runClosedLoop(o: ExecutorOptions): Promise<ExecutorRecord>
         aborted = true;
         return;
       }
-      const now = clock.nowUs();
+      let now = clock.nowUs();
+      if (now - lastYieldUs >= YIELD_EVERY_US) {
+        lastYieldUs = now;
+        await clock.yieldNow();
+        if (o.signal?.aborted) {
+          aborted = true;
+          return;
+        }
+        now = clock.nowUs();
+      }
       if (now >= endUs) return;
       let index: number;
       const warmup = now < measureStartUs;

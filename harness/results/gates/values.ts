@@ -37,6 +37,7 @@ function speedupStat(run: RunResult, stat: SpeedupStat): MetricValue {
 
 function parityFigure(run: RunResult, vs: string, pick: (f: ParityFigures) => number): MetricValue {
   if (!run.parity) return { missing: 'run has no parity figures (parity sampling was off)' };
+  if (run.parity.sampledRequests === 0) return { missing: `parity sampled 0 requests (sampleFraction ${run.parity.sampleFraction}): no figures to judge` };
   const figures = vs === 'baseline' ? run.parity.vsBaseline : run.parity.vsReference;
   if (!figures) return { missing: `run has no parity figures vs ${vs}` };
   return { value: pick(figures) };

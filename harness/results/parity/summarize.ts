@@ -1,5 +1,6 @@
 /**
  * Folds per-request parity into the run-level figures stored in results (ParityFigures).
+ * No sampled request, no figures: null, never drift 0 / overlap 1 / tau 1 from nothing.
  */
 import type { ParityFigures } from '../contract.ts';
 import { kendallTau, scoreDrift, topKOverlap } from './metrics.ts';
@@ -11,7 +12,8 @@ export interface ScorePair {
   expected: ArrayLike<number>;
 }
 
-export function summarizeParity(pairs: readonly ScorePair[], k: number, against: string): ParityFigures {
+export function summarizeParity(pairs: readonly ScorePair[], k: number, against: string): ParityFigures | null {
+  if (pairs.length === 0) return null;
   let maxAbs = 0;
   let sumAbs = 0;
   let candidates = 0;
@@ -29,8 +31,8 @@ export function summarizeParity(pairs: readonly ScorePair[], k: number, against:
   return {
     against,
     maxAbsDrift: maxAbs,
-    meanAbsDrift: candidates === 0 ? 0 : sumAbs / candidates,
-    topkOverlap: requests === 0 ? 1 : overlap / requests,
-    kendallTau: requests === 0 ? 1 : tau / requests,
+    meanAbsDrift: sumAbs / candidates,
+    topkOverlap: overlap / requests,
+    kendallTau: tau / requests,
   };
 }
