@@ -147,9 +147,13 @@ async function benchPreset(preset: string, limits: RooflineLimits): Promise<Cell
   const weights: ModelWeights = generateWeights(config, { seed: 1 });
   const wanted = (setup: Setup): boolean => args.only === undefined || new RegExp(args.only).test(setup.label);
   const int8Wanted = SETUPS.some((o) => wanted(o) && o.variant === 'ugsep-w8a16');
-  const needed = (setup: Setup): boolean =>
-    wanted(setup) || SETUPS.some((o) => wanted(o) && o.against === setup.label) || (int8Wanted && (setup.label === W8A16_REFERENCE || setup.label === 'ugsep'));
-  const setups = SETUPS.filter((setup) => !setup.skip?.includes(preset) && needed(setup));
+  // The wanted setups, what their ratios are taken against, and the references of the accuracy columns.
+  const labels = new Set(SETUPS.filter((o) => wanted(o) || (int8Wanted && (o.label === W8A16_REFERENCE || o.label === 'ugsep'))).map((o) => o.label));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const o of SETUPS) if (labels.has(o.label) && !labels.has(o.against)) grew = labels.add(o.against).size > 0;
+  }
+  const setups = SETUPS.filter((setup) => !setup.skip?.includes(preset) && labels.has(setup.label));
   const runtimes = new Map<string, ScoringRuntime>();
   for (const setup of setups) {
     const started = performance.now();

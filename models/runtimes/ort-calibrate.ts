@@ -24,13 +24,15 @@ export const DEFAULT_ACCURACY_BOUND = 5e-3;
 export const DEFAULT_CALIBRATION_CANDIDATES = [1, 4, 16, 64, 256];
 /** What auto tries, cheapest bytes first; qdq is left out: ORT fuses it into matmulnbits-b32. */
 export const AUTO_CANDIDATES: readonly Int8Kernel[] = ['dynamic', 'matmulnbits-b128', 'matmulnbits-b32', 'dequant-fp32', 'strict'];
+/** Changes whenever what calibration measures changes: cached plans of another version are stale. */
+export const CALIBRATION_VERSION = 2;
 /** Calibration requests per point (distinct users): the error is the max over all of them. */
 const CALIBRATION_USERS = 2;
 /** a candidate whose first timed run is this much slower than the fastest is not timed further */
-const PRUNE_FACTOR = 3;
+const PRUNE_FACTOR = 2;
 /** timed rounds per point, and the time after which no round beyond the third starts */
-const ROUNDS = 7;
-const ROUND_BUDGET_MS = 1500;
+const ROUNDS = 5;
+const ROUND_BUDGET_MS = 600;
 
 export interface CalibrationPoint {
   graph: 'user' | 'group';

@@ -110,7 +110,7 @@ function activationWords(kernel: string, hasFp16Cast: boolean): string {
   return kernel
     .split('+')
     .map((k) => {
-      if (k.startsWith('matmulnbits-b')) return `int8 dynamic activations (ORT CPU MatMulNBits accuracy level 4, blocks of ${k.slice('matmulnbits-b'.length)})`;
+      if (k.startsWith('matmulnbits-b')) return `int8 dynamic activations (ORT CPU MatMulNBits accuracy level 4) in blocks of ${k.slice('matmulnbits-b'.length)}`;
       if (k === 'dynamic') return 'uint8 dynamic per-tensor activations (com.microsoft.DynamicQuantizeMatMul)';
       if (k === 'strict') return 'fp16-rounded activations, fp32 compute (MatMulNBits accuracy level 1)';
       if (k.startsWith('matmulnbits-a')) return `fp32 activations (MatMulNBits accuracy level ${k.slice('matmulnbits-a'.length)})`;
