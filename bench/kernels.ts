@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { machineLimits } from '../models/limits/measure.ts';
 import { graphPrecisionOf, requestGemms, rooflineFloorUs, type RooflineLimits } from '../models/limits/roofline.ts';
-import { maxRelError } from '../models/runtimes/ort-calibrate.ts';
+import { maxRelError, topKOverlap } from '../models/runtimes/ort-calibrate.ts';
 import { predictedSpeedup, requestCost } from '../models/cost.ts';
 import { presetConfig } from '../models/presets.ts';
 import { syntheticRequest, type ScoringRequest } from '../models/requests.ts';
@@ -157,9 +157,11 @@ async function benchPreset(preset: string, limits: RooflineLimits): Promise<Cell
   const runtimes = new Map<string, ScoringRuntime>();
   for (const setup of setups) {
     const started = performance.now();
-    runtimes.set(setup.label, await createOrtRuntime(weights, setup.variant, { ...setup.options, ...threads }));
-    const calibration = runtimes.get(setup.label)!.info.details['int8.calibration'];
-    if (calibration !== undefined) process.stderr.write(`  ${preset} ${setup.label}: loaded in ${((performance.now() - started) / 1000).toFixed(1)} s (${calibration})\n`);
+    // auto calibrates at the N this table measures (on `wide` an N = 256 group pass alone takes seconds).
+    const calibration = setup.options.int8Kernel === 'auto' ? { calibrationCandidates: CANDIDATES[preset] ?? [] } : {};
+    runtimes.set(setup.label, await createOrtRuntime(weights, setup.variant, { ...setup.options, ...calibration, ...threads }));
+    const calibrated = runtimes.get(setup.label)!.info.details['int8.calibration'];
+    if (calibrated !== undefined) process.stderr.write(`  ${preset} ${setup.label}: loaded in ${((performance.now() - started) / 1000).toFixed(1)} s (${calibrated})\n`);
   }
   const cells: Cell[] = [];
   for (const N of CANDIDATES[preset] ?? []) {
@@ -198,12 +200,6 @@ async function benchPreset(preset: string, limits: RooflineLimits): Promise<Cell
   return cells.filter((c) => wanted(c.setup) || c.setup.label === c.setup.against);
 }
 
-/** |top-k(a) and top-k(b)| / k */
-function topKOverlap(a: Float32Array, b: Float32Array, k: number): number {
-  const top = (v: Float32Array): number[] => Array.from(v.keys()).sort((x, y) => v[y]! - v[x]! || x - y).slice(0, k);
-  const tb = new Set(top(b));
-  return top(a).filter((i) => tb.has(i)).length / k;
-}
 
 /**
  * The cost model's prediction for a row: vs baseline, the FLOP ratio (predictedSpeedup; the
