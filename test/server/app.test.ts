@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { request } from 'undici';
 import { startOipServer, type HostedModel, type RunningServer } from '../../server/app.ts';
 import { inferRequestJson, scoresFromResponse } from '../../oip/protocol.ts';
@@ -6,8 +6,13 @@ import { inferRequestJson, scoresFromResponse } from '../../oip/protocol.ts';
 const Fu = 4;
 const Fg = 3;
 
-/** A model whose scores are easy to predict: sum of each candidate's features, after a delay. */
-function fakeModel(name: string, delayMs = 0): HostedModel & { started: number } {
+/**
+ * A model whose scores are easy to predict: sum of each candidate's features. A gated model holds
+ * every request until the test calls `release()`, so tests order events by signals, not sleeps.
+ */
+function fakeModel(name: string, gated = false): HostedModel & { started: number; release(): void } {
+  let open = !gated;
+  const waiting: (() => void)[] = [];
   const model = {
     name,
     platform: 'test',
@@ -16,9 +21,13 @@ function fakeModel(name: string, delayMs = 0): HostedModel & { started: number }
     maxCandidates: 8,
     facts: { runtime: 'fake' },
     started: 0,
+    release(): void {
+      open = true;
+      for (const go of waiting.splice(0)) go();
+    },
     async infer(parsed: { groupFeatures: Float32Array; candidates: number; userId: string | undefined }) {
       model.started++;
-      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+      if (!open) await new Promise<void>((go) => waiting.push(go));
       const scores = new Float32Array(parsed.candidates);
       for (let n = 0; n < parsed.candidates; n++) for (let i = 0; i < Fg; i++) scores[n]! += parsed.groupFeatures[n * Fg + i]!;
       return { scores, cacheHit: parsed.userId === undefined ? null : false, evictions: 0 };
@@ -40,8 +49,10 @@ const good = () => inferRequestJson(new Float32Array([1, 2, 3, 4]), new Float32A
 
 describe('OIP server', () => {
   let server: RunningServer;
+  let slowModel: ReturnType<typeof fakeModel>;
   beforeAll(async () => {
-    server = await startOipServer({ models: [fakeModel('fast'), fakeModel('slow', 200)], port: 0, bodyLimitBytes: 4096, maxInFlight: 1, maxQueued: 1 });
+    slowModel = fakeModel('slow', true);
+    server = await startOipServer({ models: [fakeModel('fast'), slowModel], port: 0, bodyLimitBytes: 4096, maxInFlight: 1, maxQueued: 1 });
   });
   afterAll(async () => server.close());
 
@@ -113,7 +124,14 @@ describe('OIP server', () => {
         await r.body.dump();
         return { status: r.statusCode, retryAfter: r.headers['retry-after'] };
       });
-    const results = await Promise.all([slow(), slow(), slow(), slow()]);
+    const pending = [slow(), slow(), slow(), slow()];
+    // release the computing request only once both rejections have been answered
+    await vi.waitFor(async () => {
+      const metrics = await (await request(`${server.url}/metrics`)).body.text();
+      expect(metrics).toMatch(/ugbench_rejected_requests_total\{reason="overloaded"\} 2/);
+    });
+    slowModel.release();
+    const results = await Promise.all(pending);
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 200, 503, 503]); // 1 computing + 1 queued, the rest rejected
     expect(results.find((r) => r.status === 503)!.retryAfter).toBe('1');
@@ -124,10 +142,13 @@ describe('OIP server', () => {
   });
 
   it('graceful close finishes in-flight requests and then stops', async () => {
-    const own = await startOipServer({ models: [fakeModel('slow', 300)], port: 0 });
+    const held = fakeModel('slow', true);
+    const own = await startOipServer({ models: [held], port: 0 });
     const inFlight = request(`${own.url}/v2/models/slow/infer`, { method: 'POST', body: JSON.stringify(good()) });
-    await new Promise((r) => setTimeout(r, 50));
-    await own.close();
+    await vi.waitFor(() => expect(held.started).toBe(1)); // the request is computing
+    const closed = own.close();
+    held.release();
+    await closed;
     const res = await inFlight;
     expect(res.statusCode).toBe(200);
     expect(scoresFromResponse(await res.body.json())).toEqual([3, 6]);
