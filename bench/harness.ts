@@ -9,12 +9,12 @@
  * pauses, not the harness's code path, were most of the p99 (measured: p99 ~200 µs -> ~50 µs).
  * `npm run bench` uses the same flags.
  */
-import { HrClock } from '../harness/clock.ts';
-import { measure } from '../harness/measure-run.ts';
-import { summarize } from '../harness/histogram.ts';
+import { HrClock } from '../harness/loadgen/clock.ts';
+import { measure } from '../harness/loadgen/measure.ts';
+import { summarize } from '../harness/loadgen/histogram.ts';
 import { parseScenario } from '../harness/scenario/load.ts';
-import { createNullSut } from '../harness/sut/null-sut.ts';
-import { buildPlan } from '../harness/traffic/plan.ts';
+import { createNullSut } from '../harness/loadgen/null-sut.ts';
+import { buildPlan } from '../harness/loadgen/traffic/plan.ts';
 
 const targetQps = Number(process.env.UGBENCH_HARNESS_QPS ?? 20000);
 const durationS = Number(process.env.UGBENCH_HARNESS_DURATION_S ?? 10);

@@ -15,7 +15,7 @@ import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { parseScenario } from '../harness/scenario/load.ts';
 import { runBench } from '../cli/bench/run-bench.ts';
-import { machineFacts } from '../harness/provenance.ts';
+import { machineFacts } from '../harness/results/provenance.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const MACHINE = await machineFacts(); // read once, before any timing

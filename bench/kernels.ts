@@ -3,11 +3,19 @@
  * candidate counts, with the measured speedup beside the cost model's prediction. A table, not
  * a test: numbers on a shared 2-core machine are noisy, so compare ratios within one run.
  *
+ * Per cell also: the roofline floor of the request (models/limits/roofline.ts, with this
+ * machine's cached limits) and p50 / floor; for ugsep-w8a16 setups the max relative score error
+ * and top-10 overlap against the fp32 ugsep graph and the W8A16 reference graph, and what ran
+ * (dispatchTags: the kernel per graph at that N, read from ORT's optimized graphs).
+ *
  * Options: --presets small,wide  --time-ms 2000 (per cell: half tinybench, half paired)  --threads n  --strict-wide (also time
  * the slow strict kernel on `wide`)  --only REGEX (setups whose label matches).
  */
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
+import { machineLimits } from '../models/limits/measure.ts';
+import { graphPrecisionOf, requestGemms, rooflineFloorUs, type RooflineLimits } from '../models/limits/roofline.ts';
+import { maxRelError } from '../models/runtimes/ort-calibrate.ts';
 import { predictedSpeedup, requestCost } from '../models/cost.ts';
 import { presetConfig } from '../models/presets.ts';
 import { syntheticRequest, type ScoringRequest } from '../models/requests.ts';
@@ -19,6 +27,7 @@ import { benchTfjsKernels, printTfjsTable } from './kernels-tfjs.ts';
 import type { ModelWeights } from '../models/weights/layout.ts';
 
 const CANDIDATES: Record<string, number[]> = { small: [1, 16, 64, 256], wide: [1, 4, 16] };
+const W8A16_REFERENCE = 'w8a16 reference graph';
 
 interface Setup {
   label: string;
@@ -49,9 +58,14 @@ const SETUPS: Setup[] = [
   { label: 'ugsep monolithic', variant: 'ugsep', options: { execution: 'monolithic' }, against: 'baseline' },
   { label: 'ugsep', variant: 'ugsep', options: {}, against: 'baseline' },
   { label: 'ugsep-nocomp', variant: 'ugsep-nocomp', options: {}, against: 'baseline' },
-  { label: 'ugsep-w8a16 qdq', variant: 'ugsep-w8a16', options: { int8Kernel: 'qdq' }, against: 'ugsep' },
+  { label: 'ugsep-w8a16 auto', variant: 'ugsep-w8a16', options: { int8Kernel: 'auto' }, against: 'ugsep' },
+  { label: 'ugsep-w8a16 matmulnbits-b32', variant: 'ugsep-w8a16', options: { int8Kernel: 'matmulnbits-b32' }, against: 'ugsep' },
+  { label: 'ugsep-w8a16 matmulnbits-b128', variant: 'ugsep-w8a16', options: { int8Kernel: 'matmulnbits-b128' }, against: 'ugsep' },
   { label: 'ugsep-w8a16 dynamic', variant: 'ugsep-w8a16', options: { int8Kernel: 'dynamic' }, against: 'ugsep' },
+  { label: 'ugsep-w8a16 dequant-fp32', variant: 'ugsep-w8a16', options: { int8Kernel: 'dequant-fp32' }, against: 'ugsep' },
   { label: 'ugsep-w8a16 strict', variant: 'ugsep-w8a16', options: { int8Kernel: 'strict' }, against: 'ugsep', skip: args['strict-wide'] ? [] : ['wide'] },
+  // The W8A16 reference graph (fp16-rounded activations x dequantized weights): accuracy baseline.
+  { label: W8A16_REFERENCE, variant: 'ugsep-w8a16', options: { int8Kernel: 'dequant-fp32', w8a16Reference: true }, against: 'ugsep' },
   // The FFN layout alternative (3-D weights are repacked by ORT at every run): small only.
   { label: 'baseline batched', variant: 'baseline', options: { ffnLayout: 'batched' }, against: 'baseline', skip: ['wide'] },
   { label: 'ugsep batched', variant: 'ugsep', options: { ffnLayout: 'batched' }, against: 'baseline batched', skip: ['wide'] },
@@ -65,6 +79,17 @@ interface Cell {
   p50Ms: number;
   /** median over back-to-back pairs of (reference latency / this latency) */
   measured: number;
+  /** roofline floor of this request on this machine, µs */
+  floorUs: number;
+  /** what served this N (dispatchTags), when the runtime says */
+  ran: string;
+  /** ugsep-w8a16 setups: accuracy against the fp32 graph and the W8A16 reference graph */
+  accuracy?: { vsFp32: Accuracy; vsW8a16: Accuracy };
+}
+
+interface Accuracy {
+  maxRelError: number;
+  top10: number;
 }
 
 /** tinybench p50 latency of `runtime` on `request` over about `budgetMs`. */
@@ -117,28 +142,63 @@ function median(values: number[]): number {
  * Every setup of a preset stays loaded. Per N: each setup's p50 from tinybench, then its
  * speedup over its reference setup from back-to-back pairs (see pairedSpeedup).
  */
-async function benchPreset(preset: string): Promise<Cell[]> {
+async function benchPreset(preset: string, limits: RooflineLimits): Promise<Cell[]> {
   const config = presetConfig(preset);
   const weights: ModelWeights = generateWeights(config, { seed: 1 });
   const wanted = (setup: Setup): boolean => args.only === undefined || new RegExp(args.only).test(setup.label);
-  const setups = SETUPS.filter((setup) => !setup.skip?.includes(preset) && (wanted(setup) || SETUPS.some((o) => wanted(o) && o.against === setup.label)));
+  const int8Wanted = SETUPS.some((o) => wanted(o) && o.variant === 'ugsep-w8a16');
+  const needed = (setup: Setup): boolean =>
+    wanted(setup) || SETUPS.some((o) => wanted(o) && o.against === setup.label) || (int8Wanted && (setup.label === W8A16_REFERENCE || setup.label === 'ugsep'));
+  const setups = SETUPS.filter((setup) => !setup.skip?.includes(preset) && needed(setup));
   const runtimes = new Map<string, ScoringRuntime>();
-  for (const setup of setups) runtimes.set(setup.label, await createOrtRuntime(weights, setup.variant, { ...setup.options, ...threads }));
+  for (const setup of setups) {
+    const started = performance.now();
+    runtimes.set(setup.label, await createOrtRuntime(weights, setup.variant, { ...setup.options, ...threads }));
+    const calibration = runtimes.get(setup.label)!.info.details['int8.calibration'];
+    if (calibration !== undefined) process.stderr.write(`  ${preset} ${setup.label}: loaded in ${((performance.now() - started) / 1000).toFixed(1)} s (${calibration})\n`);
+  }
   const cells: Cell[] = [];
   for (const N of CANDIDATES[preset] ?? []) {
     const request = syntheticRequest(config, 7, 'user-1', `request-${N}`, N);
+    const score = (label: string): Promise<Float32Array> | undefined => runtimes.get(label)?.score(request.userFeatures, request.groupFeatures);
+    const fp32Scores = await score('ugsep');
+    const w8a16Scores = await score(W8A16_REFERENCE);
     for (const setup of setups) {
       const runtime = runtimes.get(setup.label)!;
       const latency = await p50Ms(runtime, request, timeMs / 2);
       const reference = runtimes.get(setup.against)!;
       const measured = reference === runtime ? 1 : await pairedSpeedup(reference, runtime, request, timeMs / 2);
-      const cell = { preset, setup, N, p50Ms: latency, measured };
+      const tags = runtime.dispatchTags?.(N);
+      const floorUs = rooflineFloorUs(
+        requestGemms({
+          config,
+          variant: setup.variant,
+          candidates: N,
+          monolithic: setup.options.execution === 'monolithic',
+          ...(tags?.userKernel ? { user: graphPrecisionOf(tags.userKernel) } : {}),
+          ...(tags?.groupKernel ? { group: graphPrecisionOf(tags.groupKernel) } : {}),
+        }),
+        limits,
+      );
+      const cell: Cell = { preset, setup, N, p50Ms: latency, measured, floorUs, ran: tags ? `user ${tags.userKernel}, group ${tags.groupKernel}` : '' };
+      if (setup.variant === 'ugsep-w8a16' && fp32Scores && w8a16Scores) {
+        const got = await runtime.score(request.userFeatures, request.groupFeatures);
+        const accuracy = (ref: Float32Array): Accuracy => ({ maxRelError: maxRelError(got, ref), top10: topKOverlap(got, ref, Math.min(10, N)) });
+        cell.accuracy = { vsFp32: accuracy(fp32Scores), vsW8a16: accuracy(w8a16Scores) };
+      }
       cells.push(cell);
-      process.stderr.write(`  ${preset} ${setup.label} N=${N}: ${latency.toFixed(3)} ms (p50), ${measured.toFixed(2)}x vs ${setup.against}\n`);
+      process.stderr.write(`  ${preset} ${setup.label} N=${N}: ${latency.toFixed(3)} ms (p50), ${measured.toFixed(2)}x vs ${setup.against}${cell.ran ? ` [${cell.ran}]` : ''}\n`);
     }
   }
   for (const runtime of runtimes.values()) await runtime.dispose();
   return cells.filter((c) => wanted(c.setup) || c.setup.label === c.setup.against);
+}
+
+/** |top-k(a) and top-k(b)| / k */
+function topKOverlap(a: Float32Array, b: Float32Array, k: number): number {
+  const top = (v: Float32Array): number[] => Array.from(v.keys()).sort((x, y) => v[y]! - v[x]! || x - y).slice(0, k);
+  const tb = new Set(top(b));
+  return top(a).filter((i) => tb.has(i)).length / k;
 }
 
 /**
@@ -159,12 +219,14 @@ function predictedFor(cell: Cell): number {
   return predictedSpeedup(config, variant, cell.N);
 }
 
-function printTable(cells: Cell[]): void {
-  const header = ['preset', 'variant', 'N', 'p50 ms', 'vs', 'measured x', 'predicted x', 'realized/pred'];
+function printTable(cells: Cell[], limits: RooflineLimits): void {
+  const header = ['preset', 'variant', 'N', 'p50 ms', 'vs', 'measured x', 'predicted x', 'realized/pred', 'floor ms', 'p50/floor', 'err vs fp32', 'top10', 'err vs w8a16', 'top10', 'ran'];
   const rows: string[][] = [];
   for (const cell of cells) {
     const measured = cell.measured;
     const predicted = predictedFor(cell);
+    const a = cell.accuracy;
+    const ratio = (cell.p50Ms * 1000) / cell.floorUs;
     rows.push([
       cell.preset,
       cell.setup.label,
@@ -174,24 +236,51 @@ function printTable(cells: Cell[]): void {
       measured.toFixed(2),
       predicted.toFixed(2),
       (measured / predicted).toFixed(2),
+      (cell.floorUs / 1000).toFixed(3),
+      `${ratio.toFixed(2)}${ratio < 1 / 1.1 ? ' ABOVE ROOF' : ''}`,
+      a ? a.vsFp32.maxRelError.toExponential(1) : '',
+      a ? a.vsFp32.top10.toFixed(1) : '',
+      a ? a.vsW8a16.maxRelError.toExponential(1) : '',
+      a ? a.vsW8a16.top10.toFixed(1) : '',
+      cell.ran,
     ]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]): string => r.map((v, i) => (i < 2 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
+  const line = (r: string[]): string => r.map((v, i) => (i < 2 || i === r.length - 1 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
   process.stdout.write(`${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
   for (const r of rows) process.stdout.write(`${line(r)}\n`);
   process.stdout.write(
     '\npredicted x: vs baseline = cost-model FLOP ratio (models/cost.ts predictedSpeedup); vs ugsep (w8a16) = fp32/int8 weight-bytes ratio.\n' +
-      'p50 ms: tinybench. measured x: median of (latency of "vs" / latency of the row) over back-to-back pairs. ORT CPU, session.intra_op.spin_duration_us=50.\n',
+      'p50 ms: tinybench. measured x: median of (latency of "vs" / latency of the row) over back-to-back pairs. ORT CPU, session.intra_op.spin_duration_us=50.\n' +
+      `floor: sum over the request's GEMMs of max(FLOPs / peak, bytes / bandwidth), limits GEMM ${limits.peakGflopPerS.toFixed(0)} GFLOP/s` +
+      `${limits.int8PeakGopPerS ? `, int8 GEMM ${limits.int8PeakGopPerS.toFixed(0)} Gop/s` : ''}, bandwidth ${limits.peakGBPerS.toFixed(1)} GB/s (ORT matrix-vector); p50/floor < 0.91 = more than 10% above the roof.\n` +
+      'err: max relative score error on the row\'s request; top10: overlap of the top min(10, N) candidates. ran: kernels read from the optimized graphs (dispatchTags).\n',
   );
+  printTargets(cells);
 }
 
+/** The issue's targets for ugsep-w8a16 auto against fp32 ugsep, from this run's paired ratios. */
+function printTargets(cells: Cell[]): void {
+  const auto = cells.filter((c) => c.setup.label === 'ugsep-w8a16 auto');
+  if (auto.length === 0) return;
+  process.stdout.write('\ntargets (ugsep-w8a16 auto vs fp32 ugsep, paired ratios of this run):\n');
+  for (const c of auto) {
+    const target = c.preset === 'wide' && c.N === 1 ? 2.8 : c.preset === 'wide' && c.N === 4 ? 2.3 : 0.97;
+    const err = c.accuracy ? `, error vs W8A16 reference ${c.accuracy.vsW8a16.maxRelError.toExponential(1)}` : '';
+    process.stdout.write(`  ${c.preset} N=${c.N}: ${c.measured.toFixed(2)}x (target >= ${target}) ${c.measured >= target ? 'met' : 'NOT MET'}${err}\n`);
+  }
+}
+
+const { limits: measuredLimits, cached } = await machineLimits({ ...(args.threads !== undefined ? { threads: Number(args.threads) } : {}) });
+if (measuredLimits.gemm.peakGflopPerS === null) throw new Error(`no GEMM limit: ${measuredLimits.gemm.unavailableReason}`);
+const limits: RooflineLimits = { peakGflopPerS: measuredLimits.gemm.peakGflopPerS, peakGBPerS: measuredLimits.bandwidth.peakGBPerS, int8PeakGopPerS: measuredLimits.gemm.int8PeakGopPerS ?? null };
+process.stderr.write(`machine limits (${cached ? 'cached' : 'measured now'}): ${measuredLimits.bandwidth.method}; CPU ${measuredLimits.machine.cpuBrand} [${(measuredLimits.machine.cpuFlags ?? []).join(' ')}]\n`);
 const cells: Cell[] = [];
 for (const preset of String(args.presets).split(',')) {
   process.stderr.write(`bench:kernels ${preset}\n`);
-  cells.push(...(await benchPreset(preset)));
+  cells.push(...(await benchPreset(preset, limits)));
 }
-printTable(cells);
+printTable(cells, limits);
 
 if (args.tfjs !== 'none') {
   process.stderr.write(`bench:kernels tfjs-wasm ${args.tfjs}\n`);

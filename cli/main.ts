@@ -1,41 +1,49 @@
 /**
  * The composition root: the only place that wires harness/, models/ and reports/ together.
- * Each command lives in cli/commands/ and registers itself on the program.
+ * Each command lives in cli/commands/ and registers itself on the program; cli/commands/index.ts
+ * lists them. Only the command being run is imported: the others appear as name and summary.
  */
 import { Command, CommanderError } from 'commander';
-import { ExitCode, InputError, UnavailableError } from '../harness/errors.ts';
-import { registerWeights } from './commands/weights.ts';
-import { registerScore } from './commands/score.ts';
-import { registerPresets } from './commands/presets.ts';
-import { registerLimits } from './commands/limits.ts';
-import { registerReport } from './commands/report.ts';
-import { registerExport } from './commands/export.ts';
-import { registerGate } from './commands/gate.ts';
-import { registerCompare } from './commands/compare.ts';
-import { registerSweep } from './commands/sweep.ts';
-import { registerCapacity } from './commands/capacity.ts';
-import { registerBench } from './commands/bench.ts';
-import { registerServe } from './commands/serve.ts';
-import { registerMerge } from './commands/merge.ts';
-import { registerK8s } from './commands/k8s.ts';
+import { ExitCode, InputError, UnavailableError, printable } from '../harness/errors.ts';
+import { disableOrtTelemetry } from '../models/runtimes/ort-env.ts';
+import { COMMANDS, commandNamed } from './commands/index.ts';
+import { versionLine } from './version.ts';
+import { recordedHelp } from './help-texts.ts';
 
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
-const COMMANDS: Register[] = [registerPresets, registerWeights, registerScore, registerGate, registerBench, registerExport, registerCompare, registerSweep, registerLimits, registerReport, registerCapacity, registerServe, registerMerge, registerK8s];
-
 export async function main(argv: string[]): Promise<number> {
+  disableOrtTelemetry(); // before any command loads onnxruntime or starts a worker
   let exitCode: number = ExitCode.ok;
+  const args = argv.slice(2);
   const program = new Command('ugbench')
     .description('Benchmark and load-test RankMixer, UG-Sep and UG-Sep W8A16 ranking models side by side')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  for (const register of COMMANDS) register(program, (code) => (exitCode = code));
+  // the version line spawns git: build it only when it is asked for
+  const asksVersion = args.length === 1 && (args[0] === '--version' || args[0] === '-V');
+  program.version(asksVersion ? versionLine() : '', '-V, --version', 'print the version and the commit');
   try {
+    const wanted = commandNamed(args);
+    const help = wanted && asksHelpOf(args, wanted.name) ? recordedHelp(wanted.name) : undefined;
+    if (help !== undefined) {
+      process.stdout.write(help);
+      return ExitCode.ok;
+    }
+    for (const entry of COMMANDS) {
+      if (entry === wanted) (await entry.load())(program, (code) => (exitCode = code));
+      else program.command(entry.name).summary(entry.summary).description(entry.summary).helpOption(false);
+    }
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
     return reportError(error);
   }
+}
+
+/** `ugbench <cmd> --help` or `ugbench help <cmd>`, nothing else. */
+function asksHelpOf(args: readonly string[], name: string): boolean {
+  return args.length === 2 && ((args[0] === name && (args[1] === '--help' || args[1] === '-h')) || (args[0] === 'help' && args[1] === name));
 }
 
 /** Errors at the edge: one clear line for bad input (104), a stack only for real crashes (1). */
@@ -45,9 +53,9 @@ export function reportError(error: unknown): number {
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput;
   }
   if (error instanceof InputError || error instanceof UnavailableError) {
-    process.stderr.write(`ugbench: ${error.message}\n`);
+    process.stderr.write(printable(`ugbench: ${error.message}\n`));
     return ExitCode.invalidInput;
   }
-  process.stderr.write(`ugbench: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(printable(`ugbench: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`));
   return ExitCode.crash;
 }

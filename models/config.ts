@@ -1,7 +1,7 @@
 /**
  * The model family's shape: T tokens (Tu user tokens first, Tg = T - Tu group tokens), width D
  * (head width d = D / T), L layers, FFN expansion k, user / group feature lengths Fu, Fg.
- * See shared/DESIGN.md section 2.
+ * See docs/model.md.
  */
 import { InputError, describeValue } from '../harness/errors.ts';
 

@@ -4,6 +4,7 @@
  */
 import { InputError, describeValue } from '../harness/errors.ts';
 import type { ModelConfig } from './config.ts';
+import { float32ValueProblem } from './finite.ts';
 import type { ScoringRequest } from './requests.ts';
 
 export function parseScoreRequest(json: unknown, config: ModelConfig, context = 'request'): ScoringRequest {
@@ -25,7 +26,7 @@ export function parseScoreRequest(json: unknown, config: ModelConfig, context = 
     groupFeatures = new Float32Array(rows.length * config.Fg);
     rows.forEach((row, n) => checkRow(row, config.Fg, `group_features[${n}]`, groupFeatures, n * config.Fg, problems));
   }
-  if (problems.length > 0) throw new InputError(context, problems.slice(0, 20).concat(problems.length > 20 ? [`... and ${problems.length - 20} more`] : []));
+  if (problems.length > 0) throw new InputError(context, problems);
   return { userFeatures, groupFeatures, candidates: groupFeatures.length / config.Fg };
 }
 
@@ -37,10 +38,12 @@ function checkRow(value: unknown, length: number, path: string, out: Float32Arra
   }
   for (let i = 0; i < length; i++) {
     const v = value[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      problems.push(`${path}[${i}]: expected a finite number, got ${describeValue(v)}`);
+    // float32 range: 1e39 is a finite double but Infinity once stored, and every score it touches is NaN
+    const problem = float32ValueProblem(`${path}[${i}]`, v);
+    if (problem) {
+      problems.push(problem);
       return;
     }
-    out[offset + i] = v;
+    out[offset + i] = v as number;
   }
 }

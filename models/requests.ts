@@ -36,3 +36,29 @@ export function candidateCountOf(group: Float32Array, Fg: number): number {
   }
   return group.length / Fg;
 }
+
+/** Memory the sample library may take: every request's tensors are built before timing. */
+export const SAMPLE_LIBRARY_BUDGET_BYTES = 2 * 1024 ** 3;
+
+/**
+ * The sample library holds one [Fu] float32 row per distinct user of the plan and `poolSize`
+ * [maxCandidates, Fg] buffers. The scenario bounds cannot see Fu and Fg; this check can, and
+ * names the scenario field to change with the largest value this model allows.
+ */
+export function checkSampleLibraryBytes(config: ModelConfig, distinctUsers: number, maxCandidates: number, poolSize: number): void {
+  const userBytes = distinctUsers * config.Fu * 4;
+  const groupBytes = poolSize * maxCandidates * config.Fg * 4;
+  const half = SAMPLE_LIBRARY_BUDGET_BYTES / 2; // users and candidate buffers get half each
+  if (userBytes <= half && groupBytes <= half) return;
+  const budget = `the sample library's ${SAMPLE_LIBRARY_BUDGET_BYTES} bytes`;
+  const problems: string[] = [];
+  if (groupBytes > half) {
+    const most = Math.floor(half / (poolSize * config.Fg * 4));
+    problems.push(`traffic.candidates: expected at most ${most} candidates per request with Fg = ${config.Fg} (${poolSize} buffers of [N, Fg] float32 within half of ${budget}), got ${maxCandidates}`);
+  }
+  if (userBytes > half) {
+    const most = Math.floor(half / (config.Fu * 4));
+    problems.push(`traffic.users.size: expected at most ${most} distinct users in the plan with Fu = ${config.Fu} (one [Fu] float32 row each, within half of ${budget}), got ${distinctUsers}`);
+  }
+  throw new InputError('scenario', problems);
+}

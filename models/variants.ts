@@ -1,4 +1,4 @@
-/** The model variants ugbench compares. See shared/DESIGN.md section 2. */
+/** The model variants ugbench compares. See docs/model.md. */
 import { InputError } from '../harness/errors.ts';
 
 export const VARIANTS = ['baseline', 'ugsep', 'ugsep-nocomp', 'ugsep-w8a16'] as const;

@@ -7,10 +7,10 @@
  * before issue (results label the executor `closed`).
  */
 import autocannon from 'autocannon';
-import type { ExecutorRecord } from '../harness/executors/executor.ts';
-import { Recorder } from '../harness/executors/recorder.ts';
-import type { Completion } from '../harness/sut/sut.ts';
-import type { TrafficPlan } from '../harness/traffic/plan.ts';
+import type { ExecutorRecord } from '../harness/loadgen/executors/executor.ts';
+import { Recorder } from '../harness/loadgen/recorder.ts';
+import type { Completion } from '../harness/loadgen/sut.ts';
+import type { TrafficPlan } from '../harness/loadgen/traffic/plan.ts';
 import type { BodyBuilder } from './request-bodies.ts';
 import { readAnswer } from './response.ts';
 

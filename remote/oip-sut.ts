@@ -6,7 +6,7 @@
  * `errored` completions named by kind (`http 503`, `timeout`, `connection ECONNREFUSED`).
  */
 import { Pool, errors as undiciErrors } from 'undici';
-import type { Completion, Query, SystemUnderTest } from '../harness/sut/sut.ts';
+import type { Completion, Query, SystemUnderTest } from '../harness/loadgen/sut.ts';
 import { HashRing } from './hash-ring.ts';
 import type { BodyBuilder } from './request-bodies.ts';
 import { readAnswer } from './response.ts';

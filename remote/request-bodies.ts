@@ -4,8 +4,8 @@
  * request body is then one Buffer.concat of ready pieces (a memcpy, no number formatting in the
  * timed path).
  */
-import type { SampleLibrary } from '../harness/sut/sample-library.ts';
-import { GROUP_INPUT, USER_INPUT } from '../server/protocol.ts';
+import type { SampleLibrary } from '../harness/loadgen/sample-library.ts';
+import { GROUP_INPUT, USER_INPUT } from '../oip/protocol.ts';
 
 export interface RequestTensorsView {
   userFeatures: Float32Array; // [Fu]

@@ -1,6 +1,6 @@
 /** Turn an OIP infer answer into a completion (both HTTP clients use this). */
-import type { Completion } from '../harness/sut/sut.ts';
-import { scoresFromResponse } from '../server/protocol.ts';
+import type { Completion } from '../harness/loadgen/sut.ts';
+import { scoresFromResponse } from '../oip/protocol.ts';
 
 export interface Answer {
   completion: Completion;

@@ -1,5 +1,5 @@
 /** The terminal summary: the summary table in aligned columns, the limits used, and where the files are. */
-import type { MachineLimits } from '../models/limits/types.ts';
+import type { MachineLimits } from '../harness/results/machine-limits.ts';
 import { deriveFigures, ridgePointFlopPerByte, rooflineLimits } from './derive.ts';
 import type { RunRow } from './runs.ts';
 import { SUMMARY_COLUMNS, summaryRows } from './summary.ts';

@@ -10,7 +10,7 @@
  * - busy-time (the roofline point): FLOPs per request / mean latency, the compute rate while a
  *   request is in service (with queueing included in latency it is a lower bound).
  */
-import type { MachineLimits } from '../models/limits/types.ts';
+import type { MachineLimits } from '../harness/results/machine-limits.ts';
 import type { RunRow } from './runs.ts';
 
 export type Bound = 'compute' | 'memory';

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { MachineLimits } from '../models/limits/types.ts';
+import type { MachineLimits } from '../harness/results/machine-limits.ts';
 import type { ChartSpec } from './charts/spec.ts';
 import { deriveFigures, ridgePointFlopPerByte, rooflineLimits } from './derive.ts';
 import type { LoadedResults } from './load.ts';

@@ -1,10 +1,10 @@
 /**
- * Reading inputs: results JSON files (the harness/results.ts contract) and the stored machine
+ * Reading inputs: results JSON files (the harness/results/contract.ts contract) and the stored machine
  * limits JSON. reports/ reads these files only; it never imports harness/ or models/ runtime code.
  */
 import { readFile } from 'node:fs/promises';
-import type { BenchResults } from '../harness/results.ts';
-import type { MachineLimits } from '../models/limits/types.ts';
+import type { BenchResults } from '../harness/results/contract.ts';
+import type { MachineLimits } from '../harness/results/machine-limits.ts';
 import { isSweepResults, sweepAsResults } from './sweep.ts';
 
 export interface LoadedResults {

@@ -3,7 +3,7 @@
  * (runtime.details.modelConfig). FFN FLOPs per token per layer f = 4 k D^2:
  *   baseline = N L T f;  ugsep = L f (Tu + N Tg) + L Tg 2 D^2 (compensation, once per request)
  *   speedup(N) = N T / (Tu + N Tg + Tg / (2k))      (the ablation drops the Tg / (2k) term)
- * This restates DESIGN.md section 2 (FFN and compensation only; tokenizer and head are O(D) per
+ * This restates docs/model.md (FFN and compensation only; tokenizer and head are O(D) per
  * row and ignored), because reports/ may not import models/.
  */
 

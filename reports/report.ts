@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { MachineLimits } from '../models/limits/types.ts';
+import type { MachineLimits } from '../harness/results/machine-limits.ts';
 import { allCharts } from './charts/index.ts';
 import { consoleSummary } from './console.ts';
 import { reportHtml } from './html.ts';

@@ -3,7 +3,7 @@
  * When several files are combined (two commits, two machines), each row carries a `source`
  * label naming what differs between the files, and `series` = source + run id.
  */
-import type { BenchResults, RunResult } from '../harness/results.ts';
+import type { BenchResults, RunResult } from '../harness/results/contract.ts';
 import type { LoadedResults } from './load.ts';
 
 export interface RunRow {

@@ -2,7 +2,7 @@
  * The summary table as data: one row per run with the numbers people compare, shared by the
  * console summary and the HTML report so both always say the same thing.
  */
-import type { MachineLimits } from '../models/limits/types.ts';
+import type { MachineLimits } from '../harness/results/machine-limits.ts';
 import { deriveFigures } from './derive.ts';
 import type { RunRow } from './runs.ts';
 

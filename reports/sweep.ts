@@ -4,8 +4,8 @@
  * run at that rate, so speedup pairs baseline and ugsep at the same load and the throughput and
  * latency charts become curves over the offered rate.
  */
-import type { BenchResults, RunResult } from '../harness/results.ts';
-import type { SweepResults } from '../harness/sweep/results.ts';
+import type { BenchResults, RunResult } from '../harness/results/contract.ts';
+import type { SweepResults } from '../harness/results/sweep/results.ts';
 
 export function isSweepResults(value: unknown): value is SweepResults {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'ugbench-sweep' && Array.isArray((value as { series?: unknown }).series);

@@ -6,9 +6,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdmission, type AdmissionOptions } from './admission.ts';
-import { createServerMetrics, type ServerMetrics } from './metrics.ts';
-import { BadRequest, GROUP_INPUT, SCORES_OUTPUT, USER_INPUT, parseInferRequest, type InferResponseJson, type ParsedInfer } from './protocol.ts';
+import { createAdmission, type Admission, type AdmissionOptions } from './admission.ts';
+import type { SutTimingsUs } from '../harness/loadgen/sut.ts';
+import type { InstanceStats } from '../models/instances/pool.ts';
+import { createServerMetrics, observeInstances, type ServerMetrics } from './metrics.ts';
+import { BadRequest, GROUP_INPUT, SCORES_OUTPUT, USER_INPUT, parseInferRequest, type InferResponseJson, type ParsedInfer } from '../oip/protocol.ts';
 
 /** One model the server hosts (one per variant). */
 export interface HostedModel {
@@ -21,6 +23,14 @@ export interface HostedModel {
   maxCandidates: number;
   /** facts reported in metadata: runtime, provider, threads, precision, caching */
   facts: Record<string, string | number | boolean>;
+  /** requests it computes at once (its instances); default: the server's maxInFlight */
+  concurrency?: number;
+  /** per-instance counters for /metrics (models served by an instance pool) */
+  instances?(): readonly InstanceStats[];
+  /** requests waiting inside the model (its instance pool's queues) */
+  queued?(): number;
+  /** release what it holds (instances) after the server stopped */
+  close?(): Promise<void>;
   infer(request: ParsedInfer): Promise<InferOutcome>;
 }
 
@@ -30,6 +40,8 @@ export interface InferOutcome {
   cacheHit: boolean | null;
   /** cache evictions this request caused */
   evictions: number;
+  /** measured by the model instance: its own queue and compute time, µs */
+  timingsUs?: SutTimingsUs;
 }
 
 export interface ServerOptions extends AdmissionOptions {
@@ -53,8 +65,11 @@ export interface RunningServer {
 
 export async function startOipServer(options: ServerOptions): Promise<RunningServer> {
   const metrics = createServerMetrics();
-  const admission = createAdmission(options);
+  // Admission per model: a model's instances compute at most `concurrency` requests at once and
+  // its queue holds at most maxQueued more; past that a request gets its 503 at once.
+  const admissions = new Map(options.models.map((m) => [m.name, createAdmission({ maxInFlight: m.concurrency ?? options.maxInFlight, maxQueued: options.maxQueued })]));
   const models = new Map(options.models.map((m) => [m.name, m]));
+  const totalOf = (read: (a: Admission) => number): number => [...admissions.values()].reduce((sum, a) => sum + read(a), 0);
   const bodyLimitBytes = options.bodyLimitBytes ?? 32 * 1024 * 1024;
   let closing = false;
 
@@ -67,8 +82,9 @@ export async function startOipServer(options: ServerOptions): Promise<RunningSer
       return send(res, 200, { name: 'ugbench', version: options.version ?? '0', extensions: ['model_repository_read_only'] });
     }
     if (method === 'GET' && path === '/metrics') {
-      metrics.inFlight.set(admission.inFlight);
-      metrics.queueDepth.set(admission.queued);
+      metrics.inFlight.set(totalOf((a) => a.inFlight));
+      metrics.queueDepth.set(totalOf((a) => a.queued));
+      observeInstances(metrics, options.models, (name) => admissions.get(name)!.queued);
       res.writeHead(200, { 'content-type': metrics.registry.contentType });
       res.end(await metrics.registry.metrics());
       return;
@@ -115,16 +131,17 @@ export async function startOipServer(options: ServerOptions): Promise<RunningSer
       if (error instanceof BadRequest) return finish(400, { error: error.message });
       throw error;
     }
+    const admission = admissions.get(model.name)!;
     const queuedNs = process.hrtime.bigint();
-    metrics.queueDepth.set(admission.queued + 1);
+    metrics.queueDepth.set(totalOf((a) => a.queued) + 1);
     const release = await admission.acquire();
     if (!release) {
       metrics.rejected.inc({ reason: 'overloaded' });
       return finish(503, { error: `server: overloaded (queue full)` }, { 'retry-after': '1' });
     }
     const startNs = process.hrtime.bigint();
-    metrics.inFlight.set(admission.inFlight);
-    metrics.queueDepth.set(admission.queued);
+    metrics.inFlight.set(totalOf((a) => a.inFlight));
+    metrics.queueDepth.set(totalOf((a) => a.queued));
     let outcome: InferOutcome;
     try {
       outcome = await model.infer(parsed);
@@ -133,11 +150,13 @@ export async function startOipServer(options: ServerOptions): Promise<RunningSer
       return finish(500, { error: `compute: ${(error as Error).message}` });
     } finally {
       release();
-      metrics.inFlight.set(admission.inFlight);
+      metrics.inFlight.set(totalOf((a) => a.inFlight));
     }
     const doneNs = process.hrtime.bigint();
-    const queueUs = Number(startNs - queuedNs) / 1e3;
-    const computeUs = Number(doneNs - startNs) / 1e3;
+    // Queue: waiting for admission here, plus the instance pool's own queue when it reports one.
+    // Compute: the instance's own service time when it measured it, else the wall time here.
+    const queueUs = Number(startNs - queuedNs) / 1e3 + (outcome.timingsUs?.queueUs ?? 0);
+    const computeUs = outcome.timingsUs?.serviceUs ?? Number(doneNs - startNs) / 1e3;
     metrics.queueSeconds.observe({ model: model.name }, queueUs / 1e6);
     metrics.computeSeconds.observe({ model: model.name }, computeUs / 1e6);
     if (outcome.cacheHit === true) metrics.cacheHits.inc({ model: model.name });
@@ -182,9 +201,10 @@ export async function startOipServer(options: ServerOptions): Promise<RunningSer
     async close() {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await admission.drained();
+      await Promise.all([...admissions.values()].map((a) => a.drained()));
       server.closeIdleConnections();
       await closed;
+      for (const model of options.models) await model.close?.();
     },
   };
 }

@@ -1,43 +1,52 @@
 /**
- * A HostedModel over a ScoringRuntime: the OIP server's view of one variant. Requests that carry
- * `parameters.user_id` use the cross-request user-state cache (ugsep variants); the rest run
- * the whole request, still reusing the user pass within it.
+ * A HostedModel over a model-instance pool: the OIP server's view of one variant. The server's
+ * thread parses, admits and answers; the pool's instances compute. Requests that carry
+ * `parameters.user_id` use the cross-request user-state cache (ugsep variants); the rest run the
+ * whole request, still reusing the user pass within it.
  */
-import type { CacheLimits } from '../harness/cache.ts';
-import type { Clock } from '../harness/clock.ts';
-import type { ScoringRuntime } from '../models/runtimes/runtime.ts';
-import { createCachedScorer } from '../models/sut/cached-scorer.ts';
+import type { CacheLimits } from '../models/cache/user-state-cache.ts';
+import type { Clock } from '../harness/loadgen/clock.ts';
+import type { InstancePool } from '../models/instances/pool.ts';
+import { CACHE_DESIGN, createCachedScorer } from '../models/sut/cached-scorer.ts';
 import type { HostedModel } from './app.ts';
 
 export interface HostedRuntimeOptions {
-  runtime: ScoringRuntime;
+  pool: InstancePool;
+  /** requests one instance works on at once (the pool's perInstance); default 1 */
+  perInstance?: number;
   maxCandidates: number;
   /** cross-request cache; undefined = no cross-request caching */
   cache?: { limits: CacheLimits; clock: Clock };
 }
 
 export function hostRuntime(options: HostedRuntimeOptions): HostedModel {
-  const { runtime } = options;
-  const scorer = createCachedScorer<string>(runtime, options.cache);
-  const info = runtime.info;
+  const { pool } = options;
+  const scorer = createCachedScorer<string>(pool, options.cache);
+  const info = pool.info;
   return {
-    name: runtime.variant,
+    name: pool.variant,
     platform: `ugbench/${info.runtime}`,
-    Fu: runtime.config.Fu,
-    Fg: runtime.config.Fg,
+    Fu: pool.config.Fu,
+    Fg: pool.config.Fg,
     maxCandidates: options.maxCandidates,
+    concurrency: pool.size * (options.perInstance ?? 1),
     facts: {
       runtime: info.runtime,
       provider: info.provider,
       threads: info.threads,
+      instances: pool.size,
       weight_precision: info.weightPrecision,
       activation_precision: info.activationPrecision,
       cross_request_user_cache: scorer.cache !== undefined,
+      ...(scorer.cache ? { user_cache_design: CACHE_DESIGN } : {}),
     },
+    instances: () => pool.stats(),
+    queued: () => pool.queued(),
+    close: () => pool.close(),
     async infer(request) {
-      const evictionsBefore = scorer.cache?.stats().evictions ?? 0;
-      const { scores, cacheHit } = await scorer.score(request.userId, request.userFeatures, request.groupFeatures);
-      return { scores, cacheHit, evictions: (scorer.cache?.stats().evictions ?? 0) - evictionsBefore };
+      const outcome = await scorer.score(request.userId, request.userFeatures, request.groupFeatures);
+      if (!outcome.ok) throw new Error(outcome.error);
+      return { scores: outcome.scores, cacheHit: outcome.cacheHit, evictions: outcome.evictions, timingsUs: outcome.timingsUs };
     },
   };
 }

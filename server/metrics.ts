@@ -1,5 +1,6 @@
 /** Prometheus metrics of the OIP server (prom-client, a registry of its own per server). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { HostedModel } from './app.ts';
 
 export interface ServerMetrics {
   registry: Registry;
@@ -12,6 +13,11 @@ export interface ServerMetrics {
   cacheHits: Counter<'model'>;
   cacheMisses: Counter<'model'>;
   cacheEvictions: Counter<'model'>;
+  instanceBusySeconds: Gauge<'model' | 'instance'>;
+  instanceInFlight: Gauge<'model' | 'instance'>;
+  instanceQueueDepth: Gauge<'model' | 'instance'>;
+  instanceRestarts: Gauge<'model' | 'instance'>;
+  modelQueueDepth: Gauge<'model'>;
 }
 
 // Latency buckets from 100 µs to 10 s: scoring requests span that range across presets.
@@ -32,5 +38,24 @@ export function createServerMetrics(): ServerMetrics {
     cacheHits: new Counter({ name: 'ugbench_user_cache_hits_total', help: 'user-state cache hits', labelNames: ['model'], registers }),
     cacheMisses: new Counter({ name: 'ugbench_user_cache_misses_total', help: 'user-state cache misses', labelNames: ['model'], registers }),
     cacheEvictions: new Counter({ name: 'ugbench_user_cache_evictions_total', help: 'user-state cache evictions', labelNames: ['model'], registers }),
+    instanceBusySeconds: new Gauge({ name: 'ugbench_instance_busy_seconds', help: 'summed service time of the requests a model instance completed', labelNames: ['model', 'instance'], registers }),
+    instanceInFlight: new Gauge({ name: 'ugbench_instance_in_flight_requests', help: 'requests a model instance is computing now', labelNames: ['model', 'instance'], registers }),
+    instanceQueueDepth: new Gauge({ name: 'ugbench_instance_queue_depth', help: 'requests waiting for this instance in particular (cache hits on the states it holds)', labelNames: ['model', 'instance'], registers }),
+    instanceRestarts: new Gauge({ name: 'ugbench_instance_restarts', help: 'times the worker of a model instance died and was replaced', labelNames: ['model', 'instance'], registers }),
+    modelQueueDepth: new Gauge({ name: 'ugbench_model_queue_depth', help: 'requests admitted or waiting for admission and not yet computing, per model', labelNames: ['model'], registers }),
   };
+}
+
+/** Per-instance gauges, read from the models' pools at scrape time. */
+export function observeInstances(metrics: ServerMetrics, models: readonly HostedModel[], admissionQueued: (model: string) => number): void {
+  for (const model of models) {
+    metrics.modelQueueDepth.set({ model: model.name }, admissionQueued(model.name) + (model.queued?.() ?? 0));
+    for (const s of model.instances?.() ?? []) {
+      const labels = { model: model.name, instance: String(s.slot) };
+      metrics.instanceBusySeconds.set(labels, s.busyUs / 1e6);
+      metrics.instanceInFlight.set(labels, s.inFlight);
+      metrics.instanceQueueDepth.set(labels, s.pinnedQueued);
+      metrics.instanceRestarts.set(labels, s.restarts);
+    }
+  }
 }

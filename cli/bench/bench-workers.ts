@@ -4,8 +4,8 @@
  * merge and finish exactly like `ugbench merge`. Returns the exit code.
  */
 import { join } from 'node:path';
-import { mergeShardResults } from '../../harness/merge/merge-results.ts';
-import { writeJsonAtomic } from '../../harness/results-io.ts';
+import { mergeShardResults } from '../../harness/results/merge/merge-results.ts';
+import { writeJsonAtomic } from '../../harness/results/io.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
 import { finishMerged } from '../merge/finish-merged.ts';
 import { runShardWorkers } from './workers.ts';

@@ -5,12 +5,12 @@
  * same weights: the runtime's and the precision's numerical error) and by the baseline variant
  * on the run's runtime (the model difference). The figures land in RunResult.parity.
  */
-import { ParitySampler } from '../../harness/parity/sampler.ts';
-import { summarizeParity, type ScorePair } from '../../harness/parity/summarize.ts';
-import type { ParityFacts } from '../../harness/results.ts';
+import { ParitySampler } from '../../harness/results/parity/sampler.ts';
+import { summarizeParity, type ScorePair } from '../../harness/results/parity/summarize.ts';
+import type { ParityFacts } from '../../harness/results/contract.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
-import type { SampleLibrary } from '../../harness/sut/sample-library.ts';
-import type { TrafficPlan } from '../../harness/traffic/plan.ts';
+import type { SampleLibrary } from '../../harness/loadgen/sample-library.ts';
+import type { TrafficPlan } from '../../harness/loadgen/traffic/plan.ts';
 import { createRuntime, type RuntimeName } from '../../models/runtimes/registry.ts';
 import type { RequestTensors } from '../../models/sut/samples.ts';
 import type { Variant } from '../../models/variants.ts';

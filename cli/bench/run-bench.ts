@@ -5,20 +5,24 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HrClock, type Clock } from '../../harness/clock.ts';
+import { HrClock, type Clock } from '../../harness/loadgen/clock.ts';
 import { UnavailableError } from '../../harness/errors.ts';
-import { measure, toRunResult } from '../../harness/measure-run.ts';
-import { gitFacts, machineFacts, packageVersions } from '../../harness/provenance.ts';
-import { RESULTS_SCHEMA_VERSION, type BenchResults, type MachineFacts, type RunResult } from '../../harness/results.ts';
+import { measure } from '../../harness/loadgen/measure.ts';
+import { toRunResult } from '../../harness/results/run-result.ts';
+import { gitFacts, machineFacts, packageVersions } from '../../harness/results/provenance.ts';
+import { RESULTS_SCHEMA_VERSION, type BenchResults, type MachineFacts, type RunResult } from '../../harness/results/contract.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
-import { buildPlan, describePlan } from '../../harness/traffic/plan.ts';
-import { planDigest } from '../../harness/traffic/plan-digest.ts';
-import { shardPlan, type ShardSpec } from '../../harness/traffic/shard.ts';
-import { shardScenario } from '../../harness/traffic/shard-scenario.ts';
-import { overallStatus } from '../../harness/validity.ts';
+import { buildPlan, describePlan } from '../../harness/loadgen/traffic/plan.ts';
+import { planDigest } from '../../harness/loadgen/traffic/plan-digest.ts';
+import { shardPlan, type ShardSpec } from '../../harness/loadgen/traffic/shard.ts';
+import { shardScenario } from '../../harness/loadgen/traffic/shard-scenario.ts';
+import { overallStatus } from '../../harness/results/validity.ts';
 import { userStateBytes } from '../../models/cost.ts';
-import { createRuntime, resolveRuntime, runtimeUnavailableReason, type RuntimeName } from '../../models/runtimes/registry.ts';
+import { resolveRuntime, runtimeUnavailableReason, type RuntimeName } from '../../models/runtimes/registry.ts';
 import { clearSutCache, createInProcessSut } from '../../models/sut/in-process.ts';
+import { CACHE_DESIGN } from '../../models/sut/cached-scorer.ts';
+import { createInstancePool } from '../../models/instances/pool.ts';
+import { threadsPerInstance } from '../../models/instances/threads.ts';
 import { costFacts } from '../../models/sut/cost-facts.ts';
 import { prepareRequestSamples } from '../../models/sut/samples.ts';
 import { VARIANT_TRAITS } from '../../models/variants.ts';
@@ -27,7 +31,6 @@ import type { ModelWeights } from '../../models/weights/layout.ts';
 import { asVariant, checkScenarioNames, modelFor, modelKey } from './resolve.ts';
 import type { Progress } from './progress.ts';
 import { createParitySampler, parityFacts } from './parity.ts';
-import { runHttpVariants } from './run-http.ts';
 
 export interface BenchOptions {
   scenario: Scenario;
@@ -60,12 +63,12 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const git = gitFacts(o.root);
   const packages = packageVersions(o.root, VERSIONED_PACKAGES);
   const tool = { name: 'ugbench' as const, version: readToolVersion(o.root) };
-  const resolved: { requested: string; name: RuntimeName; threads?: number; parallelRequests: number }[] = [];
+  const resolved: { requested: string; name: RuntimeName; threads?: number; instances: number; parallelRequests: number }[] = [];
   for (const spec of scenario.runtimes) {
     const name = await resolveRuntime(spec.name as RuntimeName | 'auto');
     const reason = await runtimeUnavailableReason(name);
     if (reason !== undefined) throw new UnavailableError(`runtime ${name}`, reason);
-    resolved.push({ requested: spec.name, name, threads: spec.threads, parallelRequests: spec.parallelRequests });
+    resolved.push({ requested: spec.name, name, threads: spec.threads, instances: spec.instances ?? 1, parallelRequests: spec.parallelRequests });
   }
   const fullPlan = buildPlan(scenario);
   const plan = o.shard ? shardPlan(fullPlan, o.shard) : fullPlan;
@@ -89,6 +92,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       // Over HTTP (issue 5): a local `ugbench serve` per runtime, or one pass against remote endpoints.
       const remote = scenario.target.endpoints !== undefined;
       const ctx = { scenario, target: scenario.target, plan, clock, variants, binPath: join(o.root, 'bin', 'ugbench.mjs'), signal: o.signal, progress: o.progress, log };
+      // the HTTP clients (undici, autocannon) load only for a served or remote target
+      const { runHttpVariants } = await import('./run-http.ts');
       runs.push(...(await runHttpVariants(ctx, { runtime: remote ? null : rt, choice, weights })));
       if (remote) break;
       continue;
@@ -98,15 +103,18 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     const modelLabel = choice.preset ?? (choice.weightsPath ? 'weights file' : 'custom');
     for (const variant of variants) {
       if (o.signal?.aborted) break;
-      const runtime = await createRuntime(rt.name, weights, variant, rt.threads !== undefined ? { threads: rt.threads } : {});
+      // Model instances: each worker builds its own runtime from this spec (untimed).
+      const threads = threadsPerInstance(rt.instances, rt.threads);
+      const weightsSource = { weightsPath: choice.weightsPath, config: choice.config, seed: scenario.seed };
+      const spec = { runtime: rt.name, variant, weights: weightsSource, weightVariants: variants, options: threads !== undefined ? { threads } : {} };
+      const pool = await createInstancePool({ spec, instances: rt.instances, perInstance: rt.parallelRequests, clock });
       try {
-        const cacheWanted = scenario.cache.enabled && VARIANT_TRAITS[variant].masked && runtime.userPass !== undefined;
+        const cacheWanted = scenario.cache.enabled && VARIANT_TRAITS[variant].masked && pool.split;
         const forced = scenario.cache.forcedHitRate;
         const parity = createParitySampler(scenario, plan); // issue 7: keeps a seeded sample of scores
         const sut = createInProcessSut({
-          runtime,
+          pool,
           samples,
-          parallelRequests: rt.parallelRequests,
           onScores: parity ? (index, scores) => parity.record(index, scores) : undefined,
           cache: cacheWanted
             ? {
@@ -132,9 +140,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
             runtimeName: rt.name,
             requestedRuntime: rt.requested,
             runtime: {
-              ...runtime.info,
+              ...pool.info,
               runtime: rt.name,
-              details: { ...runtime.info.details, engine: runtime.info.runtime, model: modelLabel, modelConfig: Object.entries(config).map(([k, v]) => `${k}=${v}`).join(' ') },
+              instances: pool.size,
+              details: { ...pool.info.details, engine: pool.info.runtime, model: modelLabel, modelConfig: Object.entries(config).map(([k, v]) => `${k}=${v}`).join(' ') },
             },
             userCache: {
               used: cacheWanted,
@@ -143,6 +152,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
               ttlMs: forced === undefined && scenario.cache.ttlS !== undefined ? scenario.cache.ttlS * 1000 : null,
               forcedHitRate: cacheWanted ? (forced ?? null) : null,
               stateBytesPerUser: stateBytes > 0 ? stateBytes : null,
+              ...(cacheWanted ? { design: CACHE_DESIGN } : {}),
             },
             cost: (mix, rps) => costFacts(config, variant, mix, rps),
           },
@@ -156,7 +166,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
         runs.push(run);
         log(`${label}: ${run.counts.completed} completed, p99 ${(run.latencyUs.overall.p99Us / 1000).toFixed(2)} ms, ${run.validity.status}`);
       } finally {
-        await runtime.dispose();
+        await pool.close();
       }
     }
   }

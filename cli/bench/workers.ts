@@ -6,10 +6,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../../harness/errors.ts';
-import { machineFacts } from '../../harness/provenance.ts';
-import type { BenchResults, MachineFacts } from '../../harness/results.ts';
+import { machineFacts } from '../../harness/results/provenance.ts';
+import type { BenchResults, MachineFacts } from '../../harness/results/contract.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
-import type { ShardSpec } from '../../harness/traffic/shard.ts';
+import type { ShardSpec } from '../../harness/loadgen/traffic/shard.ts';
 
 export interface ShardWorkerInput {
   scenario: Scenario;

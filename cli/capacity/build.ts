@@ -6,12 +6,12 @@
  * models (cost model, presets), so it lives with the composition root.
  */
 import { InputError } from '../../harness/errors.ts';
-import { planCapacity, type CapacityPlan } from '../../harness/capacity/plan.ts';
-import { whatIfHitRates, type WhatIfPoint } from '../../harness/capacity/what-if.ts';
-import { fromEncoded } from '../../harness/compare/sample.ts';
-import type { RunResult } from '../../harness/results.ts';
-import type { SweepResults, SweepSeries, SweepStep } from '../../harness/sweep/results.ts';
-import { sustainReasons } from '../../harness/sweep/sustainable.ts';
+import { planCapacity, type CapacityPlan } from '../../harness/results/capacity/plan.ts';
+import { whatIfHitRates, type WhatIfPoint } from '../../harness/results/capacity/what-if.ts';
+import { fromEncoded } from '../../harness/results/compare/sample.ts';
+import type { RunResult } from '../../harness/results/contract.ts';
+import type { SweepResults, SweepSeries, SweepStep } from '../../harness/results/sweep/results.ts';
+import { sustainReasons } from '../../harness/results/sweep/sustainable.ts';
 import { parseConfig, type ModelConfig } from '../../models/config.ts';
 import { requestCost, userStateBytes } from '../../models/cost.ts';
 import { PRESETS } from '../../models/presets.ts';

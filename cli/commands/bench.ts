@@ -2,16 +2,16 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Register } from '../main.ts';
 import { integerOption } from '../options.ts';
-import { ExitCode, InputError } from '../../harness/errors.ts';
+import { ExitCode, InputError, printable } from '../../harness/errors.ts';
 import { loadScenarioFile, type ScenarioOverrides } from '../../harness/scenario/load.ts';
-import { defaultResultsDir, writeJsonAtomic } from '../../harness/results-io.ts';
+import { claimResultsDir, writeJsonAtomic } from '../../harness/results/io.ts';
 import { runBench } from '../bench/run-bench.ts';
 import { createProgress } from '../bench/progress.ts';
 import { formatResultsTable } from '../bench/table.ts';
-import { renderAfterBench } from './report.ts';
-import { parseShardSpec } from '../../harness/traffic/shard.ts';
-import { benchWithWorkers } from '../bench/bench-workers.ts';
+import { parseShardSpec } from '../../harness/loadgen/traffic/shard.ts';
 import { InvalidArgumentError } from 'commander';
+import { collectLabel, formatLabels } from '../labels.ts';
+import { readResultsFile } from '../../harness/results/read.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 export const DEFAULT_SCENARIO = join(ROOT, 'scenarios', 'default.yaml');
@@ -42,6 +42,8 @@ interface BenchCliOptions {
   limits: boolean;
   shard?: string;
   workers?: number;
+  label?: Record<string, string>;
+  json?: boolean;
 }
 
 export const registerBench: Register = (program, setExit) => {
@@ -63,6 +65,8 @@ export const registerBench: Register = (program, setExit) => {
     .option('--no-limits', 'do not measure machine limits for the roofline (uses cached ones if any)')
     .option('--shard <i/n>', 'run only segment i (0-based) of n of the plan, split by user id; merge the n results with `ugbench merge`')
     .option('--workers <k>', 'run the plan as k shards in k worker threads here and merge them', integerOption(1))
+    .option('--label <key=value>', 'tag the run (repeatable); stored in results.json `labels` and shown by every export', collectLabel)
+    .option('--json', 'print the results JSON on stdout; the table and messages go to stderr')
     .action(async (path: string, opts: BenchCliOptions) => {
       const overrides: ScenarioOverrides = {
         durationS: opts.duration,
@@ -75,23 +79,28 @@ export const registerBench: Register = (program, setExit) => {
         seed: opts.seed,
       };
       const scenario = loadScenarioFile(path, overrides);
-      const outDir = opts.out ?? defaultResultsDir();
       const started = Date.now();
       const shard = opts.shard !== undefined ? parseShardSpec(opts.shard) : undefined;
       if (shard && opts.workers !== undefined) throw new InputError('bench', ['--shard and --workers: expected one of them, got both']);
+      const outDir = opts.out ?? claimResultsDir();
 
-      // Ctrl-C: stop issuing, let in-flight requests finish, keep and write what was measured.
-      // A second Ctrl-C exits at once.
+      // Ctrl-C or SIGTERM (Kubernetes, CI timeouts, `timeout`): stop issuing, let in-flight
+      // requests finish, write what was measured marked aborted (exit 98). A second one exits at once.
       const abort = new AbortController();
-      const onSigint = (): void => {
-        if (abort.signal.aborted) process.exit(130);
-        process.stderr.write('\nugbench: interrupted: finishing in-flight requests and writing what was measured (Ctrl-C again to quit now)\n');
+      const onSignal = (signal: NodeJS.Signals): void => {
+        if (abort.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130);
+        process.stderr.write(`\nugbench: ${signal}: finishing in-flight requests and writing what was measured, marked aborted (${signal} again to quit now)\n`);
         abort.abort();
       };
-      process.on('SIGINT', onSigint);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       try {
         if (opts.workers !== undefined) {
+          const { benchWithWorkers } = await import('../bench/bench-workers.ts'); // loads the merge and the charting
           setExit(await benchWithWorkers({ scenario, scenarioPath: resolve(path), root: ROOT, workers: opts.workers, outDir, signal: abort.signal, report: opts.report }));
+          const merged = join(outDir, 'results.json');
+          if (opts.label) writeJsonAtomic(merged, { ...readResultsFile(merged), labels: opts.label });
+          if (opts.json) process.stdout.write(`${JSON.stringify(readResultsFile(merged), null, 2)}\n`);
           return;
         }
         const progress = opts.progress ? createProgress() : undefined;
@@ -104,15 +113,24 @@ export const registerBench: Register = (program, setExit) => {
           log: (line) => process.stderr.write(`${line}\n`),
           shard,
         });
+        if (opts.label) results.labels = opts.label;
         const file = join(outDir, 'results.json');
         writeJsonAtomic(file, results);
-        process.stdout.write(`\n${formatResultsTable(results)}\n\n`);
-        process.stdout.write(`scenario ${results.scenario.name}: ${results.status.toUpperCase()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-        process.stdout.write(`results written to ${file}\n`);
-        if (opts.report) process.stdout.write((await renderAfterBench(file, { measureLimits: opts.limits })).text);
+        const human = opts.json ? process.stderr : process.stdout; // --json keeps stdout for the JSON alone
+        human.write(printable(`\n${formatResultsTable(results)}\n\n`));
+        if (opts.label) human.write(printable(`labels: ${formatLabels(opts.label)}\n`));
+        human.write(printable(`scenario ${results.scenario.name}: ${results.status.toUpperCase()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`));
+        human.write(printable(`results written to ${file}\n`));
+        if (opts.report) {
+          // charting (vega, resvg) loads only once there is something to render, not at start-up
+          const { renderAfterBench } = await import('./report.ts');
+          human.write((await renderAfterBench(file, { measureLimits: opts.limits })).text);
+        }
+        if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
         if (results.status !== 'valid') setExit(ExitCode.invalidRun);
       } finally {
-        process.off('SIGINT', onSigint);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
     });
 };

@@ -6,14 +6,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Register } from '../main.ts';
 import { ExitCode, InputError } from '../../harness/errors.ts';
-import { readResultsFile } from '../../harness/results-file.ts';
-import { thresholdsFromScenario, thresholdsFromText, type SourcedThreshold } from '../../harness/gates/source.ts';
-import { evaluateThresholds } from '../../harness/gates/evaluate.ts';
-import { formatVerdicts, verdictsToJUnit } from '../../harness/gates/report.ts';
-import { compareResults, comparisonToJUnit, formatComparison, hasRegression, type Comparison } from '../../harness/compare/runs.ts';
-import { comparisonToBmf, mergeBmf, resultsToBmf } from '../../harness/compare/bmf.ts';
-import { toJUnitXml } from '../../harness/compare/junit.ts';
-import { addCompareOptions, compareOptionsFrom, type CompareFlags } from './compare-options.ts';
+import { readResultsFile } from '../../harness/results/read.ts';
+import { thresholdsFromScenario, thresholdsFromText, type SourcedThreshold } from '../../harness/results/gates/source.ts';
+import { evaluateThresholds } from '../../harness/results/gates/evaluate.ts';
+import { formatVerdicts, verdictsToJUnit } from '../../harness/results/gates/report.ts';
+import { compareResults, comparisonToJUnit, formatComparison, hasRegression, type Comparison } from '../../harness/results/compare/runs.ts';
+import { comparisonToBmf, mergeBmf, resultsToBmf } from '../../harness/results/compare/bmf.ts';
+import { toJUnitXml } from '../../harness/results/compare/junit.ts';
+import { addCompareOptions, checkSameSetup, compareOptionsFrom, type CompareFlags } from './compare-options.ts';
 
 interface GateFlags extends CompareFlags {
   thresholds?: string;
@@ -34,17 +34,19 @@ export const registerGate: Register = (program, setExit) => {
       .option('--baseline <results>', 'an earlier results.json: fail on a p50/p99 regression beyond the tolerance')
       .option('--bmf <file>', 'also write Bencher Metric Format JSON')
       .option('--junit <file>', 'also write JUnit XML'),
+    1, // one baseline file against one results file: the tolerance has to absorb run-to-run noise
   ).action((resultsPath: string, flags: GateFlags) => {
     const results = readResultsFile(resultsPath);
     const thresholds: SourcedThreshold[] = [];
     if (flags.scenarioThresholds) thresholds.push(...thresholdsFromScenario(results.scenario.effective, `${resultsPath} scenario`));
     if (flags.thresholds) thresholds.push(...thresholdsFromText(readText(flags.thresholds), flags.thresholds));
     const baseline = flags.baseline ? readResultsFile(flags.baseline) : undefined;
+    const out = (line: string) => process.stdout.write(`${line}\n`);
+    if (baseline) checkSameSetup([{ label: flags.baseline!, results: baseline }, { label: resultsPath, results }], flags.allowDifferent === true, out, 'gate');
     if (thresholds.length === 0 && !baseline) {
       throw new InputError('gate', ['nothing to check: expected thresholds in the scenario, --thresholds FILE, or --baseline FILE']);
     }
 
-    const out = (line: string) => process.stdout.write(`${line}\n`);
     out(`gate: ${resultsPath} (${results.scenario.name}, ${results.runs.length} runs, status ${results.status})`);
     const verdicts = evaluateThresholds(results, thresholds);
     for (const line of formatVerdicts(verdicts)) out(line);

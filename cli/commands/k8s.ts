@@ -11,8 +11,8 @@ import type { Register } from '../main.ts';
 import { integerOption } from '../options.ts';
 import { InputError } from '../../harness/errors.ts';
 import { loadScenarioFile } from '../../harness/scenario/load.ts';
-import { MAX_SHARDS } from '../../harness/traffic/shard.ts';
-import { shardScenario } from '../../harness/traffic/shard-scenario.ts';
+import { MAX_SHARDS } from '../../harness/loadgen/traffic/shard.ts';
+import { shardScenario } from '../../harness/loadgen/traffic/shard-scenario.ts';
 import { buildManifests } from '../k8s/manifests.ts';
 
 interface K8sFlags {

@@ -2,7 +2,7 @@
 import type { Register } from '../main.ts';
 import { integerOption } from '../options.ts';
 import { machineLimits } from '../../models/limits/measure.ts';
-import type { MachineLimits } from '../../models/limits/types.ts';
+import type { MachineLimits } from '../../harness/results/machine-limits.ts';
 
 export function formatLimits(limits: MachineLimits): string {
   const lines = [

@@ -6,9 +6,9 @@
  * a gate fails, else 0.
  */
 import type { Register } from '../main.ts';
-import { defaultResultsDir } from '../../harness/results-io.ts';
-import { readResultsFile } from '../../harness/results-file.ts';
-import { mergeShardResults } from '../../harness/merge/merge-results.ts';
+import { claimResultsDir } from '../../harness/results/io.ts';
+import { readResultsFile } from '../../harness/results/read.ts';
+import { mergeShardResults } from '../../harness/results/merge/merge-results.ts';
 import { finishMerged } from '../merge/finish-merged.ts';
 
 export const registerMerge: Register = (program, setExit) => {
@@ -21,7 +21,7 @@ export const registerMerge: Register = (program, setExit) => {
     .action(async (paths: string[], opts: { out?: string; report: boolean }) => {
       const files = paths.map((source) => ({ source, results: readResultsFile(source) }));
       const merged = mergeShardResults(files);
-      const code = await finishMerged(merged, { outDir: opts.out ?? defaultResultsDir(), out: (t) => process.stdout.write(t), report: opts.report });
+      const code = await finishMerged(merged, { outDir: opts.out ?? claimResultsDir(), out: (t) => process.stdout.write(t), report: opts.report });
       setExit(code);
     });
 };

@@ -10,7 +10,7 @@ import type { Register } from '../main.ts';
 import { InputError } from '../../harness/errors.ts';
 import { limitsCacheDir } from '../../models/limits/cache.ts';
 import { machineLimits } from '../../models/limits/measure.ts';
-import type { MachineLimits } from '../../models/limits/types.ts';
+import type { MachineLimits } from '../../harness/results/machine-limits.ts';
 import { limitsMatchMachine, loadLimits, loadResultsOrSweep } from '../../reports/load.ts';
 import { renderReport } from '../../reports/report.ts';
 

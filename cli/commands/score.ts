@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { constants } from 'node:buffer';
+import { readRegularTextFile } from '../../harness/input-file.ts';
+import { nonFiniteProblem } from '../../models/finite.ts';
 import type { Register } from '../main.ts';
 import { choiceOption } from '../options.ts';
 import { InputError } from '../../harness/errors.ts';
@@ -21,6 +23,9 @@ export const registerScore: Register = (program) => {
       const runtime = await createRuntime(opts.runtime, weights, opts.variant, {});
       try {
         const scores = await runtime.score(request.userFeatures, request.groupFeatures);
+        // finite weights and float32 inputs can still overflow inside the model: never print null scores
+        const nonFinite = nonFiniteProblem('scores', scores);
+        if (nonFinite) throw new InputError(`request file ${opts.request}`, [`${nonFinite} (the model overflowed float32 on these inputs)`]);
         process.stdout.write(`${JSON.stringify(Array.from(scores))}\n`);
       } finally {
         await runtime.dispose();
@@ -29,12 +34,8 @@ export const registerScore: Register = (program) => {
 };
 
 function readJson(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`request file ${path}`, [`file: expected a readable JSON file, got ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
-  }
+  // the largest string V8 holds: a longer file could not be parsed as JSON anyway
+  const text = readRegularTextFile(path, `request file ${path}`, 'JSON file', constants.MAX_STRING_LENGTH);
   try {
     return JSON.parse(text);
   } catch (error) {

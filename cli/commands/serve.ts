@@ -1,14 +1,15 @@
 import type { Register } from '../main.ts';
 import { choiceOption, integerOption } from '../options.ts';
-import { HrClock } from '../../harness/clock.ts';
+import { HrClock } from '../../harness/loadgen/clock.ts';
 import { PRESET_NAMES } from '../../models/presets.ts';
 import { VARIANTS, parseVariant, type Variant } from '../../models/variants.ts';
 import { loadWeights } from '../../models/weights/load.ts';
-import { RUNTIME_NAMES, createRuntime, resolveRuntime, runtimeUnavailableReason, type RuntimeName } from '../../models/runtimes/registry.ts';
+import { RUNTIME_NAMES, resolveRuntime, runtimeUnavailableReason, type RuntimeName } from '../../models/runtimes/registry.ts';
+import { createInstancePool, type InstancePool } from '../../models/instances/pool.ts';
+import { threadsPerInstance } from '../../models/instances/threads.ts';
 import { UnavailableError } from '../../harness/errors.ts';
 import { startOipServer } from '../../server/app.ts';
 import { hostRuntime } from '../../server/hosted-runtime.ts';
-import type { ScoringRuntime } from '../../models/runtimes/runtime.ts';
 
 interface ServeOptions {
   preset: string;
@@ -17,6 +18,7 @@ interface ServeOptions {
   variants: string;
   runtime: RuntimeName | 'auto';
   threads?: number;
+  instances: number;
   host: string;
   port: number;
   maxCandidates: number;
@@ -39,11 +41,12 @@ export const registerServe: Register = (program) => {
     .option('--seed <n>', 'weight generator seed', integerOption(0), 1)
     .option('--variants <list>', `comma-separated models to host: ${VARIANTS.join(', ')}`, 'baseline,ugsep,ugsep-w8a16')
     .option('--runtime <name>', `auto or one of ${RUNTIME_NAMES.join(', ')}`, choiceOption(['auto', ...RUNTIME_NAMES] as const), 'auto')
-    .option('--threads <n>', 'intra-op threads per runtime (default: all cores)', integerOption(1))
+    .option('--instances <n>', 'model instances per variant (worker threads, each its own runtime); requests go to a free one', integerOption(1), 1)
+    .option('--threads <n>', 'intra-op threads per instance (default: all cores with 1 instance, cores / instances with several)', integerOption(1))
     .option('--host <addr>', 'listen address (loopback by default: a benchmark server is not for the open network)', '127.0.0.1')
     .option('--port <n>', 'listen port (0 = any free port)', integerOption(0), 8000)
     .option('--max-candidates <n>', 'largest N accepted per request (400 above)', integerOption(1), 4096)
-    .option('--max-in-flight <n>', 'requests computing at once', integerOption(1), 1)
+    .option('--max-in-flight <n>', 'requests each instance computes at once', integerOption(1), 1)
     .option('--max-queue <n>', 'requests waiting for a compute slot before 503', integerOption(0), 64)
     .option('--body-limit-mb <n>', 'largest request body (413 above)', integerOption(1), 64)
     .option('--user-cache', 'cross-request user-state cache for requests with parameters.user_id (unlimited unless --cache-users/--cache-mb)', false)
@@ -56,7 +59,8 @@ export const registerServe: Register = (program) => {
       const runtimeName = await resolveRuntime(opts.runtime);
       const reason = await runtimeUnavailableReason(runtimeName);
       if (reason) throw new UnavailableError(`runtime ${runtimeName}`, reason);
-      const weights = loadWeights({ weightsPath: opts.weights, preset: opts.preset, seed: opts.seed }, variants);
+      const weightsSource = { weightsPath: opts.weights, preset: opts.preset, seed: opts.seed };
+      const weights = loadWeights(weightsSource, variants); // here only for the config printed below
       const clock = new HrClock();
       const cacheWanted = opts.userCache || opts.cacheUsers !== undefined || opts.cacheMb !== undefined || opts.cacheBytes !== undefined || opts.cacheTtlMs !== undefined;
       const cache = cacheWanted
@@ -69,19 +73,24 @@ export const registerServe: Register = (program) => {
             },
           }
         : undefined;
-      const runtimes: ScoringRuntime[] = [];
-      for (const variant of variants) runtimes.push(await createRuntime(runtimeName, weights, variant, { threads: opts.threads }));
+      // HTTP, parsing and admission stay on this thread; every variant computes in its own instances.
+      const threads = threadsPerInstance(opts.instances, opts.threads);
+      const pools: InstancePool[] = [];
+      for (const variant of variants) {
+        const spec = { runtime: runtimeName, variant, weights: weightsSource, weightVariants: variants, options: threads === undefined ? {} : { threads } };
+        pools.push(await createInstancePool({ spec, instances: opts.instances, perInstance: opts.maxInFlight, clock }));
+      }
       const server = await startOipServer({
-        models: runtimes.map((runtime) => hostRuntime({ runtime, maxCandidates: opts.maxCandidates, cache })),
+        models: pools.map((pool) => hostRuntime({ pool, perInstance: opts.maxInFlight, maxCandidates: opts.maxCandidates, cache })),
         host: opts.host,
         port: opts.port,
         maxInFlight: opts.maxInFlight,
         maxQueued: opts.maxQueue,
         bodyLimitBytes: opts.bodyLimitMb * 2 ** 20,
       });
-      const info = runtimes[0]!.info;
+      const info = pools[0]!.info;
       process.stderr.write(
-        `ugbench serve: ${server.url} models ${variants.join(', ')} on ${info.runtime} (${info.provider}, ${info.threads} threads), ` +
+        `ugbench serve: ${server.url} models ${variants.join(', ')} on ${info.runtime} (${info.provider}, ${opts.instances} instance(s) x ${info.threads} threads), ` +
           `config ${JSON.stringify(weights.config)}, cross-request user cache ${cache ? 'on' : 'off'}\n`,
       );
       process.stdout.write(`${server.url}\n`);
@@ -94,8 +103,7 @@ export const registerServe: Register = (program) => {
         process.once('SIGTERM', () => stop('SIGTERM'));
         process.once('SIGINT', () => stop('SIGINT'));
       });
-      await server.close();
-      for (const runtime of runtimes) await runtime.dispose();
+      await server.close(); // drains in-flight requests, then closes the instance pools
       process.stderr.write('ugbench serve: stopped\n');
     });
 };

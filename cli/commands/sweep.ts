@@ -2,8 +2,8 @@
  * `ugbench sweep <scenario>`: the peak sustainable rate of every variant x runtime under the
  * p99 SLO. Each step is a full bench run (warm-up, minimum duration and query count: a step that
  * is too short is INVALID and so not sustainable) of one variant on one runtime at one open-loop
- * rate; rates grow geometrically to bracket the knee, then bisect (harness/sweep/search.ts).
- * Writes sweep JSON (harness/sweep/results.ts) with every step's RunResult: the whole curve.
+ * rate; rates grow geometrically to bracket the knee, then bisect (harness/results/sweep/search.ts).
+ * Writes sweep JSON (harness/results/sweep/results.ts) with every step's RunResult: the whole curve.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,11 +12,11 @@ import type { Register } from '../main.ts';
 import { ExitCode, InputError } from '../../harness/errors.ts';
 import { loadScenarioFile } from '../../harness/scenario/load.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
-import { machineFacts } from '../../harness/provenance.ts';
-import { writeJsonAtomic } from '../../harness/results-io.ts';
-import { findPeakQps } from '../../harness/sweep/search.ts';
-import { sustainReasons } from '../../harness/sweep/sustainable.ts';
-import { SWEEP_SCHEMA_VERSION, type SweepResults, type SweepSeries, type SweepStep } from '../../harness/sweep/results.ts';
+import { machineFacts } from '../../harness/results/provenance.ts';
+import { writeJsonAtomic } from '../../harness/results/io.ts';
+import { findPeakQps } from '../../harness/results/sweep/search.ts';
+import { sustainReasons } from '../../harness/results/sweep/sustainable.ts';
+import { SWEEP_SCHEMA_VERSION, type SweepResults, type SweepSeries, type SweepStep } from '../../harness/results/sweep/results.ts';
 import { runBench } from '../bench/run-bench.ts';
 import { integerOption } from '../options.ts';
 

@@ -8,7 +8,7 @@ import { writeSafetensors } from '../../models/weights/safetensors.ts';
 export const registerWeights: Register = (program) => {
   program
     .command('weights')
-    .description('write seeded weights as a safetensors file (the contract of shared/DESIGN.md section 2)')
+    .description('write seeded weights as a safetensors file (the contract of docs/model.md)')
     .requiredOption('--out <file>', 'output .safetensors path')
     .option('--preset <name>', `model size: ${PRESET_NAMES.join(', ')}`, choiceOption(PRESET_NAMES), 'small')
     .option('--variant <name>', `variant the file is for (ugsep variants add compensation tensors): ${VARIANTS.join(', ')}`, choiceOption(VARIANTS), 'ugsep')

@@ -7,11 +7,11 @@
  */
 import { join } from 'node:path';
 import { ExitCode } from '../../harness/errors.ts';
-import { evaluateThresholds } from '../../harness/gates/evaluate.ts';
-import { formatVerdicts } from '../../harness/gates/report.ts';
-import { thresholdsFromScenario } from '../../harness/gates/source.ts';
-import type { BenchResults } from '../../harness/results.ts';
-import { writeJsonAtomic } from '../../harness/results-io.ts';
+import { evaluateThresholds } from '../../harness/results/gates/evaluate.ts';
+import { formatVerdicts } from '../../harness/results/gates/report.ts';
+import { thresholdsFromScenario } from '../../harness/results/gates/source.ts';
+import type { BenchResults } from '../../harness/results/contract.ts';
+import { writeJsonAtomic } from '../../harness/results/io.ts';
 import { formatResultsTable } from '../bench/table.ts';
 import { renderAfterBench } from '../commands/report.ts';
 

@@ -2,11 +2,16 @@
  * Scenario files: YAML -> validated Scenario, or an InputError (exit 104) listing every problem.
  * A YAML syntax error names its line and column; schema problems name their path.
  */
-import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { InputError, describeValue } from '../errors.ts';
+import { readRegularTextFile } from '../input-file.ts';
 import { formatPath, issuesToProblems } from './problems.ts';
 import { crossFieldProblems, scenarioSchema, type Scenario } from './schema.ts';
+
+/** Aliases a document may expand: a few are handy, thousands are an alias bomb. */
+export const MAX_ALIAS_COUNT = 100;
+/** A scenario file is a page of YAML; anything larger is not one (and is not read whole). */
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
 
 /** Parse YAML text into plain data, or throw with line:column of every syntax error. */
 export function parseYaml(text: string, source: string): unknown {
@@ -20,7 +25,14 @@ export function parseYaml(text: string, source: string): unknown {
     });
     throw new InputError(`scenario ${source}`, problems);
   }
-  return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
+  } catch (error) {
+    // The yaml library's alias-bomb guard throws here (a ReferenceError), as does a nesting deep
+    // enough to exhaust the stack: both are properties of the input, not crashes.
+    const what = error instanceof RangeError ? 'nesting too deep to expand' : (error as Error).message;
+    throw new InputError(`scenario ${source}`, [`yaml: expected at most ${MAX_ALIAS_COUNT} alias expansions and bounded nesting, got ${what}`]);
+  }
 }
 
 /** Validate plain data (from YAML, JSON or code). Overrides are applied first, then defaults. */
@@ -37,12 +49,7 @@ export function parseScenarioText(text: string, source: string, overrides: Scena
 }
 
 export function loadScenarioFile(path: string, overrides: ScenarioOverrides = {}): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`scenario ${path}`, [`file: expected a readable YAML file, got ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
-  }
+  const text = readRegularTextFile(path, `scenario ${path}`, 'YAML file', MAX_SCENARIO_BYTES);
   return parseScenarioText(text, path, overrides);
 }
 

@@ -10,6 +10,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
+    // A key a user wrote may hold anything (brackets, escape codes): quote it unless it is a name.
+    else if (typeof key === 'string' && !/^[A-Za-z_$][\w$-]*$/.test(key)) out += `[${JSON.stringify(key)}]`;
     else out += out === '' ? String(key) : `.${String(key)}`;
   }
   return out === '' ? '(scenario)' : out;
@@ -32,7 +34,10 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unk
       for (const key of issue.keys) problems.push(`${formatPath([...issue.path, key])}: expected a known field (see scenarios/schema.json), got an unknown field`);
       continue;
     }
-    const got = `got ${describeValue(valueAt(input, issue.path))}`;
+    const value = valueAt(input, issue.path);
+    // a list that is too long or too short: its length is what matters, not its first items
+    const sized = Array.isArray(value) && (issue.code === 'too_big' || issue.code === 'too_small');
+    const got = sized ? `got a list of ${value.length}` : `got ${describeValue(value)}`;
     problems.push(`${formatPath(issue.path)}: ${expectedText(issue)}, ${got}`);
   }
   return [...new Set(problems)].sort();

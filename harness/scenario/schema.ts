@@ -5,12 +5,20 @@
  * plain strings here and are checked against the model registry by the composition root.
  */
 import { z } from 'zod';
-import { parseThreshold } from '../gates/parse.ts';
+import { parseThreshold } from '../results/gates/parse.ts';
+import * as limits from './limits.ts';
 
 /** Integer >= min with a message in the project's `expected X` style. */
 function intAtLeast(min: number) {
   const error = `expected integer >= ${min}`;
   return z.int({ error }).min(min, { error });
+}
+/** Integer in [min, max]; `max` comes from harness/scenario/limits.ts and the message says why. */
+function intInRange(min: number, max: number, why: string) {
+  return intAtLeast(min).max(max, { error: `expected integer <= ${max} (${why})` });
+}
+function numberAtMost(schema: z.ZodNumber, max: number, why: string) {
+  return schema.max(max, { error: `expected number <= ${max} (${why})` });
 }
 function numberAbove(min: number) {
   const error = `expected number > ${min}`;
@@ -38,7 +46,7 @@ const modelConfig = z
     Fu: intAtLeast(1),
     Fg: intAtLeast(1),
   })
-  .describe('explicit model shape (see shared/DESIGN.md section 2); checked further by the model config rules');
+  .describe('explicit model shape (see docs/model.md); checked further by the model config rules');
 
 const modelChoice = z.strictObject({
   preset: name('a preset name').optional().describe('named model size (ugbench presets); default small when neither preset nor config is given'),
@@ -59,10 +67,11 @@ export const modelSchema = modelChoice
 
 export const runtimeSchema = z.strictObject({
   name: name('a runtime name').default('auto').describe("runtime name (reference, ort-cpu, ...) or 'auto' = the fastest available here"),
-  threads: intAtLeast(1).optional().describe('intra-op threads; default: all cores'),
-  parallelRequests: intAtLeast(1)
+  threads: intInRange(1, limits.MAX_THREADS, 'intra-op threads').optional().describe('intra-op threads per model instance; default: all cores with 1 instance, cores / instances (at least 1) with several'),
+  instances: intInRange(1, limits.MAX_THREADS, 'worker threads').optional().describe('model instances (worker threads, each its own runtime); requests go to a free one in FIFO order; default 1'),
+  parallelRequests: intInRange(1, limits.MAX_IN_FLIGHT, 'requests in flight at once')
     .default(1)
-    .describe('requests the in-process system under test works on at once; further ones wait in its queue (the wait counts in latency)'),
+    .describe('requests each model instance works on at once; further ones wait in the queue (the wait counts in latency)'),
 });
 
 const usersSchema = z
@@ -73,29 +82,34 @@ const usersSchema = z
   })
   .describe('the user population requests are drawn from');
 
+function candidateCount() {
+  return intInRange(1, limits.MAX_CANDIDATES_PER_REQUEST, 'candidates per request');
+}
+
 const candidatesSchema = z
   .discriminatedUnion(
     'distribution',
     [
-      z.strictObject({ distribution: z.literal('fixed'), count: intAtLeast(1).describe('candidates in every request') }),
+      z.strictObject({ distribution: z.literal('fixed'), count: candidateCount().describe('candidates in every request') }),
       z
-        .strictObject({ distribution: z.literal('uniform'), min: intAtLeast(1), max: intAtLeast(1) })
+        .strictObject({ distribution: z.literal('uniform'), min: candidateCount(), max: candidateCount() })
         .describe('uniform integer in [min, max]'),
       z
         .strictObject({
           distribution: z.literal('lognormal'),
           median: numberAtLeast(1).describe('median candidates'),
           sigma: numberAbove(0).default(0.5).describe('standard deviation of ln(candidates)'),
-          min: intAtLeast(1).default(1),
-          max: intAtLeast(1).describe('cap: larger draws are clamped'),
+          min: candidateCount().default(1),
+          max: candidateCount().describe('cap: larger draws are clamped'),
         })
         .describe('log-normal, rounded, clamped to [min, max]'),
       z
         .strictObject({
           distribution: z.literal('quantiles'),
           table: z
-            .array(z.strictObject({ q: rate().describe('cumulative probability'), count: intAtLeast(1) }), { error: 'expected a list of {q, count}' })
+            .array(z.strictObject({ q: rate().describe('cumulative probability'), count: candidateCount() }), { error: 'expected a list of {q, count}' })
             .min(2, { error: 'expected at least 2 points' })
+            .max(limits.MAX_QUANTILE_POINTS, { error: `expected at most ${limits.MAX_QUANTILE_POINTS} points (the sampler scans the table on every draw)` })
             .describe('inverse CDF points, q ascending from 0 to 1, counts non-decreasing; linear in between'),
         })
         .describe('empirical distribution from a quantile table (e.g. from production logs)'),
@@ -117,12 +131,12 @@ const arrivalsSchema = z
       z
         .strictObject({
           process: z.literal('closed'),
-          concurrency: intAtLeast(1).describe('clients, each sending its next request when the previous one completes'),
-          maxQueries: intAtLeast(1).default(100_000).describe('plan length; the run stops early when exhausted'),
+          concurrency: intInRange(1, limits.MAX_IN_FLIGHT, 'requests in flight at once').describe('clients, each sending its next request when the previous one completes'),
+          maxQueries: intInRange(1, limits.MAX_PLAN_QUERIES, 'queries one traffic plan holds').default(100_000).describe('plan length; the run stops early when exhausted'),
         })
         .describe('closed loop: measures throughput at a concurrency; latency excludes queueing before issue (labelled as such)'),
       z
-        .strictObject({ process: z.literal('offline'), queries: intAtLeast(1).describe('requests issued at once as one batch') })
+        .strictObject({ process: z.literal('offline'), queries: intInRange(1, limits.MAX_PLAN_QUERIES, 'queries one traffic plan holds').describe('requests issued at once as one batch') })
         .describe('offline: every query at t=0, throughput is what counts'),
     ],
     { error: 'expected one of poisson, constant, closed, offline' },
@@ -133,7 +147,7 @@ export const trafficSchema = z.strictObject({
   users: usersSchema.prefault({}),
   candidates: candidatesSchema.default({ distribution: 'fixed', count: 64 }),
   arrivals: arrivalsSchema,
-  inFlightLimit: intAtLeast(1)
+  inFlightLimit: intInRange(1, limits.MAX_IN_FLIGHT, 'requests in flight at once')
     .default(1024)
     .describe('open loop: a request due while this many are in flight is dropped (counted, never hidden)'),
   lateThresholdUs: numberAtLeast(0).default(1000).describe('open loop: issued later than this after its schedule counts as a late start'),
@@ -152,8 +166,8 @@ const cacheSchema = z
   .describe('cross-request user-state cache (ours, not the paper\'s: results label runs that used it). No capacity = unlimited.');
 
 const runSchema = z.strictObject({
-  warmupS: numberAtLeast(0).default(2).describe('warm-up seconds, issued but never recorded'),
-  durationS: numberAbove(0).default(10).describe('measured seconds (open and closed loop)'),
+  warmupS: numberAtMost(numberAtLeast(0), limits.MAX_RUN_S, 'the longest Node timer, in s').default(2).describe('warm-up seconds, issued but never recorded'),
+  durationS: numberAtMost(numberAbove(0), limits.MAX_RUN_S, 'the longest Node timer, in s').default(10).describe('measured seconds (open and closed loop)'),
   minQueries: intAtLeast(0).default(100).describe('fewer measured completions make the run INVALID (exit 98)'),
   minDurationS: numberAtLeast(0).optional().describe('a shorter measured window makes the run INVALID; default durationS (0 for offline)'),
 });
@@ -183,13 +197,13 @@ const httpTargetSchema = z
       .enum(['undici', 'autocannon'], { error: 'expected one of undici, autocannon' })
       .default('undici')
       .describe('undici: HTTP/1.1 keep-alive client driven by the plan (open loop timed from the schedule, closed, offline); autocannon: closed-loop max throughput (latency resolution 1 ms)'),
-    connections: intAtLeast(1).default(16).describe('keep-alive connections per endpoint (undici pool size)'),
-    timeoutMs: numberAbove(0).default(10_000).describe('a request without a response after this counts as a timeout error'),
+    connections: intInRange(1, limits.MAX_CONNECTIONS, 'ports one client address has').default(16).describe('keep-alive connections per endpoint (undici pool size)'),
+    timeoutMs: numberAtMost(numberAbove(0), limits.MAX_TIMER_MS, 'the longest Node timer').default(10_000).describe('a request without a response after this counts as a timeout error'),
     sendUserId: z.boolean({ error: 'expected true or false' }).default(true).describe('send parameters.user_id so the server can use its user-state cache'),
     server: z
       .strictObject({
-        maxInFlight: intAtLeast(1).default(1).describe('requests computing at once in the local server'),
-        maxQueue: intAtLeast(0).default(256).describe('requests waiting before the local server answers 503'),
+        maxInFlight: intInRange(1, limits.MAX_IN_FLIGHT, 'requests in flight at once').default(1).describe('requests computing at once in the local server'),
+        maxQueue: intAtLeast(0).max(limits.MAX_IN_FLIGHT, { error: `expected integer <= ${limits.MAX_IN_FLIGHT} (requests waiting at once)` }).default(256).describe('requests waiting before the local server answers 503'),
       })
       .prefault({})
       .describe('settings of the local `ugbench serve` (ignored with endpoints)'),
@@ -215,7 +229,7 @@ export const scenarioSchema = z
       .default(['baseline', 'ugsep', 'ugsep-w8a16'])
       .describe('model variants compared on the same traffic'),
     runtimes: z
-      .array(runtimeSchema, { error: 'expected a list of {name, threads}' })
+      .array(runtimeSchema, { error: 'expected a list of {name, instances, threads}' })
       .min(1, { error: 'expected at least 1 runtime' })
       .default([{ name: 'auto', parallelRequests: 1 }])
       .describe('runtimes each variant runs on'),
@@ -285,6 +299,7 @@ export function crossFieldProblems(s: z.output<typeof scenarioSchema>): { path: 
     if (seenRuntimes.has(r.name)) out.push({ path: ['runtimes', i, 'name'], expected: 'expected each runtime once', got: r.name });
     seenRuntimes.add(r.name);
   });
+  out.push(...limits.planCapacityProblems(s));
   return out;
 }
 

@@ -4,7 +4,7 @@
  * Single-threaded: it is the bandwidth one JS thread (and, roughly, one ORT worker) sees; the
  * roofline slope is the best repetition. Bytes counted as STREAM does (no write-allocate).
  */
-import type { BandwidthMeasurement } from './types.ts';
+import type { BandwidthMeasurement } from '../../harness/results/machine-limits.ts';
 
 export interface BandwidthOptions {
   /** bytes per buffer; default 128 MiB (3 buffers = 384 MiB, >> any LLC) */

@@ -3,10 +3,10 @@
  * ~/.cache/ugbench; one file per fingerprint, limits-<fingerprint>.json. Measuring takes ~10 s,
  * so it happens once per machine and `ugbench limits --remeasure` refreshes it.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { LIMITS_SCHEMA_VERSION, type MachineLimits } from './types.ts';
+import { LIMITS_SCHEMA_VERSION, type MachineLimits } from '../../harness/results/machine-limits.ts';
 
 export function limitsCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.UGBENCH_CACHE_DIR) return env.UGBENCH_CACHE_DIR;
@@ -18,17 +18,39 @@ export function limitsPath(fingerprint: string, dir = limitsCacheDir()): string 
   return path.join(dir, `limits-${fingerprint}.json`);
 }
 
+/**
+ * Where a calibrated int8 kernel plan is kept: beside the limits of the same fingerprint, one file
+ * per model (`modelKey`: a hash of the weights, the accuracy bound and what was calibrated).
+ */
+export function kernelPlanPath(fingerprint: string, modelKey: string, dir = limitsCacheDir()): string {
+  return path.join(dir, `kernels-${fingerprint}-${modelKey}.json`);
+}
+
 /** The cached limits for this fingerprint, or undefined when absent, unreadable or of another schema. */
 export async function readCachedLimits(file: string): Promise<MachineLimits | undefined> {
+  const parsed = await readCachedJson<MachineLimits>(file);
+  // Limits from before the bandwidth was measured through ORT would put runs above the roof.
+  const ortBandwidth = parsed?.bandwidth.measurements.some((m) => m.kernel === 'ort-matvec');
+  return parsed?.schemaVersion === LIMITS_SCHEMA_VERSION && ortBandwidth ? parsed : undefined;
+}
+
+export function writeCachedLimits(file: string, limits: MachineLimits): Promise<void> {
+  return writeCachedJson(file, limits);
+}
+
+/** A cached JSON file, or undefined when absent or unreadable (the caller checks its schema). */
+export async function readCachedJson<T>(file: string): Promise<T | undefined> {
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as MachineLimits;
-    return parsed.schemaVersion === LIMITS_SCHEMA_VERSION ? parsed : undefined;
+    return JSON.parse(await readFile(file, 'utf8')) as T;
   } catch {
     return undefined;
   }
 }
 
-export async function writeCachedLimits(file: string, limits: MachineLimits): Promise<void> {
+/** Written to a temporary name and renamed, so a reader never sees half a file. */
+export async function writeCachedJson(file: string, value: unknown): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(limits, null, 2)}\n`);
+  const partial = `${file}.${process.pid}.partial`;
+  await writeFile(partial, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(partial, file);
 }

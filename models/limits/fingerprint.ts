@@ -1,11 +1,12 @@
 /**
  * The machine fingerprint limits are cached under: a short hash of the facts that shape the
- * numbers. A different CPU, core count, memory size, OS, Node, ORT version or thread count means
+ * numbers. A different CPU (or SIMD flags), core count, memory size, OS, Node, ORT version or thread count means
  * a new measurement; anything else (uptime, load) does not.
  */
 import { createHash } from 'node:crypto';
 import os from 'node:os';
-import type { MachineLimits } from './types.ts';
+import { readSimdFlags } from '../../harness/results/cpu-flags.ts';
+import type { MachineLimits } from '../../harness/results/machine-limits.ts';
 
 export type MachineSummary = MachineLimits['machine'];
 
@@ -20,6 +21,7 @@ export async function readMachineSummary(): Promise<MachineSummary> {
     arch: process.arch,
     node: process.version,
     gpus: [],
+    cpuFlags: await readSimdFlags(),
   };
   try {
     const si = await import('systeminformation');
@@ -38,6 +40,6 @@ export async function readMachineSummary(): Promise<MachineSummary> {
 }
 
 export function fingerprintOf(machine: MachineSummary, runtimeVersion: string, threads: number): string {
-  const facts = [machine.cpuBrand, machine.cores, machine.physicalCores, machine.memoryTotalBytes, machine.platform, machine.arch, machine.node, runtimeVersion, threads];
+  const facts = [machine.cpuBrand, machine.cpuFlags ?? [], machine.cores, machine.physicalCores, machine.memoryTotalBytes, machine.platform, machine.arch, machine.node, runtimeVersion, threads];
   return createHash('sha256').update(JSON.stringify(facts)).digest('hex').slice(0, 12);
 }

@@ -1,14 +1,17 @@
 /**
- * Machine limits, measured once per fingerprint and cached: the ORT large-GEMM ceiling and the
- * STREAM-style memory bandwidth (the roofline's roof and slope), plus machine facts. Under ~20 s.
+ * Machine limits, measured once per fingerprint and cached: the ORT large-GEMM ceiling (the
+ * roofline's roof) and the streaming bandwidth of an ORT matrix-vector product (its slope; the
+ * JS STREAM copy/triad figures are kept beside it), plus machine facts. Under ~20 s.
  */
 import os from 'node:os';
 import { measureBandwidth } from './bandwidth.ts';
+import { measureOrtBandwidth } from './ort-bandwidth.ts';
 import { limitsPath, readCachedLimits, writeCachedLimits } from './cache.ts';
 import { fingerprintOf, readMachineSummary } from './fingerprint.ts';
+import { loadOrt } from '../runtimes/ort-providers.ts';
 import { measureGemm } from './gemm.ts';
 import { readGpuMemoryUtilisation } from './gpu.ts';
-import { LIMITS_SCHEMA_VERSION, type MachineLimits } from './types.ts';
+import { LIMITS_SCHEMA_VERSION, type MachineLimits } from '../../harness/results/machine-limits.ts';
 
 export interface LimitsOptions {
   /** intra-op threads for the GEMM; default: all cores */
@@ -31,12 +34,9 @@ export interface LimitsOutcome {
 }
 
 async function ortVersion(): Promise<string | null> {
-  try {
-    const ort = await import('onnxruntime-node');
-    return ort.env.versions.node ?? ort.env.versions.common ?? 'unknown';
-  } catch {
-    return null;
-  }
+  const ort = await loadOrt();
+  if (typeof ort === 'string') return null;
+  return ort.env.versions.node ?? ort.env.versions.common ?? 'unknown';
 }
 
 export async function machineLimits(options: LimitsOptions = {}): Promise<LimitsOutcome> {
@@ -64,6 +64,7 @@ export async function machineLimits(options: LimitsOptions = {}): Promise<Limits
         threads,
         measurements: measured.measurements,
         peakGflopPerS: Math.max(...measured.measurements.map((m) => m.gflopPerS)),
+        int8PeakGopPerS: measured.int8PeakGopPerS,
         unavailableReason: null,
       };
     } catch (error) {
@@ -72,6 +73,8 @@ export async function machineLimits(options: LimitsOptions = {}): Promise<Limits
     }
   }
   const bandwidthMeasurements = measureBandwidth(options.bandwidthBufferBytes ? { bufferBytes: options.bandwidthBufferBytes } : {});
+  const ortBandwidth = version === null ? undefined : await measureOrtBandwidth({ threads, ...(options.bandwidthBufferBytes ? { matrixBytes: 2 * options.bandwidthBufferBytes } : {}) }).catch(() => undefined);
+  if (ortBandwidth) bandwidthMeasurements.unshift(ortBandwidth);
   const limits: MachineLimits = {
     schemaVersion: LIMITS_SCHEMA_VERSION,
     fingerprint,
@@ -79,9 +82,11 @@ export async function machineLimits(options: LimitsOptions = {}): Promise<Limits
     machine,
     gemm,
     bandwidth: {
-      method: 'Float64Array copy (TypedArray.set) and triad loop, 1 JS thread',
+      method: ortBandwidth
+        ? `onnxruntime-node matrix-vector product over a ${(ortBandwidth.bufferBytes / 2 ** 20).toFixed(0)} MiB fp32 matrix on ${threads} threads (slope); JS copy and triad, 1 thread (for reference)`
+        : 'Float64Array copy (TypedArray.set) and triad loop, 1 JS thread (onnxruntime-node unavailable)',
       measurements: bandwidthMeasurements,
-      peakGBPerS: Math.max(...bandwidthMeasurements.map((m) => m.gbPerS)),
+      peakGBPerS: ortBandwidth ? ortBandwidth.gbPerS : Math.max(...bandwidthMeasurements.map((m) => m.gbPerS)),
     },
     gpuMemoryUtilisation: await readGpuMemoryUtilisation(),
     loadAverage1m,

@@ -1,6 +1,6 @@
 /**
  * `ugbench export`: the exact models ugbench measures, as files another server can load:
- *   OUT/weights.safetensors            the weights (contract of DESIGN.md section 2)
+ *   OUT/weights.safetensors            the weights (contract of docs/model.md)
  *   OUT/onnx/<graph>.onnx              every graph of the variant
  *   OUT/triton/<model>/config.pbtxt    a Triton model repository: one model per graph,
  *   OUT/triton/<model>/1/model.onnx    and for ugsep variants an ensemble user -> group

@@ -6,8 +6,8 @@
  */
 import type { GraphBuilder } from './builder.ts';
 import { toFp16Array } from './fp16.ts';
-import type { ResolvedGraphOptions } from './options.ts';
-import { quantizePerChannel } from '../weights/quantize.ts';
+import { nbitsBlockSizeOf, type ResolvedGraphOptions } from './options.ts';
+import { dequantizeInto, quantizePerChannel, type QuantizedMatrix } from '../weights/quantize.ts';
 
 /** A stack of per-token matrices W [count, K, Nout] and biases b [count, Nout] (float32, row-major). */
 export interface MatrixStack {
@@ -57,43 +57,61 @@ function fp32Linear(g: GraphBuilder, x: string, stack: MatrixStack, t: number): 
 /** [M, K] x int8 [K, Nout] (per-output-channel scales) + [Nout] for token t. */
 function int8Linear(g: GraphBuilder, x: string, stack: MatrixStack, t: number, options: ResolvedGraphOptions): string {
   const { K, Nout } = stack;
-  const { q, scale } = quantizePerChannel(stack.weight, t * K * Nout, K, Nout);
-  const int8Weight = (): string => g.initializer(`${stack.name}.${t}.q`, 'int8', [K, Nout], q);
-  const bias = g.floats(`${stack.name}.${t}.b`, [Nout], stack.bias.subarray(t * Nout, (t + 1) * Nout));
+  const name = `${stack.name}.${t}`;
+  const quantized = quantizePerChannel(stack.weight, t * K * Nout, K, Nout);
+  const { q, scale } = quantized;
+  const int8Weight = (): string => g.initializer(`${name}.q`, 'int8', [K, Nout], q);
+  const bias = g.floats(`${name}.b`, [Nout], stack.bias.subarray(t * Nout, (t + 1) * Nout));
+  /** the dequantized weights q * scale as an fp32 constant [K, Nout] */
+  const dequantized = (): string => {
+    const w = new Float32Array(K * Nout);
+    dequantizeInto(quantized, K, Nout, w, 0);
+    return g.floats(`${name}.w`, [K, Nout], w);
+  };
+  const fp16Rounded = (v: string): string => g.op1('Cast', [g.op1('Cast', [v], { to: 10 })], { to: 1 }); // fp16 values in fp32
 
+  if (options.w8a16Reference) {
+    // The W8A16 reference math: fp16-rounded activations times the dequantized int8 weights.
+    return g.op1('Add', [g.op1('MatMul', [fp16Rounded(x), dequantized()]), bias]); // [M, Nout]
+  }
   if (options.activations === 'fp16') {
     // CUDA: fp16 activations into DQ(int8, fp16 scale) -> MatMul, fused by the CUDA EP into
     // MatMulNBits with fp16 activations: the paper's W8A16. Output back to fp32 for LayerNorm.
-    const s16 = g.initializer(`${stack.name}.${t}.scale16`, 'float16', [Nout], toFp16Array(scale));
+    const s16 = g.initializer(`${name}.scale16`, 'float16', [Nout], toFp16Array(scale));
     const w = g.op1('DequantizeLinear', [int8Weight(), s16], { axis: 1 }); // [K, Nout] fp16
     const x16 = g.op1('Cast', [x], { to: 10 }); // [M, K] fp16
     return g.op1('Add', [g.op1('Cast', [g.op1('MatMul', [x16, w])], { to: 1 }), bias]); // [M, Nout] fp32
   }
+  const blockSize = nbitsBlockSizeOf(options.int8Kernel);
+  if (blockSize !== undefined) return matMulNBits8(g, x, name, quantized, bias, K, Nout, { blockSize, accuracyLevel: 4 }); // [M, Nout]
   switch (options.int8Kernel) {
     case 'qdq': {
       // Fused by ORT CPU into MatMulNBits (bits 8, accuracy level from the session config).
-      const s = g.floats(`${stack.name}.${t}.scale`, [Nout], scale);
+      const s = g.floats(`${name}.scale`, [Nout], scale);
       const w = g.op1('DequantizeLinear', [int8Weight(), s], { axis: 1 }); // [K, Nout]
       return g.op1('Add', [g.op1('MatMul', [x, w]), bias]); // [M, Nout]
     }
     case 'dynamic': {
-      const s = g.floats(`${stack.name}.${t}.scale`, [Nout], scale);
+      const s = g.floats(`${name}.scale`, [Nout], scale);
       // inputs: A, B int8, b_scale [Nout], b_zero_point (absent: symmetric), bias
       return g.op1('DynamicQuantizeMatMul', [x, int8Weight(), s, '', bias], {}, { domain: 'com.microsoft' }); // [M, Nout]
     }
-    case 'strict': {
+    case 'strict':
       // Activations rounded to fp16 exactly as the W8A16 reference does, then MatMulNBits at
       // accuracy level 1: fp32 compute on the int8 weights (no activation quantization).
       // Written as an explicit node: a DequantizeLinear -> MatMul pair would be fused at the
       // session's accuracy level (4 by default), which quantizes activations.
-      const x16 = g.op1('Cast', [g.op1('Cast', [x], { to: 10 })], { to: 1 }); // [M, K] fp16 values in fp32
-      return matMulNBits8(g, x16, `${stack.name}.${t}`, q, scale, bias, K, Nout, 1); // [M, Nout]
-    }
+      return matMulNBits8(g, fp16Rounded(x), name, quantized, bias, K, Nout, { blockSize: defaultBlockSize(K), accuracyLevel: 1 }); // [M, Nout]
+    case 'dequant-fp32':
+      // Dequantized once here: the GEMM is fp32 (ORT prepacks it), the weights exactly q * scale.
+      return g.op1('Add', [g.op1('MatMul', [x, dequantized()]), bias]); // [M, Nout]
+    default:
+      throw new Error(`int8 kernel ${options.int8Kernel} has no graph form`);
   }
 }
 
-/** Block size for MatMulNBits: a power of two >= 16 (the kernel's constraint), at most 128. */
-function nbitsBlockSize(K: number): number {
+/** Block size for the strict kernel: a power of two >= 16 (the kernel's constraint), at most 128. */
+function defaultBlockSize(K: number): number {
   let size = 16;
   while (size < 128 && size < K) size *= 2;
   return size;
@@ -104,8 +122,16 @@ function nbitsBlockSize(K: number): number {
  * B [Nout, kBlocks, blockSize] uint8 codes q + 128 (the default zero point is 128, so code - 128
  * = q), K padded with zero weights; every block of a column carries the column's scale.
  */
-function matMulNBits8(g: GraphBuilder, x: string, name: string, q: Int8Array, scale: Float32Array, bias: string, K: number, Nout: number, accuracyLevel: number): string {
-  const blockSize = nbitsBlockSize(K);
+function matMulNBits8(
+  g: GraphBuilder,
+  x: string,
+  name: string,
+  { q, scale }: QuantizedMatrix,
+  bias: string,
+  K: number,
+  Nout: number,
+  { blockSize, accuracyLevel }: { blockSize: number; accuracyLevel: number },
+): string {
   const kBlocks = Math.ceil(K / blockSize);
   const codes = new Uint8Array(Nout * kBlocks * blockSize).fill(128); // [Nout, kBlocks, blockSize]
   for (let k = 0; k < K; k++) {

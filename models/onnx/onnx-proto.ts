@@ -79,6 +79,9 @@ message TensorProto {
   string name = 8;
   bytes raw_data = 9;
   string doc_string = 12;
+  // read back from ORT's optimized models, whose large initializers live in an external file
+  repeated StringStringEntryProto external_data = 13;
+  int32 data_location = 14;
 }
 
 message TensorShapeProto {

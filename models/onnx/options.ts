@@ -1,16 +1,31 @@
 /** Choices that shape the ONNX graphs (not the math: every choice computes the same model). */
 
 /**
- * How an int8-weight matmul is expressed (ugsep-w8a16):
- * - `qdq`: DequantizeLinear(int8 W, per-channel scale, axis 1) -> MatMul. ORT CPU fuses the pair
- *   into MatMulNBits (8 bits); at accuracy level 4 it quantizes activations to int8 on the fly.
- * - `dynamic`: com.microsoft.DynamicQuantizeMatMul: activations quantized per tensor to uint8,
- *   integer GEMM. Fastest on CPU, least exact.
- * - `strict`: activations rounded to fp16 (Cast pair), then an explicit MatMulNBits at
- *   accuracy level 1 (fp32 compute on the int8 weights): the literal W8A16 math, slow on CPU.
+ * How an int8-weight matmul is expressed (ugsep-w8a16). Every kernel multiplies by the same
+ * int8 codes and per-output-channel scales (models/weights/quantize.ts); they differ in what
+ * happens to the activations and in what the weights look like in memory:
+ * - `matmulnbits-bB`: an explicit com.microsoft.MatMulNBits (8 bits, block size B along K,
+ *   accuracy level 4): activations quantized to int8 per block of B values on the fly.
+ * - `qdq`: DequantizeLinear(int8 W, per-channel scale) -> MatMul, which ORT CPU fuses into
+ *   MatMulNBits at the session's accuracy level (4 by default).
+ * - `dynamic`: com.microsoft.DynamicQuantizeMatMul: activations quantized per tensor to uint8.
+ * - `strict`: activations rounded to fp16, then MatMulNBits at accuracy level 1 (fp32 compute
+ *   on int8 weights): the literal W8A16 math, slow on CPU.
+ * - `dequant-fp32`: int8 weights dequantized once, at build time, to fp32 constants: exact
+ *   W8A16 weights with fp32 activations, fp32 GEMM speed (and fp32 bytes).
  */
-export const INT8_KERNELS = ['qdq', 'dynamic', 'strict'] as const;
+export const INT8_KERNELS = ['matmulnbits-b16', 'matmulnbits-b32', 'matmulnbits-b64', 'matmulnbits-b128', 'qdq', 'dynamic', 'strict', 'dequant-fp32'] as const;
 export type Int8Kernel = (typeof INT8_KERNELS)[number];
+
+/** What scenarios, `bench`, `serve` and `export` accept: a kernel, or `auto` (calibrated at load). */
+export const INT8_KERNEL_CHOICES = ['auto', ...INT8_KERNELS] as const;
+export type Int8KernelChoice = (typeof INT8_KERNEL_CHOICES)[number];
+
+/** Block size of a `matmulnbits-bB` kernel; undefined for the other kernels. */
+export function nbitsBlockSizeOf(kernel: Int8Kernel): number | undefined {
+  const match = /^matmulnbits-b(\d+)$/.exec(kernel);
+  return match ? Number(match[1]) : undefined;
+}
 
 /**
  * Per-token FFN layout for fp32 weights: one batched MatMul over [T, N, D] x [T, D, kD], or T
@@ -25,23 +40,33 @@ export type ActivationDtype = 'fp32' | 'fp16';
 export interface GraphOptions {
   /** default 'per-token' (measured by bench:kernels: see README "onnxruntime-node runtime") */
   ffnLayout?: FfnLayout;
-  /** default 'qdq' */
+  /** default 'matmulnbits-b32' */
   int8Kernel?: Int8Kernel;
   /** default 'fp32'; 'fp16' is for the CUDA execution provider */
   activations?: ActivationDtype;
+  /**
+   * Build the W8A16 reference instead of a kernel: dequantized int8 weights and every int8
+   * matmul input rounded to fp16 (a Cast pair), fp32 compute: the math of the W8A16 reference
+   * model at fp32 GEMM speed. Calibration compares kernels against it. Default false.
+   */
+  w8a16Reference?: boolean;
 }
 
 export interface ResolvedGraphOptions {
   ffnLayout: FfnLayout;
   int8Kernel: Int8Kernel;
   activations: ActivationDtype;
+  w8a16Reference: boolean;
 }
+
+export const DEFAULT_INT8_KERNEL: Int8Kernel = 'matmulnbits-b32';
 
 export function resolveGraphOptions(options: GraphOptions = {}): ResolvedGraphOptions {
   return {
     ffnLayout: options.ffnLayout ?? 'per-token',
-    int8Kernel: options.int8Kernel ?? 'qdq',
+    int8Kernel: options.int8Kernel ?? DEFAULT_INT8_KERNEL,
     activations: options.activations ?? 'fp32',
+    w8a16Reference: options.w8a16Reference ?? false,
   };
 }
 

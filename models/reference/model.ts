@@ -1,5 +1,5 @@
 /**
- * The plain-TypeScript reference of the model family (shared/DESIGN.md section 2), the yardstick
+ * The plain-TypeScript reference of the model family (docs/model.md), the yardstick
  * every runtime is judged against. Two forms:
  * - monolithic: the full (masked, for ugsep) model on [N, T, D], one sample at a time;
  * - split (ugsep variants): userPass once per request -> UserState, groupPass on [N, Tg, D].
@@ -17,7 +17,7 @@ import { gelu, layerNormInPlace, newFlopCounter, roundRowToFp16, sigmoid, vecMat
 import { InputError } from '../../harness/errors.ts';
 import { candidateCountOf } from '../requests.ts';
 
-/** What the group pass needs from one user: a few KB (see DESIGN.md "split execution"). */
+/** What the group pass needs from one user: a few KB (see docs/model.md "Split execution"). */
 export interface UserState {
   layers: Array<{
     /** X[t<Tu, h*d:(h+1)*d] for h >= Tu, i.e. the tail of each user row at layer input: [Tu, Tg*d] */

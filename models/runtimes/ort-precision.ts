@@ -1,6 +1,6 @@
 /**
  * The precision that actually runs for a variant on a provider with an int8 kernel: every
- * result must say it (DESIGN.md section 3: on CPU "w8a16" is really int8 weights with int8
+ * result must say it (docs/runtimes.md: on CPU "w8a16" is really int8 weights with int8
  * dynamic activations unless the strict kernel is chosen).
  */
 import type { Int8Kernel } from '../onnx/options.ts';
@@ -30,5 +30,7 @@ export function ortPrecision(int8Weights: boolean, provider: OrtProvider, kernel
       return { weightPrecision, activationPrecision: 'uint8 dynamic per-tensor activations (com.microsoft.DynamicQuantizeMatMul), fp32 elsewhere' };
     case 'strict':
       return { weightPrecision, activationPrecision: 'fp16-rounded activations, fp32 compute (MatMulNBits accuracy level 1): the literal W8A16' };
+    default:
+      return { weightPrecision, activationPrecision: kernel };
   }
 }

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { GraphBuilder } from '../onnx/builder.ts';
 import { OPSETS } from '../onnx/options.ts';
+import { disableOrtTelemetry } from './ort-env.ts';
 
 export const ORT_PROVIDERS = ['cpu', 'cuda', 'tensorrt', 'webgpu'] as const;
 export type OrtProvider = (typeof ORT_PROVIDERS)[number];
@@ -20,6 +21,7 @@ let ortModule: Promise<OrtModule | string> | undefined;
 
 /** The onnxruntime-node module, or why it cannot be loaded (an optional native package). */
 export function loadOrt(): Promise<OrtModule | string> {
+  disableOrtTelemetry();
   ortModule ??= import('onnxruntime-node').then(
     (m) => m as OrtModule,
     (error: unknown) => `onnxruntime-node could not be loaded (${error instanceof Error ? error.message : String(error)}); install it with \`npm install onnxruntime-node\``,
@@ -65,7 +67,7 @@ async function detect(provider: OrtProvider): Promise<string | undefined> {
   if (provider === 'cuda' || provider === 'tensorrt') {
     const lib = `libonnxruntime_providers_${provider}.so`;
     if (!dir || !existsSync(join(dir, lib))) {
-      return `onnxruntime-node was installed without its ${provider.toUpperCase()} provider (${lib} not found in ${dir ?? 'the package'}): on a GPU machine with internet, reinstall with ONNXRUNTIME_NODE_INSTALL=cuda12 (see README "onnxruntime-node on a GPU machine")`;
+      return `onnxruntime-node was installed without its ${provider.toUpperCase()} provider (${lib} not found in ${dir ?? 'the package'}): on a GPU machine with internet, run ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install (docs/runtimes.md "CUDA and TensorRT")`;
     }
     if (!existsSync('/dev/nvidiactl') && !existsSync('/dev/nvidia0')) return `no NVIDIA GPU device (/dev/nvidia0) on this machine`;
   }

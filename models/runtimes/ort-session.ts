@@ -1,6 +1,6 @@
 /**
  * onnxruntime-node session options: threads, graph optimization, provider, and the thread
- * spinning that DESIGN.md section 3 measured (an idle worker spinning after each run steals a
+ * spinning that docs/runtimes.md measured (an idle worker spinning after each run steals a
  * core from the other session of the same request; 50 us was best on 2 cores).
  */
 import { availableParallelism } from 'node:os';

@@ -12,10 +12,11 @@ import { InputError, UnavailableError } from '../../harness/errors.ts';
 import { derive, type DerivedShape } from '../config.ts';
 import { userStateBytes } from '../cost.ts';
 import { buildGroupGraph, buildUserGraph, buildWholeGraph, INPUT_GROUP, INPUT_USER, OUTPUT_SCORES, type BoundaryTensor, type BuiltGraph } from '../onnx/graphs.ts';
-import { resolveGraphOptions, type GraphOptions } from '../onnx/options.ts';
+import { DEFAULT_INT8_KERNEL, resolveGraphOptions, type GraphOptions } from '../onnx/options.ts';
 import { VARIANT_TRAITS, type Variant } from '../variants.ts';
 import type { ModelWeights } from '../weights/layout.ts';
 import { loadOrt, providerUnavailableReason, type OrtModule } from './ort-providers.ts';
+import { createInt8Sessions, int8Facts, int8Tags, type Int8Options, type Int8Sessions, type SessionFactory } from './ort-int8.ts';
 import { ortPrecision } from './ort-precision.ts';
 import { resolveSessionSettings, sessionOptions, settingsDetails, type OrtSessionSettings } from './ort-session.ts';
 import type { RuntimeInfo, ScoringRuntime, UserStateHandle } from './runtime.ts';
@@ -23,7 +24,7 @@ import type * as OrtTypes from 'onnxruntime-node';
 
 export type OrtExecution = 'split' | 'monolithic';
 
-export interface OrtRuntimeOptions extends Partial<OrtSessionSettings>, GraphOptions {
+export interface OrtRuntimeOptions extends Partial<OrtSessionSettings>, Omit<GraphOptions, 'int8Kernel'>, Int8Options {
   /** ugsep variants: 'split' (default; the paper's execution) or 'monolithic' (no reuse) */
   execution?: OrtExecution;
 }
@@ -51,24 +52,36 @@ export async function createOrtRuntime(weights: ModelWeights, variant: Variant, 
 
   const traits = VARIANT_TRAITS[variant];
   const gpu = settings.provider === 'cuda' || settings.provider === 'tensorrt';
-  const graphOptions = resolveGraphOptions({ ...options, activations: gpu && traits.int8Weights ? 'fp16' : 'fp32' });
   const execution: OrtExecution = traits.masked ? (options.execution ?? 'split') : 'monolithic';
+  // auto calibrates the split CPU graphs; the monolith and the CUDA form take one kernel.
+  const calibrated = traits.int8Weights && !gpu && execution === 'split';
+  const explicitKernel = options.int8Kernel === undefined || options.int8Kernel === 'auto' ? DEFAULT_INT8_KERNEL : options.int8Kernel;
+  const graphOptions = resolveGraphOptions({ ...options, int8Kernel: explicitKernel, activations: gpu && traits.int8Weights ? 'fp16' : 'fp32' });
   const s = derive(weights.config);
-  const create = (graph: BuiltGraph): Promise<Session> => ort.InferenceSession.create(graph.model, sessionOptions(settings));
+  const create = (graph: BuiltGraph, extra: OrtTypes.InferenceSession.SessionOptions = {}): Promise<Session> =>
+    ort.InferenceSession.create(graph.model, mergeSessionOptions(sessionOptions(settings), extra));
 
-  const precision = ortPrecision(traits.int8Weights, settings.provider, graphOptions.int8Kernel, settings.matMulNBitsAccuracyLevel);
+  let int8: Int8Sessions | undefined;
+  if (calibrated) {
+    const factory: SessionFactory = { ort, ortVersion: ort.env.versions.node ?? 'unknown', threads: settings.threads, create, settingsKey: settingsDetails(settings) };
+    int8 = await createInt8Sessions(factory, weights, graphOptions, options);
+  }
+  const facts = int8 ? int8Facts(int8) : undefined;
+  const precision = facts ?? ortPrecision(traits.int8Weights, settings.provider, graphOptions.int8Kernel, settings.matMulNBitsAccuracyLevel);
   const baseDetails = {
     onnxruntimeNode: ort.env.versions.node ?? 'unknown',
     execution,
     ffnLayout: graphOptions.ffnLayout,
     int8Kernel: traits.int8Weights ? graphOptions.int8Kernel : 'none',
     ...settingsDetails(settings),
+    ...(facts?.details ?? {}),
   };
   const info = (modelBytes: number): RuntimeInfo => ({
     runtime: 'ort',
     provider: settings.provider,
     threads: settings.threads,
-    ...precision,
+    weightPrecision: precision.weightPrecision,
+    activationPrecision: precision.activationPrecision,
     details: { ...baseDetails, modelBytes },
   });
 
@@ -102,15 +115,16 @@ export async function createOrtRuntime(weights: ModelWeights, variant: Variant, 
   }
 
   // Graph bytes (up to ~1 GB on `wide`) are dropped once the sessions hold the weights.
-  let modelBytes = 0;
+  let modelBytes = int8?.modelBytes ?? 0;
   const session = async (graph: BuiltGraph): Promise<Session> => {
     modelBytes += graph.model.byteLength;
     return create(graph);
   };
   const userGraph = buildUserGraph(weights, variant, graphOptions);
   const stateSpecs = userGraph.outputs;
-  const userSession = await session(userGraph);
-  const groupSession = await session(buildGroupGraph(weights, variant, graphOptions));
+  const userSession = int8 ? int8.user.session : await session(userGraph);
+  const groupSession = int8 ? undefined : await session(buildGroupGraph(weights, variant, graphOptions));
+  const groupSessionFor = (N: number): Session => groupSession ?? int8!.groupFor(N).session;
   const stateBytes = userStateBytes(weights.config, variant);
   const newState = (): OrtUserState => new OrtUserState(allocateState(ort, stateSpecs, s), stateBytes);
   // score() borrows a state from this pool: concurrent requests never share one, and a
@@ -121,8 +135,10 @@ export async function createOrtRuntime(weights: ModelWeights, variant: Variant, 
     await userSession.run({ [INPUT_USER]: userTensor(user) }, state.tensors);
     return state;
   };
-  const runGroup = (state: OrtUserState, group: Float32Array): Promise<Float32Array> =>
-    runScores(groupSession, { [INPUT_GROUP]: groupTensor(group), ...state.tensors }, group.length / s.Fg);
+  const runGroup = (state: OrtUserState, group: Float32Array): Promise<Float32Array> => {
+    const N = group.length / s.Fg;
+    return runScores(groupSessionFor(N), { [INPUT_GROUP]: groupTensor(group), ...state.tensors }, N);
+  };
 
   return {
     info: info(modelBytes),
@@ -141,11 +157,19 @@ export async function createOrtRuntime(weights: ModelWeights, variant: Variant, 
       if (!(handle instanceof OrtUserState)) throw new Error('groupPass: the state handle was not made by this ORT runtime');
       return runGroup(handle, group);
     },
+    ...(int8 ? { dispatchTags: (candidates: number) => int8Tags(int8, candidates) } : {}),
     dispose: async () => {
       await userSession.release();
-      await groupSession.release();
+      for (const g of new Set([groupSession, ...(int8?.groups.map((x) => x.session) ?? [])])) await g?.release();
     },
   };
+}
+
+/** Session options with `extra` laid over them (the session config entries merged, not replaced). */
+function mergeSessionOptions(base: OrtTypes.InferenceSession.SessionOptions, extra: OrtTypes.InferenceSession.SessionOptions): OrtTypes.InferenceSession.SessionOptions {
+  const baseExtra = (base.extra ?? {}) as { session?: object };
+  const moreExtra = (extra.extra ?? {}) as { session?: object };
+  return { ...base, ...extra, extra: { ...baseExtra, ...moreExtra, session: { ...baseExtra.session, ...moreExtra.session } } };
 }
 
 /** Output tensors of the user graph for one user (R = 1), for ORT to write into. */

@@ -3,7 +3,7 @@
  * in-process system under test. Scores for one request; for ugsep variants also the split form,
  * so a cross-request cache can keep a user's state and skip the user pass on a hit.
  */
-import type { RuntimeFacts } from '../../harness/results.ts';
+import type { RuntimeFacts } from '../../harness/results/contract.ts';
 import type { Variant } from '../variants.ts';
 import type { ModelConfig } from '../config.ts';
 
@@ -31,5 +31,9 @@ export interface ScoringRuntime {
   userPass?(userFeatures: Float32Array): Promise<UserStateHandle>;
   /** ugsep variants: the group pass with a user state from userPass. */
   groupPass?(state: UserStateHandle, groupFeatures: Float32Array): Promise<Float32Array>;
+  /** tags describing what serves a request of `candidates` rows (e.g. the int8 kernel chosen per
+   *  graph: { userKernel: 'matmulnbits', groupKernel: 'dequant-fp32' }); the SUT copies them into
+   *  the completion's tags so results count requests per kernel */
+  dispatchTags?(candidates: number): Readonly<Record<string, string>>;
   dispose(): Promise<void>;
 }

@@ -3,9 +3,9 @@
  * completed. requestCost is affine in N for a fixed cache outcome, so the cost at the mean N of
  * each outcome (hit, miss, no cache) weighted by its count is the exact mean over requests.
  */
-import type { CompletionMix } from '../../harness/executors/recorder.ts';
-import type { CostFacts } from '../../harness/results.ts';
-import { toCostFacts } from '../../harness/cost-facts.ts';
+import type { CompletionMix } from '../../harness/loadgen/recorder.ts';
+import type { CostFacts } from '../../harness/results/contract.ts';
+import { toCostFacts } from '../../harness/results/cost-facts.ts';
 import type { ModelConfig } from '../config.ts';
 import { requestCost } from '../cost.ts';
 import type { Variant } from '../variants.ts';

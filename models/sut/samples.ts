@@ -5,9 +5,9 @@
  * - group features: a small pool of [maxN, Fg] buffers; query i uses a zero-copy view of the
  *   first N rows of buffer i % pool. Feed scenarios with 1000 candidates stay at a few MB.
  */
-import type { SampleLibrary } from '../../harness/sut/sample-library.ts';
+import type { SampleLibrary } from '../../harness/loadgen/sample-library.ts';
 import type { ModelConfig } from '../config.ts';
-import { groupFeatures, userFeatures } from '../requests.ts';
+import { checkSampleLibraryBytes, groupFeatures, userFeatures } from '../requests.ts';
 
 export interface RequestTensors {
   userFeatures: Float32Array; // [Fu]
@@ -25,12 +25,15 @@ export const GROUP_POOL_SIZE = 8;
 
 export function prepareRequestSamples(config: ModelConfig, seed: number, plan: PlanView): SampleLibrary<RequestTensors> {
   let maxN = 1;
-  const users = new Map<number, Float32Array>();
+  const ids = new Set<number>();
   for (let i = 0; i < plan.count; i++) {
     maxN = Math.max(maxN, plan.candidates[i]!);
-    const id = plan.userId[i]!;
-    if (!users.has(id)) users.set(id, userFeatures(config, seed, id));
+    ids.add(plan.userId[i]!);
   }
+  // sized before anything is allocated: a plan too large for memory is bad input, not a crash
+  checkSampleLibraryBytes(config, ids.size, maxN, GROUP_POOL_SIZE);
+  const users = new Map<number, Float32Array>();
+  for (const id of ids) users.set(id, userFeatures(config, seed, id));
   const pool = Array.from({ length: GROUP_POOL_SIZE }, (_, p) => groupFeatures(config, seed, `pool-${p}`, maxN));
   const bytes = users.size * config.Fu * 4 + GROUP_POOL_SIZE * maxN * config.Fg * 4;
   return {

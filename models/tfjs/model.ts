@@ -1,5 +1,5 @@
 /**
- * The model family (shared/DESIGN.md section 2) in TF.js, on whichever backend is active.
+ * The model family (docs/model.md) in TF.js, on whichever backend is active.
  * Same math and same forms as models/reference/model.ts:
  * - monolithic: the full (masked, for ugsep) model on [N, T, D];
  * - split (ugsep variants): userPass once per request -> TfjsUserState (tf tensors, kept on the

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-/** LayerNorm epsilon of the contract (shared/DESIGN.md section 2). */
+/** LayerNorm epsilon of the contract (docs/model.md). */
 export const LAYER_NORM_EPS = 1e-5;
 
 /** LayerNorm over the last axis, biased variance (tf.moments divides by the count, like the reference). */

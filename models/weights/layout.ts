@@ -1,5 +1,5 @@
 /**
- * The weights contract: tensor names and shapes exactly as shared/DESIGN.md section 2 lists them.
+ * The weights contract: tensor names and shapes exactly as docs/model.md lists them.
  * One table drives generation, safetensors writing and reading, so the three cannot disagree.
  */
 import { derive, type ModelConfig } from '../config.ts';

@@ -1,5 +1,5 @@
 /** Every chart, in report order; each is a pure function of the rows (and limits), null when it has no data. */
-import type { MachineLimits } from '../../models/limits/types.ts';
+import type { MachineLimits } from '../../harness/results/machine-limits.ts';
 import type { RunRow } from '../runs.ts';
 import { hitMissLatencyChart, whatIfP99Chart } from './cache-latency.ts';
 import { latencySpectrumChart } from './latency-spectrum.ts';

@@ -3,7 +3,7 @@
  * roofs (large-GEMM GFLOP/s flat, memory bandwidth x intensity sloped). Without measured limits the
  * points are drawn alone and the caption says so.
  */
-import type { MachineLimits } from '../../models/limits/types.ts';
+import type { MachineLimits } from '../../harness/results/machine-limits.ts';
 import { attainableGflopPerS, deriveFigures, ridgePointFlopPerByte, rooflineLimits } from '../derive.ts';
 import type { RunRow } from '../runs.ts';
 import { chartFrame, round, type ChartSpec } from './spec.ts';

@@ -1,7 +1,7 @@
 /**
  * What every chart shares: the Vega-Lite spec type, the schema URL (an identifier only: specs are
  * validated offline against the schema shipped in node_modules), and the font config that makes
- * text render identically in the browser, in vega's SVG and in resvg's PNG (DESIGN.md section 3).
+ * text render identically in the browser, in vega's SVG and in resvg's PNG.
  */
 import type { TopLevelSpec } from 'vega-lite';
 

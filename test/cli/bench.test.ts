@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeHistogram } from '../../harness/histogram.ts';
-import type { BenchResults } from '../../harness/results.ts';
+import { decodeHistogram } from '../../harness/loadgen/histogram.ts';
+import type { BenchResults } from '../../harness/results/contract.ts';
 import { loadScenarioFile } from '../../harness/scenario/load.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

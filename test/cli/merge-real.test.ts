@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeHistogram } from '../../harness/histogram.ts';
-import type { BenchResults } from '../../harness/results.ts';
+import { decodeHistogram } from '../../harness/loadgen/histogram.ts';
+import type { BenchResults } from '../../harness/results/contract.ts';
 import { runCli } from './run-cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

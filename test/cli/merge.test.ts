@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { decodeHistogram } from '../../harness/histogram.ts';
-import { mergeShardResults } from '../../harness/merge/merge-results.ts';
-import type { BenchResults } from '../../harness/results.ts';
+import { decodeHistogram } from '../../harness/loadgen/histogram.ts';
+import { mergeShardResults } from '../../harness/results/merge/merge-results.ts';
+import type { BenchResults } from '../../harness/results/contract.ts';
 import { Rng } from '../../harness/rng.ts';
 import { parseScenario } from '../../harness/scenario/load.ts';
-import { lognormalUs, makeResults, makeRun } from '../harness/results-fixture.ts';
+import { lognormalUs, makeResults, makeRun } from '../harness/results/results-fixture.ts';
 import { runCli } from './run-cli.ts';
 
 const scenario = parseScenario(

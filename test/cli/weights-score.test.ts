@@ -37,7 +37,7 @@ describe('ugbench weights + score', () => {
     const bad = runCli(['score', '--weights', weightsPath, '--request', badPath, '--variant', 'baseline']);
     expect(bad.status).toBe(104);
     expect(bad.stderr).toContain('user_features: expected an array of 8 numbers, got an array of 3');
-    expect(bad.stderr).toContain('group_features[0][7]: expected a finite number, got "x"');
+    expect(bad.stderr).toContain('group_features[0][7]: expected a finite float32 number (|x| <= 3.4028234663852886e+38), got "x"');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
 
     const notJson = join(dir, 'not.json');

@@ -2,12 +2,24 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { measureBandwidth } from '../../models/limits/bandwidth.ts';
 import { limitsCacheDir, limitsPath, readCachedLimits } from '../../models/limits/cache.ts';
 import { fingerprintOf } from '../../models/limits/fingerprint.ts';
 import { measureGemm } from '../../models/limits/gemm.ts';
 import { machineLimits } from '../../models/limits/measure.ts';
+
+/** Detected, never assumed: does nvidia-smi answer a memory query on this machine? */
+function detectNvidiaSmi(): { ran: true } | { ran: false; reason: string } {
+  try {
+    execFileSync('nvidia-smi', ['--query-gpu=memory.total', '--format=csv,noheader,nounits'], { stdio: 'pipe', timeout: 5000 });
+    return { ran: true };
+  } catch (error) {
+    return { ran: false, reason: `nvidia-smi did not answer (${(error as Error).message.split('\n')[0]})` };
+  }
+}
+const nvidiaSmi = detectNvidiaSmi();
 
 describe('machine limits', () => {
   it('measures a small MatMul on onnxruntime-node with the configured threads', async () => {
@@ -41,7 +53,15 @@ describe('machine limits', () => {
     expect(first.file).toBe(limitsPath(first.limits.fingerprint, dir));
     expect(first.limits.gemm.peakGflopPerS).toBeGreaterThan(0);
     expect(first.limits.bandwidth.peakGBPerS).toBeGreaterThan(0);
-    expect(first.limits.gpuMemoryUtilisation).toBeNull(); // no nvidia-smi here
+    if (nvidiaSmi.ran) {
+      // a driver reading: the fraction of GPU memory in use
+      expect(first.limits.gpuMemoryUtilisation).toMatchObject({ source: 'nvidia-smi' });
+      expect(first.limits.gpuMemoryUtilisation!.usedFraction).toBeGreaterThanOrEqual(0);
+      expect(first.limits.gpuMemoryUtilisation!.usedFraction).toBeLessThanOrEqual(1);
+    } else {
+      console.log(`GPU memory utilisation not available: ${nvidiaSmi.reason}`);
+      expect(first.limits.gpuMemoryUtilisation).toBeNull(); // never a guess
+    }
     expect(await readCachedLimits(first.file)).toEqual(first.limits);
     const second = await machineLimits(options);
     expect(second.cached).toBe(true);

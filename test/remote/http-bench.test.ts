@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import type { BenchResults } from '../../harness/results.ts';
+import type { BenchResults } from '../../harness/results/contract.ts';
 import { startLocalServer } from '../../remote/local-server.ts';
 import { runCli } from '../cli/run-cli.ts';
 
@@ -140,17 +140,16 @@ describe('remote fleet of replicas', () => {
   it('reports completions, hit rate and latency per replica; users stay on their replica', async () => {
     const { parseScenario } = await import('../../harness/scenario/load.ts');
     const { runBench } = await import('../../cli/bench/run-bench.ts');
-    const { createRuntime } = await import('../../models/runtimes/registry.ts');
-    const { generateWeights } = await import('../../models/weights/generate.ts');
+    const { createInstancePool } = await import('../../models/instances/pool.ts');
     const { presetConfig } = await import('../../models/presets.ts');
     const { startOipServer } = await import('../../server/app.ts');
     const { hostRuntime } = await import('../../server/hosted-runtime.ts');
-    const { HrClock } = await import('../../harness/clock.ts');
-    const weights = generateWeights(presetConfig('tiny'), { seed: 9 });
-    const runtime = await createRuntime('ort-cpu', weights, 'ugsep', { threads: 1 });
+    const { HrClock } = await import('../../harness/loadgen/clock.ts');
+    const spec = { runtime: 'ort-cpu', variant: 'ugsep', weights: { config: presetConfig('tiny'), seed: 9 }, weightVariants: ['ugsep'], options: { threads: 1 } } as const;
     const clock = new HrClock();
     const servers = [];
-    for (let r = 0; r < 3; r++) servers.push(await startOipServer({ port: 0, models: [hostRuntime({ runtime, maxCandidates: 64, cache: { clock, limits: {} } })] }));
+    // three replicas, each its own instance (and cache)
+    for (let r = 0; r < 3; r++) servers.push(await startOipServer({ port: 0, models: [hostRuntime({ pool: await createInstancePool({ spec }), maxCandidates: 64, cache: { clock, limits: {} } })] }));
     try {
       const scenario = parseScenario(
         {
@@ -178,8 +177,7 @@ describe('remote fleet of replicas', () => {
       }
       expect(run.observedHitRate).toBeGreaterThan(0.5);
     } finally {
-      for (const s of servers) await s.close();
-      await runtime.dispose();
+      for (const s of servers) await s.close(); // each closes its instance pool
     }
   });
 });

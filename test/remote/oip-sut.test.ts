@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HrClock } from '../../harness/clock.ts';
+import { HrClock } from '../../harness/loadgen/clock.ts';
 import { presetConfig } from '../../models/presets.ts';
 import { generateWeights } from '../../models/weights/generate.ts';
 import { createRuntime } from '../../models/runtimes/registry.ts';
@@ -7,6 +7,7 @@ import type { ScoringRuntime } from '../../models/runtimes/runtime.ts';
 import { prepareRequestSamples } from '../../models/sut/samples.ts';
 import { startOipServer, type RunningServer } from '../../server/app.ts';
 import { hostRuntime } from '../../server/hosted-runtime.ts';
+import { createInstancePool, type InstancePool } from '../../models/instances/pool.ts';
 import { createOipSut } from '../../remote/oip-sut.ts';
 import { createBodyBuilder } from '../../remote/request-bodies.ts';
 import { VARIANTS } from '../../models/variants.ts';
@@ -18,17 +19,22 @@ const samples = prepareRequestSamples(config, 4, plan);
 
 describe('HTTP path vs in-process', () => {
   const runtimes: ScoringRuntime[] = [];
+  const pools: InstancePool[] = [];
   const servers: RunningServer[] = [];
   beforeAll(async () => {
     for (const variant of VARIANTS) runtimes.push(await createRuntime('ort-cpu', weights, variant, { threads: 1 }));
+    for (const variant of VARIANTS) {
+      pools.push(await createInstancePool({ spec: { runtime: 'ort-cpu', variant, weights: { config, seed: 4 }, weightVariants: VARIANTS, options: { threads: 1 } } }));
+    }
     const clock = new HrClock();
     // three replicas, each with its own user-state cache, like a small serving fleet
     for (let r = 0; r < 3; r++) {
-      servers.push(await startOipServer({ port: 0, models: runtimes.map((runtime) => hostRuntime({ runtime, maxCandidates: 64, cache: { clock, limits: {} } })) }));
+      servers.push(await startOipServer({ port: 0, models: pools.map((pool) => hostRuntime({ pool, maxCandidates: 64, cache: { clock, limits: {} } })) }));
     }
   });
   afterAll(async () => {
     for (const s of servers) await s.close();
+    for (const p of pools) await p.close();
     for (const r of runtimes) await r.dispose();
   });
 

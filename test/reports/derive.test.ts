@@ -1,6 +1,6 @@
 /** Roofline arithmetic on a hand-computed example, and the predicted speedup formula. */
 import { describe, expect, it } from 'vitest';
-import type { MachineLimits } from '../../models/limits/types.ts';
+import type { MachineLimits } from '../../harness/results/machine-limits.ts';
 import { attainableGflopPerS, boundOf, deriveFigures, ridgePointFlopPerByte } from '../../reports/derive.ts';
 import { predictedSpeedup } from '../../reports/predict.ts';
 import { runRows } from '../../reports/runs.ts';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { allCharts } from '../../reports/charts/index.ts';
 import { runRows } from '../../reports/runs.ts';
 import { makeResults } from '../fixtures/make-results.ts';
-import type { MachineLimits } from '../../models/limits/types.ts';
+import type { MachineLimits } from '../../harness/results/machine-limits.ts';
 
 const require = createRequire(import.meta.url);
 const schema = JSON.parse(readFileSync(require.resolve('vega-lite/vega-lite-schema.json'), 'utf8')) as object;

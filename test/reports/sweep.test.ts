@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SweepResults } from '../../harness/sweep/results.ts';
+import type { SweepResults } from '../../harness/results/sweep/results.ts';
 import { allCharts } from '../../reports/charts/index.ts';
 import { loadResultsOrSweep } from '../../reports/load.ts';
 import { runRows } from '../../reports/runs.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startOipServer, type HostedModel, type RunningServer } from '../../server/app.ts';
-import { inferRequestJson, scoresFromResponse } from '../../server/protocol.ts';
+import { inferRequestJson, scoresFromResponse } from '../../oip/protocol.ts';
 
 const Fu = 4;
 const Fg = 3;

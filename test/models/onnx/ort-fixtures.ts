@@ -5,7 +5,7 @@ import type { BuiltGraph } from '../../../models/onnx/graphs.ts';
 
 export { ort };
 
-/** A 2-thread CPU session, spinning kept short as in the runtime (DESIGN.md section 3). */
+/** A 2-thread CPU session, spinning kept short as in the runtime (docs/runtimes.md). */
 export function session(graph: BuiltGraph | Uint8Array): Promise<ort.InferenceSession> {
   const model = graph instanceof Uint8Array ? graph : graph.model;
   return ort.InferenceSession.create(model, { intraOpNumThreads: 2, logSeverityLevel: 3, extra: { session: { intra_op: { spin_duration_us: '50' } } } });

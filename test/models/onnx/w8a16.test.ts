@@ -22,7 +22,7 @@ describe('ugsep-w8a16 on ORT vs the W8A16 reference, 256 candidates', () => {
   const fp32 = new ReferenceModel(weights, 'ugsep').score(request.userFeatures, request.groupFeatures);
 
   // [kernel, max relative error, min top-10 overlap]: qdq and dynamic quantize activations to
-  // 8 bits (DESIGN.md section 3); strict computes the reference's own math in fp32.
+  // 8 bits (docs/runtimes.md); strict computes the reference's own math in fp32.
   const bounds: Array<[Int8Kernel, number, number]> = [
     ['qdq', 2e-2, 0.9],
     ['dynamic', 2e-2, 0.9],

@@ -26,6 +26,15 @@ function installed(packageName: string): boolean {
 }
 
 const weights = generateWeights(CONFIGS[0]!.config, { seed: 41 });
+/** The native TF.js backends, detected once: installed or not, and whether they load. */
+const NODE_BACKENDS = await Promise.all(
+  (
+    [
+      ['tfjs-node-gpu', '@tensorflow/tfjs-node-gpu', 'its install downloads libtensorflow with CUDA; run npm install @tensorflow/tfjs-node-gpu on a GPU machine with internet'],
+      ['tfjs-node', '@tensorflow/tfjs-node', 'its install downloads libtensorflow; run npm install @tensorflow/tfjs-node@4.22.0 on a machine with internet'],
+    ] as const
+  ).map(async ([name, packageName, hint]) => ({ name, packageName, hint, present: installed(packageName), reason: await runtimeUnavailableReason(name) })),
+);
 
 describe('TF.js in the runtime registry', () => {
   it('lists the four TF.js runtimes; auto prefers ort-cpu, then tfjs-wasm, then reference', () => {
@@ -41,22 +50,32 @@ describe('TF.js in the runtime registry', () => {
     expect(await runtimeUnavailableReason('tfjs-cpu')).toBeUndefined();
   });
 
-  for (const [name, packageName, hint] of [
-    ['tfjs-node-gpu', '@tensorflow/tfjs-node-gpu', 'its install downloads libtensorflow with CUDA; run npm install @tensorflow/tfjs-node-gpu on a GPU machine with internet'],
-    ['tfjs-node', '@tensorflow/tfjs-node', 'its install downloads libtensorflow; run npm install @tensorflow/tfjs-node@4.22.0 on a machine with internet'],
-  ] as const) {
-    it(`${name}: a clear reason when ${packageName} is not installed, a working runtime when it is`, async () => {
-      if (installed(packageName)) {
-        // A machine with the package: the backend either runs or says why its binding failed.
-        const reason = await runtimeUnavailableReason(name);
-        if (reason !== undefined) expect(reason).toMatch(/is installed but failed to load/);
-        return;
-      }
+  for (const { name, packageName, hint, present, reason } of NODE_BACKENDS) {
+    it.runIf(!present)(`${name}: ${packageName} not installed -> one clear reason and UnavailableError`, async () => {
       const expected = `${name} is not available: package ${packageName} is not installed (${hint})`;
-      expect(await runtimeUnavailableReason(name)).toBe(`package ${packageName} is not installed (${hint})`);
+      expect(reason).toBe(`package ${packageName} is not installed (${hint})`);
       const attempt = createRuntime(name, weights, 'ugsep', {});
       await expect(attempt).rejects.toBeInstanceOf(UnavailableError);
       await expect(attempt).rejects.toThrow(expected);
+    });
+
+    it.runIf(present && reason !== undefined)(`${name}: installed but its binding fails -> one clear reason`, () => {
+      expect(reason).toMatch(/is installed but failed to load/);
+      expect(reason).not.toContain('\n');
+    });
+
+    it.runIf(present && reason === undefined)(`${name}: installed and loading -> scores within tolerance of the reference, backend recorded`, async () => {
+      const runtime = await createRuntime(name, weights, 'ugsep', {});
+      try {
+        const request = syntheticRequest(weights.config, 3, 'u', 'r', 4);
+        const expected = new ReferenceModel(weights, 'ugsep').score(request.userFeatures, request.groupFeatures);
+        const diff = maxRelativeDiff(await runtime.score(request.userFeatures, request.groupFeatures), expected);
+        console.log(`${name}: max relative diff vs reference ${diff.toExponential(2)}; info ${JSON.stringify(runtime.info)}`);
+        expect(runtime.info.runtime).toBe(name);
+        expect(diff).toBeLessThanOrEqual(PARITY_RELATIVE);
+      } finally {
+        await runtime.dispose();
+      }
     });
   }
 

@@ -3,8 +3,11 @@ import type { ModelConfig } from '../../../models/config.ts';
 import { presetConfig } from '../../../models/presets.ts';
 import { TFJS_RUNTIMES, tfjsUnavailableReason, type TfjsRuntimeName } from '../../../models/tfjs/backends.ts';
 
-/** Parity tolerance against the reference, relative, from issue 8. */
-export const PARITY_RELATIVE = 1e-4;
+/**
+ * Parity tolerance against the reference, relative: float32 TF.js kernels land ~1e-7 off the
+ * float64-accumulating reference (parity-control.test.ts shows a LayerNorm epsilon of 1e-6 exceeds it).
+ */
+export const PARITY_RELATIVE = 2e-6;
 
 export const CONFIGS: Array<{ name: string; config: ModelConfig }> = [
   { name: 'T8-D32', config: { T: 8, Tu: 4, D: 32, L: 2, k: 2, Fu: 16, Fg: 12 } },

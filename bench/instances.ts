@@ -1,0 +1,126 @@
+/**
+ * `npm run bench:instances`: what model instances buy on this machine, on `small` with the
+ * default scenario's traffic and p99 SLO. For each pair, the max sustainable open-loop rate
+ * (harness/results/sweep: geometric steps then bisection; sustained = valid, p99 within the SLO,
+ * kept up with the offered load, nothing lost):
+ *   - ugsep on ort-cpu: 1 instance x 2 intra-op threads vs 2 instances x 1 thread;
+ *   - ugsep on tfjs-wasm (single-threaded wasm): 1 vs 2 instances.
+ * The two searches of a pair run interleaved (one probe each in turn) so both see the same
+ * machine; the ratio of their peaks is printed, with the late-start share at each peak and the
+ * number of requests each p99 rests on. A benchmark, not a test: it prints and exits 0.
+ * Run it under the shared lock: flock /tmp/ugbench-bench.lock npm run bench:instances
+ */
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { HrClock } from '../harness/loadgen/clock.ts';
+import { measure } from '../harness/loadgen/measure.ts';
+import { buildPlan } from '../harness/loadgen/traffic/plan.ts';
+import { toRunResult } from '../harness/results/run-result.ts';
+import { findPeakQps, type StepOutcome } from '../harness/results/sweep/search.ts';
+import { sustainReasons } from '../harness/results/sweep/sustainable.ts';
+import { loadScenarioFile } from '../harness/scenario/load.ts';
+import type { Scenario } from '../harness/scenario/schema.ts';
+import { createInstancePool, type InstancePool } from '../models/instances/pool.ts';
+import { presetConfig } from '../models/presets.ts';
+import type { RuntimeName } from '../models/runtimes/registry.ts';
+import { createInProcessSut } from '../models/sut/in-process.ts';
+import { prepareRequestSamples } from '../models/sut/samples.ts';
+
+const root = join(import.meta.dirname, '..');
+const base = loadScenarioFile(join(root, 'scenarios', 'default.yaml'));
+const sloP99Ms = base.slo?.p99Ms ?? 200;
+const config = presetConfig('small');
+const clock = new HrClock();
+
+interface Layout {
+  label: string;
+  runtime: RuntimeName;
+  instances: number;
+  threads?: number;
+}
+
+interface Probe extends StepOutcome {
+  p99Ms: number;
+  samples: number;
+  lateShare: number;
+  achievedQps: number;
+}
+
+/** One probe: warm-up 1 s, then 5 s measured at `rateQps` (cache off: the instances' compute is what is compared). */
+async function probe(pool: InstancePool, layout: Layout, rateQps: number): Promise<Probe> {
+  const scenario: Scenario = { ...base, traffic: { ...base.traffic, arrivals: { process: 'poisson', rateQps } }, cache: { ...base.cache, enabled: false }, run: { ...base.run, warmupS: 1, durationS: 5, minQueries: 20 } };
+  const plan = buildPlan(scenario);
+  const samples = prepareRequestSamples(config, scenario.seed, plan);
+  const sut = createInProcessSut({ pool, samples });
+  const record = await measure({ scenario, plan, sut, clock });
+  const run = toRunResult(
+    record,
+    sut,
+    { variant: 'ugsep', runtimeName: layout.runtime, requestedRuntime: layout.runtime, runtime: { ...pool.info, instances: pool.size }, userCache: { used: false, capacityBytes: null, capacityUsers: null, ttlMs: null, forcedHitRate: null, stateBytesPerUser: null }, cost: () => null },
+    scenario,
+  );
+  const reasons = sustainReasons(run, rateQps, { sloP99Ms });
+  const issued = Math.max(1, run.counts.issued);
+  return { targetQps: rateQps, sustainable: reasons.length === 0, reasons, p99Ms: run.latencyUs.overall.p99Us / 1000, samples: run.latencyUs.overall.count, lateShare: run.counts.lateStarts / issued, achievedQps: run.throughput.requestsPerS };
+}
+
+/** A first rate to try: half of what the pool's measured service time allows. */
+async function startRate(pool: InstancePool): Promise<number> {
+  const samples = prepareRequestSamples(config, 1, { count: 8, userId: new Uint32Array(8), candidates: new Uint32Array(8).fill(64) });
+  let serviceUs = 0;
+  for (let i = 0; i < 8; i++) {
+    const t = samples.get(i);
+    const outcome = await pool.run({ userFeatures: t.userFeatures, groupFeatures: t.groupFeatures, place: (free) => ({ slot: free, order: { mode: 'whole' } }) });
+    if (outcome.ok && i >= 2) serviceUs += outcome.timingsUs.serviceUs ?? 0; // first two: warm-up
+  }
+  return Math.max(1, Math.round((0.5 * pool.size * 1e6) / (serviceUs / 6)));
+}
+
+/** Serialises probes of concurrent searches, so a pair's probes alternate and never overlap. */
+function turnTaker(): <T>(work: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const next = tail.then(work);
+    tail = next.catch(() => {});
+    return next;
+  };
+}
+
+async function comparePair(a: Layout, b: Layout): Promise<void> {
+  const pools: InstancePool[] = [];
+  try {
+    for (const layout of [a, b]) {
+      const options = layout.threads === undefined ? {} : { threads: layout.threads };
+      pools.push(await createInstancePool({ spec: { runtime: layout.runtime, variant: 'ugsep', weights: { preset: 'small', seed: base.seed }, weightVariants: ['ugsep'], options }, instances: layout.instances, clock }));
+    }
+    const turn = turnTaker();
+    const searches = [a, b].map(async (layout, i) => {
+      const pool = pools[i]!;
+      const start = await turn(() => startRate(pool));
+      return findPeakQps((qps) => turn(() => probe(pool, layout, Math.round(qps * 10) / 10)), { startQps: start, growth: 2, relativePrecision: 0.1, maxSteps: 6 });
+    });
+    const [ra, rb] = await Promise.all(searches);
+    const describe = (layout: Layout, pool: InstancePool, r: typeof ra): string => {
+      const peak = r!.steps.find((s) => s.targetQps === r!.peakQps);
+      const lowest = [...r!.steps].sort((x, y) => x.targetQps - y.targetQps)[0];
+      const at = peak
+        ? `p99 ${peak.p99Ms.toFixed(1)} ms over ${peak.samples} requests, late starts ${(peak.lateShare * 100).toFixed(1)}%`
+        : `no sustainable step; at the lowest, ${lowest?.targetQps} req/s: ${lowest?.reasons.join('; ')}, late starts ${((lowest?.lateShare ?? 0) * 100).toFixed(1)}%`;
+      return `  ${layout.label.padEnd(26)} (${pool.info.provider}, ${pool.size} x ${pool.info.threads} threads): peak ${r!.peakQps ?? 'none'} req/s (${at}; ${r!.steps.length} probes, ${r!.stopped})`;
+    };
+    process.stdout.write(`${describe(a, pools[0]!, ra)}\n${describe(b, pools[1]!, rb)}\n`);
+    const ratio = ra!.peakQps && rb!.peakQps ? (rb!.peakQps / ra!.peakQps).toFixed(2) : 'n/a';
+    process.stdout.write(`  => ${b.label} / ${a.label} sustainable rate: ${ratio}x\n`);
+  } finally {
+    for (const p of pools) await p.close();
+  }
+}
+
+const flags = (/^flags\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '').split(' ');
+const simd = ['avx2', 'fma', 'avx512f', 'avx512_vnni', 'avx_vnni'].filter((f) => flags.includes(f));
+process.stdout.write(`bench:instances on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores; ${simd.join(' ') || 'no AVX2'}), load average ${loadavg()[0]!.toFixed(2)}\n`);
+process.stdout.write(`model small, ugsep, default traffic (candidates ~64, Poisson), p99 SLO ${sloP99Ms} ms, cache off; probes: 1 s warm-up + 5 s measured\n`);
+await comparePair({ label: 'ort-cpu 1 instance x 2', runtime: 'ort-cpu', instances: 1, threads: 2 }, { label: 'ort-cpu 2 instances x 1', runtime: 'ort-cpu', instances: 2, threads: 1 });
+await comparePair({ label: 'tfjs-wasm 1 instance', runtime: 'tfjs-wasm', instances: 1 }, { label: 'tfjs-wasm 2 instances', runtime: 'tfjs-wasm', instances: 2 });
+process.stdout.write(`load average at the end ${loadavg()[0]!.toFixed(2)} (other processes on this machine share its cores)\n`);

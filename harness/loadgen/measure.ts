@@ -1,0 +1,34 @@
+/**
+ * One variant x runtime under the shared plan: run the executor the scenario asks for, with the
+ * scenario's traffic settings, and hand back what was recorded.
+ */
+import type { Clock } from './clock.ts';
+import type { ExecutorRecord } from './executors/executor.ts';
+import { runExecutor } from './executors/run-executor.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { SystemUnderTest } from './sut.ts';
+import type { TrafficPlan } from './traffic/plan.ts';
+
+export interface MeasureOptions {
+  scenario: Scenario;
+  plan: TrafficPlan;
+  sut: SystemUnderTest;
+  clock: Clock;
+  signal?: AbortSignal;
+  onProgress?: (done: number, planned: number) => void;
+}
+
+export async function measure(o: MeasureOptions): Promise<ExecutorRecord> {
+  const arrivals = o.scenario.traffic.arrivals;
+  return runExecutor({
+    clock: o.clock,
+    plan: o.plan,
+    sut: o.sut,
+    inFlightLimit: o.scenario.traffic.inFlightLimit,
+    lateThresholdUs: o.scenario.traffic.lateThresholdUs,
+    concurrency: arrivals.process === 'closed' ? arrivals.concurrency : undefined,
+    signal: o.signal,
+    onMeasuredStart: () => o.sut.cache?.resetCounters(),
+    onProgress: o.onProgress,
+  });
+}

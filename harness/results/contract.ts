@@ -1,0 +1,334 @@
+/**
+ * The results JSON: what `ugbench bench` writes and what reports, gates, capacity planning and
+ * shard merging read. This file is the contract between them, so it is types only (plus the
+ * version constant); fields are added, never renamed or removed, without bumping
+ * RESULTS_SCHEMA_VERSION.
+ *
+ * Units are in the names (`Us` microseconds, `Ms` milliseconds, `S` seconds, `PerS` per second,
+ * `Bytes`). Latency histograms are HDR histograms of microseconds in hdr-histogram-js's
+ * compressed base64 encoding (`encodeIntoCompressedBase64`), so shards and repeated runs can be
+ * merged exactly with `decodeFromCompressedBase64(...).add(...)`: never average percentiles.
+ *
+ * harness/ knows nothing about RankMixer: variant names and runtime facts are plain strings here.
+ */
+
+import type { ExecutorKind } from '../loadgen/executors/executor.ts';
+import type { LatencySummary } from '../loadgen/histogram.ts';
+import type { RunCounts } from '../loadgen/recorder.ts';
+
+// Defined by the load generator, which records them; part of this contract as they are.
+export type { ExecutorKind, LatencySummary, RunCounts };
+
+export const RESULTS_SCHEMA_VERSION = 1 as const;
+
+/** The whole file: one bench invocation, every variant x runtime it compared. */
+export interface BenchResults {
+  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  /** ugbench's own name and package.json version */
+  tool: { name: 'ugbench'; version: string };
+  /** ISO-8601 UTC time the run started (after setup, before warm-up of the first run) */
+  createdAt: string;
+  /** overall verdict: 'aborted' if any run was aborted, else 'invalid' if any run is invalid, else 'valid' */
+  status: ValidityStatus;
+  /** the source checkout; null fields when not a git checkout or git is absent */
+  git: { commit: string | null; dirty: boolean | null };
+  /** versions of node and of the packages that shape the numbers (onnxruntime-node, hdr-histogram-js, ...) */
+  packages: Record<string, string>;
+  /** read once with systeminformation before any timing */
+  machine: MachineFacts;
+  scenario: {
+    /** scenario file as given, or null for a scenario built in code */
+    path: string | null;
+    /** scenario `name` */
+    name: string;
+    /** the validated scenario with every default filled in and CLI overrides applied: enough to re-run */
+    effective: unknown;
+  };
+  /** user tags from `ugbench bench --label key=value` (absent when none were given) */
+  labels?: Record<string, string>;
+  /** every seed used; same seeds + same scenario = same traffic and same weights */
+  seeds: SeedFacts;
+  /** the shared traffic plan every run replayed (identical for all variants) */
+  plan: PlanFacts;
+  /** present when this file is one shard of a sharded run (issue 9); absent for a single process */
+  shard?: { index: number; count: number };
+  /**
+   * sha256 of the whole (unsharded) traffic plan the run replayed (harness/loadgen/traffic/plan-digest.ts).
+   * Shards of one run share it; `ugbench merge` refuses shards whose digests differ.
+   */
+  planDigest?: string;
+  /** present when this file is the merge of a sharded run's shard files (`ugbench merge`, `--workers`) */
+  merged?: MergeFacts;
+  /** one entry per variant x runtime, in scenario order */
+  runs: RunResult[];
+}
+
+export type ValidityStatus = 'valid' | 'invalid' | 'aborted';
+
+/** How a merged file was put together (issue 9). `plan` facts of a merged file cover every shard given. */
+export interface MergeFacts {
+  /** shards the run was split into */
+  count: number;
+  /** the shard files merged, in index order */
+  shards: { index: number; createdAt: string; status: ValidityStatus; source: string }[];
+  /** shard indices not given: their traffic is absent, so the merge is INVALID */
+  missing: number[];
+  /** latest minus earliest shard start, s: shards that did not run together put less load on a shared target than planned */
+  startSpreadS: number;
+}
+
+export interface SeedFacts {
+  /** scenario `seed`: the root of all others */
+  scenario: number;
+  /** traffic plan seed (arrival times, user ids, candidate counts) */
+  plan: number;
+  /** weight generator seed (unused when a weights file is given) */
+  weights: number;
+  /** synthetic request features seed */
+  requests: number;
+}
+
+export interface PlanFacts {
+  /** arrivals in the measured window */
+  measuredArrivals: number;
+  /** arrivals in the warm-up window (issued, never recorded) */
+  warmupArrivals: number;
+  /** planned warm-up and measured durations */
+  warmupS: number;
+  durationS: number;
+  /** mean candidates per request over the measured arrivals */
+  meanCandidates: number;
+  /** distinct users in the measured arrivals */
+  distinctUsers: number;
+}
+
+export interface MachineFacts {
+  cpu: {
+    manufacturer: string;
+    brand: string;
+    /** logical cores */
+    cores: number;
+    physicalCores: number;
+    /** nominal clock */
+    speedGHz: number;
+    /** e.g. 'avx2 avx512f ...' where known, else '' */
+    flags: string;
+    /** the SIMD flags kernels dispatch on (avx2, fma, f16c, avx512*, vnni forms, amx); absent in older files */
+    simdFlags?: string[];
+  };
+  memory: { totalBytes: number };
+  os: { platform: string; distro: string; release: string; arch: string; kernel: string };
+  /** GPUs as seen by systeminformation; empty when none */
+  gpus: { vendor: string; model: string; vramMB: number | null }[];
+  /** process.version */
+  node: string;
+  /** true when systeminformation failed and the facts come from node:os only */
+  degraded: boolean;
+}
+
+/** Facts about the runtime that actually ran (same shape as models/runtimes RuntimeInfo). */
+export interface RuntimeFacts {
+  /** e.g. 'reference', 'ort-cpu' */
+  runtime: string;
+  /** execution provider / backend actually used */
+  provider: string;
+  /** intra-op threads actually configured */
+  threads: number;
+  /** model instances (worker threads, each with `threads` intra-op threads); absent in files from before instances */
+  instances?: number;
+  /** weight precision that ran, e.g. 'fp32', 'int8 per-channel' */
+  weightPrecision: string;
+  /** activation precision that ran: on CPU int8 runs may quantize activations, and say so here */
+  activationPrecision: string;
+  /** package versions, session options, kernels: free-form */
+  details: Record<string, string | number | boolean>;
+}
+
+/** One variant on one runtime under the shared traffic plan. */
+export interface RunResult {
+  /** `${variant}@${runtime}`; unique within a file */
+  id: string;
+  /** model variant name, e.g. 'baseline', 'ugsep', 'ugsep-w8a16' */
+  variant: string;
+  /** the runtime asked for in the scenario ('auto' or a name) */
+  requestedRuntime: string;
+  runtime: RuntimeFacts;
+  /**
+   * Cross-request user-state caching (ours, not the paper's). `used` is true only when a cache
+   * held user states across requests for this run; within-request reuse (the paper's technique)
+   * is always on for ugsep variants and is not caching.
+   */
+  userCache: UserCacheFacts;
+  executor: ExecutorFacts;
+  /** wall-clock of the measured window (excludes warm-up), from the first scheduled start to the last completion */
+  measuredS: number;
+  counts: RunCounts;
+  /** lateness of issue vs schedule (open loop), µs; null for closed/offline */
+  issueDelayUs: LatencySummary | null;
+  /** HDR histograms of latency in µs, compressed base64; hit/miss are null when there is no user cache */
+  histograms: {
+    overall: string;
+    cacheHit: string | null;
+    cacheMiss: string | null;
+    /** issue lateness (open loop), so shards' issueDelayUs merge exactly; absent in older files, null for closed/offline */
+    issueDelay?: string | null;
+    /** SUT-measured times (queue, service, userPass, groupPass), when the SUT reports them */
+    sutTimings?: SutTimingHistograms;
+  };
+  /** summaries of the same histograms */
+  latencyUs: { overall: LatencySummary; cacheHit: LatencySummary | null; cacheMiss: LatencySummary | null };
+  /** completed requests / measuredS, and their candidates / measuredS */
+  throughput: { requestsPerS: number; candidatesPerS: number };
+  /** hits / (hits + misses) over measured completions; null when no cache was used */
+  observedHitRate: number | null;
+  /** cost-model figures, averaged over completed measured requests (hits skip the user pass) */
+  cost: CostFacts | null;
+  /** the scenario's SLO checked on this run; null when the scenario has none */
+  slo: { p99Ms: number | null; p50Ms: number | null; met: boolean } | null;
+  /** error messages seen, with counts (first 20 distinct) */
+  errors: Record<string, number>;
+  validity: { status: ValidityStatus; reasons: string[] };
+  /**
+   * Score parity under load (issue 7): a sampled fraction of this run's responses re-checked
+   * after the run against the same requests scored by the reference runtime and by the baseline
+   * variant, so a gate can fail a variant that got fast by getting wrong. Absent when parity
+   * sampling was off.
+   */
+  parity?: ParityFacts;
+  /** where requests went; absent = in-process (files from before the HTTP target) */
+  target?: TargetFacts;
+  /**
+   * Times the system under test measured itself, µs: queue (issue -> compute start, waiting for a
+   * free model instance), service (compute), and for split variants the user pass (misses only)
+   * and group pass. A model's speedup is a service-time ratio; latency also holds queueing.
+   */
+  sutTimingsUs?: SutTimingSummaries;
+  /** server-reported queue vs compute time (HTTP targets whose server reports it), µs; network = latency - both */
+  serverTimingUs?: { queue: LatencySummary; compute: LatencySummary };
+  /** per serving replica (HTTP targets), requests routed by consistent hashing of the user id */
+  replicas?: ReplicaFacts[];
+}
+
+/** Summaries of the times the system under test measured itself, µs (absent: not measured). */
+export interface SutTimingSummaries {
+  /** issue -> compute start: waiting for a free model instance */
+  queue?: LatencySummary;
+  /** compute of the request (both passes, or the whole forward) */
+  service?: LatencySummary;
+  /** split variants: the user pass (cache misses) */
+  userPass?: LatencySummary;
+  /** split variants: the group pass */
+  groupPass?: LatencySummary;
+}
+
+/** The same times as HDR histograms (µs, compressed base64), so they merge exactly. */
+export interface SutTimingHistograms {
+  queue?: string;
+  service?: string;
+  userPass?: string;
+  groupPass?: string;
+}
+
+export interface TargetFacts {
+  kind: 'in-process' | 'http';
+  /** http: 'undici' (plan-driven keep-alive client) or 'autocannon' (closed loop) */
+  client: string | null;
+  /** http: the OIP base URLs requests went to */
+  endpoints: string[];
+  /** http: true when ugbench started its own server on loopback; false for a remote target */
+  localServer: boolean;
+  /** http: the served model name used for this variant */
+  modelName: string | null;
+  /** resolution of the recorded latencies in µs: 1 for the plan-driven clients, 1000 for autocannon */
+  latencyResolutionUs: number;
+}
+
+export interface ReplicaFacts {
+  endpoint: string;
+  completed: number;
+  errored: number;
+  /** hits / (hits + misses) as reported by the replica; null when it reported none */
+  hitRate: number | null;
+  latencyUs: LatencySummary;
+}
+
+export interface UserCacheFacts {
+  used: boolean;
+  /** byte budget, or null when limited by user count or unlimited */
+  capacityBytes: number | null;
+  capacityUsers: number | null;
+  ttlMs: number | null;
+  /** forced-hit-rate mode: the requested rate, else null */
+  forcedHitRate: number | null;
+  /** bytes one user's state occupies */
+  stateBytesPerUser: number | null;
+  /** how the cache worked with several model instances (where states live, how hits are routed); absent in older files */
+  design?: string;
+  /** cache counters over the measured window */
+  hits: number;
+  misses: number;
+  evictions: number;
+  expirations: number;
+  /** peak bytes held */
+  peakBytes: number;
+}
+
+export interface ExecutorFacts {
+  /** open = issued on a schedule, latency from scheduled start; closed = next request on completion; offline = one batch */
+  kind: ExecutorKind;
+  /** the scenario's arrival process */
+  arrival: 'poisson' | 'constant' | 'closed' | 'offline';
+  /** open loop: requested rate */
+  targetQps: number | null;
+  /** closed loop: concurrent clients */
+  concurrency: number | null;
+  /** open loop: requests in flight beyond this are dropped (counted) */
+  inFlightLimit: number | null;
+  /** open loop: an issue later than this after its scheduled time counts as a late start */
+  lateThresholdUs: number | null;
+  /** where latency is measured from */
+  latencyOrigin: 'scheduled-start' | 'issue';
+}
+
+
+
+export interface CostFacts {
+  flopsPerRequest: number;
+  /** weight + activation bytes per request */
+  bytesPerRequest: number;
+  weightBytesPerRequest: number;
+  activationBytesPerRequest: number;
+  /** FLOPs / bytes */
+  arithmeticIntensity: number;
+  /** achieved over the measured window: flopsPerRequest * requestsPerS */
+  achievedGflopPerS: number;
+  achievedGBPerS: number;
+}
+
+/** Score parity of one run's sampled responses (see RunResult.parity). */
+export interface ParityFacts {
+  /** fraction of measured requests sampled, as configured */
+  sampleFraction: number;
+  /** requests whose scores were kept */
+  sampledRequests: number;
+  /** candidates scored in the sampled requests */
+  sampledCandidates: number;
+  /** top-k size used for topkOverlap */
+  k: number;
+  /** vs the same variant on the reference runtime (numerical error of runtime and precision); null when not checked */
+  vsReference: ParityFigures | null;
+  /** vs the baseline variant on the same requests (model difference); null for baseline itself or when not checked */
+  vsBaseline: ParityFigures | null;
+}
+
+export interface ParityFigures {
+  /** what the scores were compared with, e.g. 'ugsep@reference' */
+  against: string;
+  /** largest and mean |score - other score| over all sampled candidates */
+  maxAbsDrift: number;
+  meanAbsDrift: number;
+  /** mean over requests of |top-k ∩ other top-k| / k */
+  topkOverlap: number;
+  /** mean over requests of Kendall tau-b between the two score orders (1 = same order) */
+  kendallTau: number;
+}

@@ -1,0 +1,32 @@
+/**
+ * When a run at a target rate counts as sustained: the run is valid, meets the p99 SLO, kept up
+ * with the offered load (achieved >= minAchievedRatio of target: an open-loop system that falls
+ * behind shows it here before its p99 explodes), and dropped or failed almost nothing.
+ */
+import type { RunResult } from '../contract.ts';
+
+export interface SustainRule {
+  sloP99Ms: number;
+  /** default 0.9 */
+  minAchievedRatio?: number;
+  /** dropped + errored over planned, default 0.001 */
+  maxLossRatio?: number;
+}
+
+export function sustainReasons(run: RunResult, targetQps: number, rule: SustainRule): string[] {
+  const reasons: string[] = [];
+  if (run.validity.status !== 'valid') reasons.push(`run ${run.validity.status}: ${run.validity.reasons.join('; ')}`);
+  const p99Ms = run.latencyUs.overall.p99Us / 1000;
+  if (run.latencyUs.overall.count === 0) reasons.push('no completed requests');
+  else if (p99Ms > rule.sloP99Ms) reasons.push(`p99 ${p99Ms.toFixed(2)} ms > SLO ${rule.sloP99Ms} ms`);
+  const ratio = rule.minAchievedRatio ?? 0.9;
+  if (run.throughput.requestsPerS < ratio * targetQps) {
+    reasons.push(`achieved ${run.throughput.requestsPerS.toFixed(1)} req/s < ${Math.round(ratio * 100)}% of target ${targetQps.toFixed(1)}`);
+  }
+  const lost = run.counts.dropped + run.counts.errored;
+  const maxLoss = rule.maxLossRatio ?? 0.001;
+  if (run.counts.planned > 0 && lost / run.counts.planned > maxLoss) {
+    reasons.push(`${lost} of ${run.counts.planned} requests dropped or failed (> ${maxLoss * 100}%)`);
+  }
+  return reasons;
+}

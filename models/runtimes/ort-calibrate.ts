@@ -1,0 +1,237 @@
+/**
+ * `int8Kernel: auto`: at load time, for the user graph and for the group graph at each
+ * candidate-count range, the fastest int8 kernel whose max relative score error against the
+ * W8A16 reference graph stays within a bound. Deterministic in what it compares (fixed
+ * synthetic calibration requests); the times are medians of a few runs on this machine, which
+ * is why the plan is cached per machine fingerprint (ort-kernel-cache.ts).
+ *
+ * Ranges: the group graph is timed and checked at the upper end of each range (N = 1, 4, 16,
+ * 64, 256 by default: ranges 1, 2-4, 5-16, 17-64, 65+); max over more candidates is the
+ * conservative end for the error, and the last range is checked at its representative N only.
+ */
+import { buildGroupGraph, buildUserGraph, INPUT_GROUP, INPUT_USER, OUTPUT_SCORES, type BuiltGraph } from '../onnx/graphs.ts';
+import type { GraphOptions, Int8Kernel } from '../onnx/options.ts';
+import { syntheticRequest } from '../requests.ts';
+import type { ModelWeights } from '../weights/layout.ts';
+import type { OrtModule } from './ort-providers.ts';
+import type * as OrtTypes from 'onnxruntime-node';
+
+type Session = OrtTypes.InferenceSession;
+type Tensor = OrtTypes.Tensor;
+
+/** Max relative score error against the W8A16 reference that `auto` accepts, by default. */
+export const DEFAULT_ACCURACY_BOUND = 5e-3;
+export const DEFAULT_CALIBRATION_CANDIDATES = [1, 4, 16, 64, 256];
+/** What auto tries, cheapest bytes first; qdq is left out: ORT fuses it into matmulnbits-b32. */
+export const AUTO_CANDIDATES: readonly Int8Kernel[] = ['dynamic', 'matmulnbits-b128', 'matmulnbits-b32', 'dequant-fp32', 'strict'];
+/** Calibration requests per point (distinct users): the error is the max over all of them. */
+const CALIBRATION_USERS = 2;
+/** a candidate whose first timed run is this much slower than the fastest is not timed further */
+const PRUNE_FACTOR = 3;
+/** timed rounds per point, and the time after which no round beyond the third starts */
+const ROUNDS = 7;
+const ROUND_BUDGET_MS = 1500;
+
+export interface CalibrationPoint {
+  graph: 'user' | 'group';
+  kernel: Int8Kernel;
+  /** candidates per request (the user graph is timed at R = 1 and checked at the largest point) */
+  candidates: number;
+  /** median service time of that graph; for a pruned candidate its one run */
+  medianUs: number;
+  runs: number;
+  /** max relative score error against the W8A16 reference over the calibration requests (NaN: pruned, not checked) */
+  maxRelError: number;
+  withinBound: boolean;
+  pruned: boolean;
+}
+
+export interface KernelRange {
+  /** inclusive */
+  fromN: number;
+  /** inclusive; null = no upper end */
+  toN: number | null;
+  kernel: Int8Kernel;
+}
+
+export interface KernelPlan {
+  userKernel: Int8Kernel;
+  groupRanges: KernelRange[];
+  accuracyBound: number;
+  /** what was measured: every (graph, kernel, N) tried */
+  points: CalibrationPoint[];
+  calibrationS: number;
+  /** candidate counts the group graph was checked at; calibration requests per point */
+  calibrationCandidates: number[];
+  calibrationUsers: number;
+}
+
+export interface CalibrationContext {
+  ort: OrtModule;
+  weights: ModelWeights;
+  /** creates a session for a graph with the runtime's settings */
+  createSession: (graph: BuiltGraph) => Promise<Session>;
+  accuracyBound: number;
+  candidates?: number[];
+  kernels?: readonly Int8Kernel[];
+  graphOptions: GraphOptions;
+}
+
+interface Sample {
+  user: Tensor;
+  group: Tensor;
+  N: number;
+}
+
+/** Pick the user kernel, then the group kernel per range, with the user kernel in place. */
+export async function calibrateKernels(ctx: CalibrationContext): Promise<KernelPlan> {
+  const started = performance.now();
+  const { ort, weights } = ctx;
+  const s = weights.config;
+  const points = ctx.candidates ?? DEFAULT_CALIBRATION_CANDIDATES;
+  const kernels = ctx.kernels ?? AUTO_CANDIDATES;
+  const samples = new Map<number, Sample[]>();
+  for (const N of points) {
+    samples.set(
+      N,
+      Array.from({ length: CALIBRATION_USERS }, (_, u) => {
+        const r = syntheticRequest(s, 9001 + u, `calibration-user-${u}`, `calibration-${N}`, N);
+        return { user: new ort.Tensor('float32', r.userFeatures, [1, s.Fu]), group: new ort.Tensor('float32', r.groupFeatures, [N, s.Fg]), N };
+      }),
+    );
+  }
+  const graph = (role: 'user' | 'group', kernel: Int8Kernel | 'reference'): BuiltGraph => {
+    const options = kernel === 'reference' ? { ...ctx.graphOptions, w8a16Reference: true } : { ...ctx.graphOptions, int8Kernel: kernel };
+    return role === 'user' ? buildUserGraph(weights, 'ugsep-w8a16', options) : buildGroupGraph(weights, 'ugsep-w8a16', options);
+  };
+  const refUser = await ctx.createSession(graph('user', 'reference'));
+  const refGroup = await ctx.createSession(graph('group', 'reference'));
+  const userStates = async (session: Session, list: Sample[]): Promise<Array<Record<string, Tensor>>> =>
+    Promise.all(list.map(async (x) => (await session.run({ [INPUT_USER]: x.user })) as Record<string, Tensor>));
+  const scores = async (group: Session, state: Record<string, Tensor>, x: Sample): Promise<Float32Array> =>
+    (await group.run({ [INPUT_GROUP]: x.group, ...state }))[OUTPUT_SCORES]!.data as Float32Array;
+  const reference = new Map<number, Float32Array[]>();
+  for (const [N, list] of samples) {
+    const states = await userStates(refUser, list);
+    reference.set(N, await Promise.all(list.map((x, i) => scores(refGroup, states[i]!, x))));
+  }
+  const errorOf = (N: number, got: Float32Array[]): number => Math.max(...got.map((g, i) => maxRelError(g, reference.get(N)![i]!)));
+
+  // User graph: timed alone (R = 1), its error checked end to end at the largest point with the reference group graph.
+  const largest = Math.max(...points);
+  const userSessions = await sessionsOf(ctx, kernels, (k) => graph('user', k));
+  const userList = samples.get(largest)!;
+  const userTimes = await interleavedMedians(userSessions, (session) => session.run({ [INPUT_USER]: userList[0]!.user }));
+  const userPoints: CalibrationPoint[] = [];
+  for (const [kernel, session] of userSessions) {
+    const timing = userTimes.get(kernel)!;
+    const states = timing.pruned ? [] : await userStates(session, userList);
+    const error = timing.pruned ? NaN : errorOf(largest, await Promise.all(userList.map((x, i) => scores(refGroup, states[i]!, x))));
+    userPoints.push({ graph: 'user', kernel, candidates: largest, ...timing, maxRelError: error, withinBound: error <= ctx.accuracyBound });
+  }
+  const userKernel = fastest(userPoints) ?? 'dequant-fp32';
+  const statesByN = new Map<number, Array<Record<string, Tensor>>>();
+  for (const [N, list] of samples) statesByN.set(N, await userStates(userSessions.get(userKernel) ?? refUser, list));
+  await releaseAll([...userSessions.values(), refUser]);
+
+  // Group graph: per point, end to end with the chosen user kernel.
+  const groupSessions = await sessionsOf(ctx, kernels, (k) => graph('group', k));
+  const groupPoints: CalibrationPoint[] = [];
+  for (const N of points) {
+    const list = samples.get(N)!;
+    const states = statesByN.get(N)!;
+    const times = await interleavedMedians(groupSessions, (session) => scores(session, states[0]!, list[0]!));
+    for (const [kernel, session] of groupSessions) {
+      const timing = times.get(kernel)!;
+      const error = timing.pruned ? NaN : errorOf(N, await Promise.all(list.map((x, i) => scores(session, states[i]!, x))));
+      groupPoints.push({ graph: 'group', kernel, candidates: N, ...timing, maxRelError: error, withinBound: error <= ctx.accuracyBound });
+    }
+  }
+  await releaseAll(groupSessions.values());
+  await refGroup.release();
+  return {
+    userKernel,
+    groupRanges: rangesFrom(points, (N) => fastest(groupPoints.filter((p) => p.candidates === N)) ?? 'dequant-fp32'),
+    accuracyBound: ctx.accuracyBound,
+    points: [...userPoints, ...groupPoints],
+    calibrationS: (performance.now() - started) / 1000,
+    calibrationCandidates: [...points],
+    calibrationUsers: CALIBRATION_USERS,
+  };
+}
+
+/** The fastest point within the bound (pruned points were never the fastest). */
+function fastest(points: readonly CalibrationPoint[]): Int8Kernel | undefined {
+  const ok = points.filter((p) => p.withinBound && !p.pruned).sort((a, b) => a.medianUs - b.medianUs);
+  return ok[0]?.kernel;
+}
+
+/** Ranges ending at each point (1, 2-4, 5-16, ...), the last open-ended; neighbours with one kernel merged. */
+export function rangesFrom(points: readonly number[], kernelAt: (N: number) => Int8Kernel): KernelRange[] {
+  const sorted = [...points].sort((a, b) => a - b);
+  const ranges: KernelRange[] = [];
+  sorted.forEach((N, i) => {
+    const kernel = kernelAt(N);
+    const fromN = i === 0 ? 1 : sorted[i - 1]! + 1;
+    const toN = i === sorted.length - 1 ? null : N;
+    const last = ranges.at(-1);
+    if (last && last.kernel === kernel) last.toN = toN;
+    else ranges.push({ fromN, toN, kernel });
+  });
+  return ranges;
+}
+
+/** The range serving N candidates. */
+export function rangeFor(ranges: readonly KernelRange[], N: number): KernelRange {
+  return ranges.find((r) => N >= r.fromN && (r.toN === null || N <= r.toN)) ?? ranges.at(-1)!;
+}
+
+async function sessionsOf(ctx: CalibrationContext, kernels: readonly Int8Kernel[], graphOf: (k: Int8Kernel) => BuiltGraph): Promise<Map<Int8Kernel, Session>> {
+  const sessions = new Map<Int8Kernel, Session>();
+  for (const kernel of kernels) sessions.set(kernel, await ctx.createSession(graphOf(kernel)));
+  return sessions;
+}
+
+async function releaseAll(sessions: Iterable<Session>): Promise<void> {
+  for (const session of sessions) await session.release();
+}
+
+/**
+ * Per-kernel median run time from interleaved rounds (every kernel once per round, so load
+ * drift on a shared machine hits all alike): one warm-up each (it also prepacks), then up to
+ * ROUNDS rounds within ~ROUND_BUDGET_MS after the first; after round one, a kernel
+ * PRUNE_FACTOR x slower than the fastest is dropped (pruned: its one run is kept).
+ */
+async function interleavedMedians(sessions: Map<Int8Kernel, Session>, run: (session: Session) => Promise<unknown>): Promise<Map<Int8Kernel, { medianUs: number; runs: number; pruned: boolean }>> {
+  const times = new Map<Int8Kernel, number[]>();
+  for (const [kernel, session] of sessions) {
+    await run(session);
+    times.set(kernel, []);
+  }
+  const live = new Set(sessions.keys());
+  const started = performance.now();
+  for (let round = 0; round < ROUNDS && (round < 3 || performance.now() - started < ROUND_BUDGET_MS); round++) {
+    for (const kernel of live) {
+      const t0 = performance.now();
+      await run(sessions.get(kernel)!);
+      times.get(kernel)!.push((performance.now() - t0) * 1000);
+    }
+    if (round === 0) {
+      const best = Math.min(...[...live].map((k) => times.get(k)![0]!));
+      for (const k of [...live]) if (times.get(k)![0]! > PRUNE_FACTOR * best) live.delete(k);
+    }
+  }
+  const out = new Map<Int8Kernel, { medianUs: number; runs: number; pruned: boolean }>();
+  for (const [kernel, list] of times) {
+    const sorted = [...list].sort((a, b) => a - b);
+    out.set(kernel, { medianUs: sorted[sorted.length >> 1]!, runs: list.length, pruned: !live.has(kernel) });
+  }
+  return out;
+}
+
+/** max |got - ref| / |ref| */
+export function maxRelError(got: Float32Array, ref: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < ref.length; i++) max = Math.max(max, Math.abs(got[i]! - ref[i]!) / Math.abs(ref[i]!));
+  return max;
+}

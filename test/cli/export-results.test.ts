@@ -1,0 +1,103 @@
+/**
+ * `ugbench export-results`: CSV rows (one per run and per tag bucket) read back by an
+ * independent RFC 4180 parser; the Markdown summary puts the verdict first and flips to FAIL
+ * when a run misses its SLO; labels reach both; quantile intervals bound the true quantile and
+ * leave an end open when the sample cannot bound it.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { BenchResults } from '../../harness/results/contract.ts';
+import { fromValues } from '../../harness/results/compare/sample.ts';
+import { resultsToCsv, csvField } from '../../cli/export/csv.ts';
+import { resultsToMarkdown } from '../../cli/export/markdown.ts';
+import { quantileInterval } from '../../cli/export/quantile-interval.ts';
+import { latencyBuckets } from '../../cli/export/buckets.ts';
+
+const FIXTURE = fileURLToPath(new URL('../fixtures/results-small.json', import.meta.url));
+const load = (): BenchResults => JSON.parse(readFileSync(FIXTURE, 'utf8')) as BenchResults;
+
+/** RFC 4180, written here independently of the exporter. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
+    else field += c;
+  }
+  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  return rows;
+}
+
+describe('CSV', () => {
+  it('has one row per run and per tag bucket, every row as wide as the header', () => {
+    const results = load();
+    results.labels = { branch: 'feat,"x"', pool: 'ci' };
+    const rows = parseCsv(resultsToCsv([{ source: 'r.json', results }]));
+    const [header, ...body] = rows;
+    const expected = results.runs.reduce((n, run) => n + latencyBuckets(run).length, 0);
+    expect(body.length).toBe(expected);
+    expect(expected).toBe(3 + 2 * 2); // baseline: all; ugsep and w8a16: all, cache=hit, cache=miss
+    for (const row of body) expect(row.length).toBe(header!.length);
+    const col = (name: string) => header!.indexOf(name);
+    const ugsepHit = body.find((r) => r[col('run')] === 'ugsep@ort-cpu' && r[col('bucket')] === 'cache=hit')!;
+    expect(Number(ugsepHit[col('p99_ms')])).toBeCloseTo(results.runs[1]!.latencyUs.cacheHit!.p99Us / 1000, 3);
+    expect(ugsepHit[col('requests_per_s')]).toBe(''); // run-level figures only on the 'all' row
+    expect(ugsepHit[col('label.branch')]).toBe('feat,"x"');
+  });
+
+  it('quotes only what needs it', () => {
+    expect(csvField('a')).toBe('a');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField(null)).toBe('');
+  });
+});
+
+describe('Markdown', () => {
+  it('puts the verdict first, then a table row per run with intervals', () => {
+    const results = load();
+    results.labels = { pr: '42' };
+    const md = resultsToMarkdown([{ source: 'r.json', results }]);
+    const lines = md.split('\n');
+    expect(lines[0]).toMatch(/^### PASS: /);
+    expect(md).toContain('- labels: pr=42');
+    const table = lines.filter((l) => l.startsWith('| `'));
+    expect(table.length).toBe(results.runs.length);
+    expect(table[0]).toMatch(/\| \d+(\.\d+)? \[\d+(\.\d+)?, \d+(\.\d+)?\] \|/);
+  });
+
+  it('says FAIL when a run missed its SLO (negative control)', () => {
+    const results = load();
+    results.runs[1]!.slo = { p99Ms: 1, p50Ms: null, met: false };
+    const md = resultsToMarkdown([{ source: 'r.json', results }]);
+    expect(md.split('\n')[0]).toMatch(/^### FAIL: /);
+    expect(md).toContain('missed by ugsep@ort-cpu');
+  });
+});
+
+describe('quantile interval', () => {
+  const values = Array.from({ length: 1000 }, (_, i) => i + 1); // the q-quantile is 1000 q
+  it('brackets the quantile with the order-statistic ranks n q -/+ 1.96 sqrt(n q (1 - q))', () => {
+    const p50 = quantileInterval(fromValues(values), 0.5);
+    // 500 -/+ 1.96 * sqrt(250) = 500 -/+ 31.0 -> ranks 469 and 532
+    expect([p50.lowUs, p50.estimateUs, p50.highUs]).toEqual([469, 500, 532]);
+    const p99 = quantileInterval(fromValues(values), 0.99);
+    expect(p99.lowUs! < 990 && 990 < p99.highUs!).toBe(true);
+  });
+  it('leaves the upper end open when too few requests lie beyond the quantile', () => {
+    const p99 = quantileInterval(fromValues(values.slice(0, 50)), 0.99);
+    expect(p99.highUs).toBeNull();
+    expect(p99.lowUs).not.toBeNull();
+    expect(quantileInterval(fromValues([]), 0.5).count).toBe(0);
+  });
+});

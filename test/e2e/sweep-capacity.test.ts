@@ -1,0 +1,125 @@
+/**
+ * `ugbench sweep` and `ugbench capacity` through the CLI on the tiny model. The sweep's
+ * sustainability rule is checked against each step's own recorded facts (valid, p99 <= SLO,
+ * achieved >= 90% of target, <= 0.1% lost); capacity's estimates, its re-judging of the steps
+ * under another SLO, and one Markdown row per measured series are checked against the sweep file.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunResult } from '../../harness/results/contract.ts';
+import type { SweepResults } from '../../harness/results/sweep/results.ts';
+import { runCli } from '../cli/run-cli.ts';
+import { writeTinyScenario } from './tiny-scenario.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'ugbench-e2e-sweep-'));
+const SLO_MS = 1000;
+let sweep: SweepResults;
+let tightSweep: SweepResults;
+
+/** The rule as documented, from the step's recorded facts only. */
+function sustained(run: RunResult, targetQps: number, sloMs: number): boolean {
+  const lost = run.counts.dropped + run.counts.errored;
+  return (
+    run.validity.status === 'valid' &&
+    run.latencyUs.overall.count > 0 &&
+    run.latencyUs.overall.p99Us / 1000 <= sloMs &&
+    run.throughput.requestsPerS >= 0.9 * targetQps &&
+    lost <= 0.001 * run.counts.planned
+  );
+}
+
+function runSweep(name: string, sloMs: number, maxSteps: number): SweepResults {
+  const scenario = writeTinyScenario(dir, { name, variants: ['baseline', 'ugsep'], arrivals: 'constant', durationS: 1.5 });
+  const out = join(dir, `${name}.json`);
+  const args = ['sweep', scenario, '--slo-p99-ms', String(sloMs), '--start-qps', '10', '--max-qps', '20', '--max-steps', String(maxSteps), '--warmup', '0.2', '--out', out];
+  const r = runCli(args, { timeoutMs: 170_000 });
+  expect(r.stderr).not.toContain('crashed');
+  expect(r.status).toBe(0);
+  return JSON.parse(readFileSync(out, 'utf8')) as SweepResults;
+}
+
+/** Cells of the Markdown table row that starts with `| id |`, keyed by the table's header. */
+function markdownRows(md: string, id: string): Record<string, string>[] {
+  const lines = md.split('\n');
+  const rows: Record<string, string>[] = [];
+  let header: string[] = [];
+  for (const line of lines) {
+    if (!line.startsWith('|')) {
+      header = [];
+      continue;
+    }
+    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    if (header.length === 0) header = cells;
+    else if (cells[0] === id) rows.push(Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])));
+  }
+  return rows;
+}
+
+beforeAll(() => {
+  sweep = runSweep('sweep-loose', SLO_MS, 2);
+  tightSweep = runSweep('sweep-tight', 0.001, 2); // no run meets a 1 µs p99
+}, 340_000);
+
+describe('ugbench sweep: the sustainability rule', () => {
+  it('every step is sustainable exactly when its own facts meet the rule, and the peak is the best such step', () => {
+    for (const s of [...sweep.series, ...tightSweep.series]) {
+      const slo = s === tightSweep.series.find((x) => x.id === s.id) ? tightSweep.sloP99Ms : sweep.sloP99Ms;
+      expect(s.steps.length).toBeGreaterThan(0);
+      for (const step of s.steps) {
+        expect(step.sustainable).toBe(sustained(step.run, step.targetQps, slo));
+        expect(step.reasons.length === 0).toBe(step.sustainable);
+      }
+      const best = Math.max(...s.steps.filter((x) => x.sustainable).map((x) => x.targetQps));
+      expect(s.peakQps).toBe(Number.isFinite(best) ? best : null);
+    }
+    expect(sweep.series.map((s) => s.id)).toEqual(['baseline@ort-cpu', 'ugsep@ort-cpu']);
+    expect(sweep.series.some((s) => s.peakQps !== null)).toBe(true); // 10-20 req/s on tiny: sustained, so capacity has a peak
+  });
+
+  it('a p99 objective no run can meet: nothing sustained, and the reason names the SLO', () => {
+    for (const s of tightSweep.series) {
+      expect(s.peakQps).toBeNull();
+      expect(s.steps.every((x) => !x.sustainable && x.reasons.some((r) => /p99 .* > SLO 0\.001 ms/.test(r)))).toBe(true);
+    }
+  });
+});
+
+describe('ugbench capacity', () => {
+  const PEAK = 100;
+  it('one row per measured series; replicas from the peak under the SLO and the headroom', () => {
+    const md = join(dir, 'capacity.md');
+    const r = runCli(['capacity', join(dir, 'sweep-loose.json'), '--peak-qps', String(PEAK), '--slo-p99-ms', String(SLO_MS), '--headroom', '0.5', '--md', md]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const text = readFileSync(md, 'utf8');
+    for (const s of sweep.series) {
+      const [row, ...more] = markdownRows(text, s.id).filter((x) => 'replicas' in x && 'model' in x);
+      expect(more.filter((x) => 'utilisation' in x)).toEqual([]); // exactly one plan row
+      expect(row).toBeDefined();
+      const peak = Math.max(...s.steps.filter((x) => sustained(x.run, x.targetQps, SLO_MS)).map((x) => x.targetQps));
+      expect(row!.replicas).toBe(Number.isFinite(peak) ? String(Math.max(1, Math.ceil(PEAK / (peak * 0.5) - 1e-9))) : '-');
+    }
+    // the RankMixer sizes were not measured: they appear as cost-model estimates
+    expect(text).toMatch(/rankmixer-100m/);
+    expect(text).toMatch(/estimate/);
+  });
+
+  it('re-judges the measured steps under its own SLO: a 1 µs p99 leaves no replica count', () => {
+    const md = join(dir, 'capacity-tight.md');
+    const r = runCli(['capacity', join(dir, 'sweep-loose.json'), '--peak-qps', String(PEAK), '--slo-p99-ms', '0.001', '--md', md]);
+    expect(r.status).toBe(0);
+    const text = readFileSync(md, 'utf8');
+    for (const s of sweep.series) {
+      const [row] = markdownRows(text, s.id).filter((x) => 'replicas' in x && 'model' in x);
+      expect(row!.replicas).toBe('-');
+    }
+  });
+
+  it('a file that is not a sweep is bad input: exit 104, one line', () => {
+    const r = runCli(['capacity', join(dir, 'sweep-loose.yaml'), '--peak-qps', '1', '--slo-p99-ms', '1']);
+    expect(r.status).toBe(104);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
