@@ -47,9 +47,9 @@ interface Probe extends StepOutcome {
   achievedQps: number;
 }
 
-/** One probe: warm-up 1 s, then 5 s measured at `rateQps` (cache off: the instances' compute is what is compared). */
+/** One probe: warm-up 1 s, then 5 s measured at `rateQps` (cache off: the instances' compute is what is compared); valid with half the planned requests. */
 async function probe(pool: InstancePool, layout: Layout, rateQps: number): Promise<Probe> {
-  const scenario: Scenario = { ...base, traffic: { ...base.traffic, arrivals: { process: 'poisson', rateQps } }, cache: { ...base.cache, enabled: false }, run: { ...base.run, warmupS: 1, durationS: 5, minQueries: 20 } };
+  const scenario: Scenario = { ...base, traffic: { ...base.traffic, arrivals: { process: 'poisson', rateQps } }, cache: { ...base.cache, enabled: false }, run: { ...base.run, warmupS: 1, durationS: 5, minQueries: Math.max(3, Math.round(0.5 * rateQps * 5)) } };
   const plan = buildPlan(scenario);
   const samples = prepareRequestSamples(config, scenario.seed, plan);
   const sut = createInProcessSut({ pool, samples });

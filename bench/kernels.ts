@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { machineLimits } from '../models/limits/measure.ts';
 import { graphPrecisionOf, requestGemms, rooflineFloorUs, type RooflineLimits } from '../models/limits/roofline.ts';
-import { maxRelError } from '../models/runtimes/ort-calibrate.ts';
+import { maxRelError, topKOverlap } from '../models/runtimes/ort-calibrate.ts';
 import { predictedSpeedup, requestCost } from '../models/cost.ts';
 import { presetConfig } from '../models/presets.ts';
 import { syntheticRequest, type ScoringRequest } from '../models/requests.ts';
@@ -147,15 +147,21 @@ async function benchPreset(preset: string, limits: RooflineLimits): Promise<Cell
   const weights: ModelWeights = generateWeights(config, { seed: 1 });
   const wanted = (setup: Setup): boolean => args.only === undefined || new RegExp(args.only).test(setup.label);
   const int8Wanted = SETUPS.some((o) => wanted(o) && o.variant === 'ugsep-w8a16');
-  const needed = (setup: Setup): boolean =>
-    wanted(setup) || SETUPS.some((o) => wanted(o) && o.against === setup.label) || (int8Wanted && (setup.label === W8A16_REFERENCE || setup.label === 'ugsep'));
-  const setups = SETUPS.filter((setup) => !setup.skip?.includes(preset) && needed(setup));
+  // The wanted setups, what their ratios are taken against, and the references of the accuracy columns.
+  const labels = new Set(SETUPS.filter((o) => wanted(o) || (int8Wanted && (o.label === W8A16_REFERENCE || o.label === 'ugsep'))).map((o) => o.label));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const o of SETUPS) if (labels.has(o.label) && !labels.has(o.against)) grew = labels.add(o.against).size > 0;
+  }
+  const setups = SETUPS.filter((setup) => !setup.skip?.includes(preset) && labels.has(setup.label));
   const runtimes = new Map<string, ScoringRuntime>();
   for (const setup of setups) {
     const started = performance.now();
-    runtimes.set(setup.label, await createOrtRuntime(weights, setup.variant, { ...setup.options, ...threads }));
-    const calibration = runtimes.get(setup.label)!.info.details['int8.calibration'];
-    if (calibration !== undefined) process.stderr.write(`  ${preset} ${setup.label}: loaded in ${((performance.now() - started) / 1000).toFixed(1)} s (${calibration})\n`);
+    // auto calibrates at the N this table measures (on `wide` an N = 256 group pass alone takes seconds).
+    const calibration = setup.options.int8Kernel === 'auto' ? { calibrationCandidates: CANDIDATES[preset] ?? [] } : {};
+    runtimes.set(setup.label, await createOrtRuntime(weights, setup.variant, { ...setup.options, ...calibration, ...threads }));
+    const calibrated = runtimes.get(setup.label)!.info.details['int8.calibration'];
+    if (calibrated !== undefined) process.stderr.write(`  ${preset} ${setup.label}: loaded in ${((performance.now() - started) / 1000).toFixed(1)} s (${calibrated})\n`);
   }
   const cells: Cell[] = [];
   for (const N of CANDIDATES[preset] ?? []) {
@@ -194,12 +200,6 @@ async function benchPreset(preset: string, limits: RooflineLimits): Promise<Cell
   return cells.filter((c) => wanted(c.setup) || c.setup.label === c.setup.against);
 }
 
-/** |top-k(a) and top-k(b)| / k */
-function topKOverlap(a: Float32Array, b: Float32Array, k: number): number {
-  const top = (v: Float32Array): number[] => Array.from(v.keys()).sort((x, y) => v[y]! - v[x]! || x - y).slice(0, k);
-  const tb = new Set(top(b));
-  return top(a).filter((i) => tb.has(i)).length / k;
-}
 
 /**
  * The cost model's prediction for a row: vs baseline, the FLOP ratio (predictedSpeedup; the

@@ -10,6 +10,8 @@
  * Elementwise work (LN, GELU, mixup) is not counted: it is O(D) per row against O(kD^2).
  */
 import { derive, type ModelConfig } from './config.ts';
+import type { AffineCost, AffinePair, CostCoefficients } from '../harness/results/contract.ts';
+import { predictedSpeedup as speedupFromCoefficients } from '../harness/results/model.ts';
 import { VARIANT_TRAITS, type Variant } from './variants.ts';
 
 export interface CostInput {
@@ -85,11 +87,27 @@ export function requestCost(input: CostInput): RequestCost {
   };
 }
 
-/** The FFN-FLOP saving ugsep predicts over baseline at N candidates: (Tu/T)(1 - 1/N), minus comp. */
+/** One outcome's cost as a + b·N: requestCost is affine in N, so two points give it exactly. */
+function affine(config: ModelConfig, variant: Variant, userPassRan: boolean): AffineCost {
+  const one = requestCost({ config, variant, candidates: 1, userPassRan });
+  const two = requestCost({ config, variant, candidates: 2, userPassRan });
+  const pair = (a: number, b: number): AffinePair => ({ perRequest: 2 * a - b, perCandidate: b - a });
+  return {
+    flops: pair(one.flops.total, two.flops.total),
+    weightBytes: pair(one.weightBytes, two.weightBytes),
+    activationBytes: pair(one.activationBytes, two.activationBytes),
+  };
+}
+
+/** The cost per cache outcome as data (RunResult.model.cost): `cached` for variants with a user pass to skip. */
+export function costCoefficients(config: ModelConfig, variant: Variant): CostCoefficients {
+  return { computed: affine(config, variant, true), ...(VARIANT_TRAITS[variant].masked ? { cached: affine(config, variant, false) } : {}) };
+}
+
+/** Predicted speedup over baseline at N candidates: the one function (harness/results/model.ts) on this model's coefficients. */
 export function predictedSpeedup(config: ModelConfig, variant: Variant, candidates: number, userPassRan = true): number {
-  const base = requestCost({ config, variant: 'baseline', candidates }).flops.total;
-  const other = requestCost({ config, variant, candidates, userPassRan }).flops.total;
-  return base / other;
+  const model = { cost: costCoefficients(config, variant), baselineCost: costCoefficients(config, 'baseline').computed };
+  return speedupFromCoefficients(model, candidates, userPassRan ? 'computed' : 'cached');
 }
 
 /** Size in bytes of one user's state (UserState): what a cross-request cache stores per user. */

@@ -3,6 +3,7 @@ import type { MachineLimits } from '../harness/results/machine-limits.ts';
 import { deriveFigures, ridgePointFlopPerByte, rooflineLimits } from './derive.ts';
 import type { RunRow } from './runs.ts';
 import { SUMMARY_COLUMNS, summaryRows } from './summary.ts';
+import { tagTable } from './tags.ts';
 
 /** Columns that fit a terminal; the HTML report has them all. */
 const CONSOLE_COLUMNS = ['run', 'status', 'req/s', 'p50 ms', 'p99 ms', 'hit rate', 'FLOP/B', 'busy GFLOP/s', '% GEMM peak', 'bound'];
@@ -31,5 +32,7 @@ export function consoleSummary(rows: RunRow[], limits: MachineLimits | undefined
     return f !== null && ((f.busyFractionOfPeakGflop ?? 0) > 1 || (f.busyFractionOfPeakBandwidth ?? 0) > 1);
   });
   const warning = abovePeak ? 'warning: some runs exceed the measured limits: they were probably measured under load (`ugbench limits --remeasure` on a quiet machine)\n' : '';
-  return `${table}\n${limitsLine}\n${warning}busy GFLOP/s = FLOPs per request / mean latency; GPU memory utilisation: not available unless read from a driver\n`;
+  const tags = tagTable(rows);
+  const byTag = tags.rows.length > 0 ? `\nby tag:\n${formatTable(tags.headers, tags.rows, tags.numeric)}\n` : '';
+  return `${table}\n${byTag}${limitsLine}\n${warning}busy GFLOP/s = FLOPs per request / mean latency; GPU memory utilisation: not available unless read from a driver\n`;
 }

@@ -13,6 +13,7 @@ import { deriveFigures, ridgePointFlopPerByte, rooflineLimits } from './derive.t
 import type { LoadedResults } from './load.ts';
 import type { RunRow } from './runs.ts';
 import { SUMMARY_COLUMNS, summaryRows } from './summary.ts';
+import { tagTable } from './tags.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -151,6 +152,13 @@ function validitySection(rows: RunRow[]): string {
   return `<h2>Problems</h2>${table(['run', 'status', 'reasons', 'dropped', 'errors'], body)}`;
 }
 
+function tagSection(rows: RunRow[]): string {
+  const t = tagTable(rows);
+  if (t.rows.length === 0) return '';
+  return `<h2>By tag</h2><div class="scroll">${table(t.headers, t.rows, t.numeric)}</div>
+<p class="caption">Each run split by the tags its requests carried (cache outcome, replica, instance, kernel, ...); samples = requests each percentile rests on; timing columns are the system under test's own times.</p>`;
+}
+
 export interface HtmlInput {
   files: LoadedResults[];
   sourceLabels: string[];
@@ -187,6 +195,7 @@ export function reportHtml(input: HtmlInput): string {
 <div class="scroll">${table(SUMMARY_COLUMNS.map((c) => c.header), summaryRows(input.rows, input.limits), SUMMARY_COLUMNS.map((c) => c.numeric))}</div>
 <p class="caption">busy GFLOP/s = cost-model FLOPs per request / mean latency; % of peak against this machine's measured limits. Cross-request user caching is ugbench's addition; runs with a hit rate used it.</p>
 ${validitySection(input.rows)}
+${tagSection(input.rows)}
 <h2>Charts</h2>
 ${charts}
 <h2>Roofline figures</h2>

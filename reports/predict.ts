@@ -1,6 +1,7 @@
 /**
- * The cost model's predicted ugsep speedup, from the model shape the results record
- * (runtime.details.modelConfig). FFN FLOPs per token per layer f = 4 k D^2:
+ * For version 1 results files only (no `model` facts): the predicted ugsep speedup from the
+ * flattened model shape they recorded (runtime.details.modelConfig). Version 2 files carry the
+ * cost coefficients and are read through harness/results/model.ts. FFN FLOPs per token per layer f = 4 k D^2:
  *   baseline = N L T f;  ugsep = L f (Tu + N Tg) + L Tg 2 D^2 (compensation, once per request)
  *   speedup(N) = N T / (Tu + N Tg + Tg / (2k))      (the ablation drops the Tg / (2k) term)
  * This restates docs/model.md (FFN and compensation only; tokenizer and head are O(D) per

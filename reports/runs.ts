@@ -84,7 +84,8 @@ export function runRows(files: LoadedResults[]): RunRow[] {
         run,
         results: file.results,
         meanCandidates: file.results.plan.meanCandidates,
-        modelConfig: parseModelConfig(run.runtime.details['modelConfig']),
+        // the model as data; version 1 files only had the flattened string
+        modelConfig: run.model?.config ?? parseModelConfig(run.runtime.details['modelConfig']),
       };
     }),
   );

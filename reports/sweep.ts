@@ -7,10 +7,6 @@
 import type { BenchResults, RunResult } from '../harness/results/contract.ts';
 import type { SweepResults } from '../harness/results/sweep/results.ts';
 
-export function isSweepResults(value: unknown): value is SweepResults {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'ugbench-sweep' && Array.isArray((value as { series?: unknown }).series);
-}
-
 function meanCandidates(run: RunResult): number {
   return run.throughput.requestsPerS > 0 ? run.throughput.candidatesPerS / run.throughput.requestsPerS : 0;
 }

@@ -10,6 +10,10 @@ import { createAdmission, type Admission, type AdmissionOptions } from './admiss
 import type { SutTimingsUs } from '../harness/loadgen/sut.ts';
 import type { InstanceStats } from '../models/instances/pool.ts';
 import { createServerMetrics, observeInstances, type ServerMetrics } from './metrics.ts';
+import { createBodyBudget, nestingDepth, readBody } from './body.ts';
+
+/** Deepest JSON nesting accepted: an infer request needs 4 ({inputs: [{data: [[...]]}]}); the rest is headroom. */
+const MAX_NESTING = 32;
 import { BadRequest, GROUP_INPUT, SCORES_OUTPUT, USER_INPUT, parseInferRequest, type InferResponseJson, type ParsedInfer } from '../oip/protocol.ts';
 
 /** One model the server hosts (one per variant). */
@@ -52,6 +56,10 @@ export interface ServerOptions extends AdmissionOptions {
   port?: number;
   /** largest accepted request body; default 32 MiB */
   bodyLimitBytes?: number;
+  /** bytes all request bodies being read may hold together (503 past it); default 8 x bodyLimitBytes */
+  bodyBudgetBytes?: number;
+  /** open connections; past it node closes new ones at once (counted); default 1024 */
+  maxConnections?: number;
   version?: string;
 }
 
@@ -71,6 +79,7 @@ export async function startOipServer(options: ServerOptions): Promise<RunningSer
   const models = new Map(options.models.map((m) => [m.name, m]));
   const totalOf = (read: (a: Admission) => number): number => [...admissions.values()].reduce((sum, a) => sum + read(a), 0);
   const bodyLimitBytes = options.bodyLimitBytes ?? 32 * 1024 * 1024;
+  const bodyBudget = createBodyBudget(options.bodyBudgetBytes ?? 8 * bodyLimitBytes);
   let closing = false;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -91,7 +100,14 @@ export async function startOipServer(options: ServerOptions): Promise<RunningSer
     }
     const match = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/.exec(path);
     if (!match) return send(res, 404, { error: `path: no endpoint ${method} ${path}` });
-    const model = models.get(decodeURIComponent(match[1]!));
+    let name: string;
+    try {
+      name = decodeURIComponent(match[1]!);
+    } catch {
+      metrics.rejected.inc({ reason: 'bad_path' });
+      return send(res, 400, { error: `path: malformed percent-encoding in ${JSON.stringify(match[1])}` });
+    }
+    const model = models.get(name);
     if (!model) return send(res, 404, { error: `model: expected one of ${[...models.keys()].join(', ')}, got ${JSON.stringify(match[1])}` });
     if (match[2] !== undefined && match[2] !== '1') return send(res, 404, { error: `version: model ${model.name} has version 1, got ${JSON.stringify(match[2])}` });
     const action = match[3];
@@ -111,34 +127,17 @@ export async function startOipServer(options: ServerOptions): Promise<RunningSer
       metrics.rejected.inc({ reason: 'shutting_down' });
       return finish(503, { error: 'server: shutting down' }, { 'retry-after': '1', connection: 'close' });
     }
-    const body = await readBody(req, bodyLimitBytes);
-    if (body.kind === 'too-large') {
-      metrics.rejected.inc({ reason: 'body_too_large' });
-      return finish(413, { error: `body: expected at most ${bodyLimitBytes} bytes, got ${body.bytes}` }, { connection: 'close' });
-    }
-    if (body.kind === 'aborted') return; // client went away: nothing to answer
-    let parsed: ParsedInfer;
-    try {
-      let json: unknown;
-      try {
-        json = JSON.parse(body.text);
-      } catch (error) {
-        throw new BadRequest(`body: expected JSON, got a parse error (${(error as Error).message})`);
-      }
-      parsed = parseInferRequest(json, model);
-    } catch (error) {
-      metrics.rejected.inc({ reason: 'bad_request' });
-      if (error instanceof BadRequest) return finish(400, { error: error.message });
-      throw error;
-    }
-    const admission = admissions.get(model.name)!;
-    const queuedNs = process.hrtime.bigint();
-    metrics.queueDepth.set(totalOf((a) => a.queued) + 1);
-    const release = await admission.acquire();
-    if (!release) {
+    // Admission from the headers: a full model is refused before a byte of the body is read.
+    const reservation = admissions.get(model.name)!.reserve();
+    if (!reservation) {
       metrics.rejected.inc({ reason: 'overloaded' });
-      return finish(503, { error: `server: overloaded (queue full)` }, { 'retry-after': '1' });
+      return finish(503, { error: `server: overloaded (every instance busy, queue full)` }, { 'retry-after': '1', connection: 'close' });
     }
+    const queuedNs = process.hrtime.bigint();
+    const parsed = await readAndParse(model, req, finish);
+    if (parsed === undefined) return reservation.cancel();
+    metrics.queueDepth.set(totalOf((a) => a.queued));
+    const release = await reservation.acquire();
     const startNs = process.hrtime.bigint();
     metrics.inFlight.set(totalOf((a) => a.inFlight));
     metrics.queueDepth.set(totalOf((a) => a.queued));
@@ -176,6 +175,35 @@ export async function startOipServer(options: ServerOptions): Promise<RunningSer
     finish(200, response, { 'server-timing': `queue;dur=${(queueUs / 1e3).toFixed(3)}, compute;dur=${(computeUs / 1e3).toFixed(3)}` });
   };
 
+  /** The body read within the limits and parsed; undefined when already answered (or the client left). */
+  const readAndParse = async (model: HostedModel, req: IncomingMessage, finish: (code: number, body: unknown, headers?: Record<string, string>) => void): Promise<ParsedInfer | undefined> => {
+    const body = await readBody(req, bodyLimitBytes, bodyBudget);
+    if (body.kind === 'too-large') {
+      metrics.rejected.inc({ reason: 'body_too_large' });
+      return void finish(413, { error: `body: expected at most ${bodyLimitBytes} bytes, got ${body.bytes}` }, { connection: 'close' });
+    }
+    if (body.kind === 'over-budget') {
+      metrics.rejected.inc({ reason: 'memory_budget' });
+      const error = `server: memory budget for request bodies in use (${bodyBudget.heldBytes} of ${bodyBudget.capacityBytes} bytes held; this body ${body.bytes}+ bytes)`;
+      return void finish(503, { error }, { 'retry-after': '1', connection: 'close' });
+    }
+    if (body.kind === 'aborted') return undefined; // client went away: nothing to answer
+    try {
+      if (nestingDepth(body.text, MAX_NESTING) > MAX_NESTING) throw new BadRequest(`body: expected JSON nested at most ${MAX_NESTING} levels deep, got deeper`);
+      let json: unknown;
+      try {
+        json = JSON.parse(body.text);
+      } catch (error) {
+        throw new BadRequest(`body: expected JSON, got a parse error (${(error as Error).message})`);
+      }
+      return parseInferRequest(json, model);
+    } catch (error) {
+      metrics.rejected.inc({ reason: 'bad_request' });
+      if (error instanceof BadRequest) return void finish(400, { error: error.message });
+      throw error;
+    }
+  };
+
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       // Last line of defence: a bug answers 500, it never takes the server down.
@@ -184,6 +212,9 @@ export async function startOipServer(options: ServerOptions): Promise<RunningSer
     });
   });
   server.keepAliveTimeout = 30_000;
+  // Connections past the limit are closed at once by node (each one holds buffers and a parser).
+  server.maxConnections = options.maxConnections ?? 1024;
+  server.on('drop', () => metrics.rejected.inc({ reason: 'too_many_connections' }));
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
     else socket.destroy();
@@ -227,28 +258,4 @@ function send(res: ServerResponse, code: number, body: unknown, headers: Record<
   const text = JSON.stringify(body);
   res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
-}
-
-type Body = { kind: 'ok'; text: string } | { kind: 'too-large'; bytes: number } | { kind: 'aborted' };
-
-/** Read the body up to `limit` bytes; past it stop buffering (memory stays bounded). */
-function readBody(req: IncomingMessage, limit: number): Promise<Body> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume(); // drain without buffering
-    return Promise.resolve({ kind: 'too-large', bytes: declared });
-  }
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (bytes > limit) over = true;
-      if (!over) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(over ? { kind: 'too-large', bytes } : { kind: 'ok', text: Buffer.concat(chunks).toString('utf8') }));
-    req.on('error', () => resolve({ kind: 'aborted' }));
-    req.on('aborted', () => resolve({ kind: 'aborted' }));
-  });
 }

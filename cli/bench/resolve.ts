@@ -3,6 +3,7 @@
  * runtime names, presets and explicit configs are checked against the models/ registry here,
  * because harness/ does not know them.
  */
+import { INT8_KERNEL_CHOICES } from '../../models/onnx/options.ts';
 import { isAbsolute, dirname, resolve } from 'node:path';
 import { InputError, describeValue } from '../../harness/errors.ts';
 import type { ModelSpec, Scenario } from '../../harness/scenario/schema.ts';
@@ -26,6 +27,9 @@ export function checkScenarioNames(scenario: Scenario, source: string): void {
   scenario.runtimes.forEach((r, i) => {
     if (r.name !== 'auto' && !(RUNTIME_NAMES as readonly string[]).includes(r.name)) {
       problems.push(`runtimes[${i}].name: expected auto or one of ${RUNTIME_NAMES.join(', ')}, got ${describeValue(r.name)}`);
+    }
+    if (r.int8Kernel !== undefined && !(INT8_KERNEL_CHOICES as readonly string[]).includes(r.int8Kernel)) {
+      problems.push(`runtimes[${i}].int8Kernel: expected one of ${INT8_KERNEL_CHOICES.join(', ')}, got ${describeValue(r.int8Kernel)}`);
     }
   });
   const checkModel = (m: Omit<ModelSpec, 'byRuntime'>, path: string): void => {

@@ -16,14 +16,17 @@ import { buildPlan, describePlan } from '../../harness/loadgen/traffic/plan.ts';
 import { planDigest } from '../../harness/loadgen/traffic/plan-digest.ts';
 import { shardPlan, type ShardSpec } from '../../harness/loadgen/traffic/shard.ts';
 import { shardScenario } from '../../harness/loadgen/traffic/shard-scenario.ts';
-import { overallStatus } from '../../harness/results/validity.ts';
+import { overallStatus } from '../../harness/results/judge.ts';
 import { userStateBytes } from '../../models/cost.ts';
-import { resolveRuntime, runtimeUnavailableReason, type RuntimeName } from '../../models/runtimes/registry.ts';
+import { resolveRuntime, runtimeUnavailableReason, type RuntimeName, type RuntimeOptions } from '../../models/runtimes/registry.ts';
+import type { Int8KernelChoice } from '../../models/onnx/options.ts';
 import { clearSutCache, createInProcessSut } from '../../models/sut/in-process.ts';
 import { CACHE_DESIGN } from '../../models/sut/cached-scorer.ts';
 import { createInstancePool } from '../../models/instances/pool.ts';
 import { threadsPerInstance } from '../../models/instances/threads.ts';
-import { costFacts } from '../../models/sut/cost-facts.ts';
+import { costFacts, modelFacts } from '../../models/sut/cost-facts.ts';
+import { effectiveScenarioHash } from '../../harness/results/compare/same-setup.ts';
+import { fileSha256 } from './file-sha256.ts';
 import { prepareRequestSamples } from '../../models/sut/samples.ts';
 import { VARIANT_TRAITS } from '../../models/variants.ts';
 import { loadWeights } from '../../models/weights/load.ts';
@@ -63,12 +66,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const git = gitFacts(o.root);
   const packages = packageVersions(o.root, VERSIONED_PACKAGES);
   const tool = { name: 'ugbench' as const, version: readToolVersion(o.root) };
-  const resolved: { requested: string; name: RuntimeName; threads?: number; instances: number; parallelRequests: number }[] = [];
+  const resolved: { requested: string; name: RuntimeName; threads?: number; instances: number; parallelRequests: number; int8: RuntimeOptions }[] = [];
   for (const spec of scenario.runtimes) {
     const name = await resolveRuntime(spec.name as RuntimeName | 'auto');
     const reason = await runtimeUnavailableReason(name);
     if (reason !== undefined) throw new UnavailableError(`runtime ${name}`, reason);
-    resolved.push({ requested: spec.name, name, threads: spec.threads, instances: spec.instances ?? 1, parallelRequests: spec.parallelRequests });
+    const int8 = { ...(spec.int8Kernel ? { int8Kernel: spec.int8Kernel as Int8KernelChoice } : {}), ...(spec.int8AccuracyBound ? { int8AccuracyBound: spec.int8AccuracyBound } : {}) };
+    resolved.push({ requested: spec.name, name, threads: spec.threads, instances: spec.instances ?? 1, parallelRequests: spec.parallelRequests, int8 });
   }
   const fullPlan = buildPlan(scenario);
   const plan = o.shard ? shardPlan(fullPlan, o.shard) : fullPlan;
@@ -101,12 +105,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     const config = weights.config;
     const samples = prepareRequestSamples(config, scenario.seed, plan);
     const modelLabel = choice.preset ?? (choice.weightsPath ? 'weights file' : 'custom');
+    const weightsSha256 = choice.weightsPath ? fileSha256(choice.weightsPath) : null; // untimed
     for (const variant of variants) {
       if (o.signal?.aborted) break;
       // Model instances: each worker builds its own runtime from this spec (untimed).
       const threads = threadsPerInstance(rt.instances, rt.threads);
       const weightsSource = { weightsPath: choice.weightsPath, config: choice.config, seed: scenario.seed };
-      const spec = { runtime: rt.name, variant, weights: weightsSource, weightVariants: variants, options: threads !== undefined ? { threads } : {} };
+      const spec = { runtime: rt.name, variant, weights: weightsSource, weightVariants: variants, options: { ...rt.int8, ...(threads !== undefined ? { threads } : {}) } };
       const pool = await createInstancePool({ spec, instances: rt.instances, perInstance: rt.parallelRequests, clock });
       try {
         const cacheWanted = scenario.cache.enabled && VARIANT_TRAITS[variant].masked && pool.split;
@@ -155,6 +160,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
               ...(cacheWanted ? { design: CACHE_DESIGN } : {}),
             },
             cost: (mix, rps) => costFacts(config, variant, mix, rps),
+            model: modelFacts(config, variant, weightsSha256),
           },
           scenario,
         );
@@ -179,7 +185,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     git,
     packages,
     machine,
-    scenario: { path: o.scenarioPath, name: scenario.name, effective: o.scenario },
+    scenario: { path: o.scenarioPath, name: scenario.name, effective: o.scenario, hash: effectiveScenarioHash(o.scenario) },
     seeds: { scenario: scenario.seed, plan: scenario.seed, weights: scenario.seed, requests: scenario.seed },
     plan: { ...planFacts, warmupS: scenario.run.warmupS, durationS: scenario.run.durationS },
     ...(o.shard ? { shard: { ...o.shard }, planDigest: planDigest(fullPlan) } : {}),

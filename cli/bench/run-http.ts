@@ -21,7 +21,8 @@ import type { SystemUnderTest } from '../../harness/loadgen/sut.ts';
 import type { TrafficPlan } from '../../harness/loadgen/traffic/plan.ts';
 import { userStateBytes } from '../../models/cost.ts';
 import type { ModelConfig } from '../../models/config.ts';
-import { costFacts } from '../../models/sut/cost-facts.ts';
+import { costFacts, modelFacts } from '../../models/sut/cost-facts.ts';
+import { fileSha256 } from './file-sha256.ts';
 import { prepareRequestSamples } from '../../models/sut/samples.ts';
 import { VARIANT_TRAITS, type Variant } from '../../models/variants.ts';
 import { writeSafetensors } from '../../models/weights/safetensors.ts';
@@ -147,6 +148,7 @@ export async function runHttpVariants(ctx: HttpRunContext, t: HttpRuntimeTarget)
             stateBytesPerUser: stateBytes > 0 ? stateBytes : null,
           },
           cost: (mix, rps) => costFacts(config, variant, mix, rps),
+          model: modelFacts(config, variant, t.choice.weightsPath ? fileSha256(t.choice.weightsPath) : null),
           target: targetFacts,
         },
         scenario,

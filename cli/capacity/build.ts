@@ -5,7 +5,6 @@
  * measured FLOP rate (labelled as estimates). harness/ does the arithmetic; this file knows the
  * models (cost model, presets), so it lives with the composition root.
  */
-import { InputError } from '../../harness/errors.ts';
 import { planCapacity, type CapacityPlan } from '../../harness/results/capacity/plan.ts';
 import { whatIfHitRates, type WhatIfPoint } from '../../harness/results/capacity/what-if.ts';
 import { fromEncoded } from '../../harness/results/compare/sample.ts';
@@ -63,16 +62,17 @@ export interface CapacityReport {
   notes: string[];
 }
 
-export function checkSweep(data: unknown, name: string): SweepResults {
-  const s = data as Partial<SweepResults> | null;
-  if (typeof s !== 'object' || s === null || s.kind !== 'ugbench-sweep' || !Array.isArray(s.series)) {
-    throw new InputError(name, ['expected sweep results written by `ugbench sweep` (kind "ugbench-sweep")']);
-  }
-  if (s.schemaVersion !== 1) throw new InputError(name, [`schemaVersion: expected 1, got ${JSON.stringify(s.schemaVersion)}`]);
-  return s as SweepResults;
-}
 
 function configOf(series: SweepSeries): ModelConfig | null {
+  // the model as data in the steps' runs; sweeps of version 1 runs only had the flattened string
+  const fromData = series.steps.find((step) => step.run.model)?.run.model?.config;
+  if (fromData) {
+    try {
+      return parseConfig(fromData);
+    } catch {
+      return null;
+    }
+  }
   const entries = series.modelConfig.split(/\s+/).map((kv) => kv.split('=')).filter((kv) => kv.length === 2);
   if (entries.length === 0) return null;
   try {

@@ -1,13 +1,15 @@
+import { INT8_KERNEL_CHOICES, parseInt8KernelChoice } from '../../models/onnx/options.ts';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Register } from '../main.ts';
 import { integerOption } from '../options.ts';
-import { ExitCode, InputError, printable } from '../../harness/errors.ts';
+import { InputError, printable } from '../../harness/errors.ts';
 import { loadScenarioFile, type ScenarioOverrides } from '../../harness/scenario/load.ts';
 import { claimResultsDir, writeJsonAtomic } from '../../harness/results/io.ts';
 import { runBench } from '../bench/run-bench.ts';
 import { createProgress } from '../bench/progress.ts';
 import { formatResultsTable } from '../bench/table.ts';
+import { reportVerdict } from '../bench/verdict.ts';
 import { parseShardSpec } from '../../harness/loadgen/traffic/shard.ts';
 import { InvalidArgumentError } from 'commander';
 import { collectLabel, formatLabels } from '../labels.ts';
@@ -29,6 +31,7 @@ function nonNegativeNumber(value: string): number {
 
 interface BenchCliOptions {
   out?: string;
+  int8Kernel?: string;
   duration?: number;
   warmup?: number;
   minQueries?: number;
@@ -56,6 +59,7 @@ export const registerBench: Register = (program, setExit) => {
     .option('--warmup <s>', 'override run.warmupS', nonNegativeNumber)
     .option('--min-queries <n>', 'override run.minQueries', integerOption(0))
     .option('--runtime <name>', 'override every runtime: auto, reference, ort-cpu, ...')
+    .option('--int8-kernel <name>', `override every runtime's int8Kernel (ugsep-w8a16 on ORT): ${INT8_KERNEL_CHOICES.join(', ')}`)
     .option('--variants <list>', 'override the variants, comma-separated')
     .option('--preset <name>', 'override the model preset (drops model.config and model.byRuntime)')
     .option('--rate <qps>', 'override the open-loop arrival rate', positiveNumber)
@@ -79,6 +83,7 @@ export const registerBench: Register = (program, setExit) => {
         seed: opts.seed,
       };
       const scenario = loadScenarioFile(path, overrides);
+      if (opts.int8Kernel !== undefined) for (const r of scenario.runtimes) r.int8Kernel = parseInt8KernelChoice(opts.int8Kernel, '--int8-kernel');
       const started = Date.now();
       const shard = opts.shard !== undefined ? parseShardSpec(opts.shard) : undefined;
       if (shard && opts.workers !== undefined) throw new InputError('bench', ['--shard and --workers: expected one of them, got both']);
@@ -119,15 +124,16 @@ export const registerBench: Register = (program, setExit) => {
         const human = opts.json ? process.stderr : process.stdout; // --json keeps stdout for the JSON alone
         human.write(printable(`\n${formatResultsTable(results)}\n\n`));
         if (opts.label) human.write(printable(`labels: ${formatLabels(opts.label)}\n`));
-        human.write(printable(`scenario ${results.scenario.name}: ${results.status.toUpperCase()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`));
-        human.write(printable(`results written to ${file}\n`));
+        human.write(printable(`results written to ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`));
         if (opts.report) {
           // charting (vega, resvg) loads only once there is something to render, not at start-up
           const { renderAfterBench } = await import('./report.ts');
           human.write((await renderAfterBench(file, { measureLimits: opts.limits })).text);
         }
+        // a shard's validity and SLO are judged on its share; its thresholds by `ugbench merge`
+        const code = reportVerdict(results, shard ? `shard ${shard.index}/${shard.count}` : 'this run', (t) => human.write(printable(t)));
         if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-        if (results.status !== 'valid') setExit(ExitCode.invalidRun);
+        setExit(code);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

@@ -4,11 +4,11 @@
  * replicas per variant at a peak traffic under an SLO, cost per million candidates, user-state
  * cache memory, a hit-rate what-if; the RankMixer sizes as cost-model estimates when not run.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import type { Register } from '../main.ts';
-import { InputError } from '../../harness/errors.ts';
-import { buildCapacityReport, checkSweep } from '../capacity/build.ts';
+import { buildCapacityReport } from '../capacity/build.ts';
+import { readSweepFile } from '../../harness/results/read.ts';
 import { capacityMarkdown } from '../capacity/markdown.ts';
 import { capacityHtml } from '../capacity/html.ts';
 
@@ -50,13 +50,7 @@ export const registerCapacity: Register = (program) => {
     .option('--md <file>', 'write the Markdown report here (default: print it)')
     .option('--html <file>', 'also write an HTML report with the Vega-Lite chart')
     .action(async (path: string, flags: CapacityFlags) => {
-      let data: unknown;
-      try {
-        data = JSON.parse(readFileSync(path, 'utf8'));
-      } catch (error) {
-        throw new InputError(path, [`expected a readable sweep JSON file, got ${(error as Error).message}`]);
-      }
-      const report = buildCapacityReport(checkSweep(data, path), {
+      const report = buildCapacityReport(readSweepFile(path), {
         peakQps: flags.peakQps,
         sloP99Ms: flags.sloP99Ms,
         hitRates: flags.hitRate ?? [0, 0.5, 0.8, 0.95],

@@ -4,7 +4,7 @@ import { PRESET_NAMES } from '../../models/presets.ts';
 import { VARIANTS, type Variant } from '../../models/variants.ts';
 import { loadWeights } from '../../models/weights/load.ts';
 import { exportModel } from '../../models/onnx/export.ts';
-import { FFN_LAYOUTS, INT8_KERNELS, type FfnLayout, type Int8Kernel } from '../../models/onnx/options.ts';
+import { DEFAULT_INT8_KERNEL, FFN_LAYOUTS, INT8_KERNELS, type FfnLayout, type Int8Kernel } from '../../models/onnx/options.ts';
 import type { TritonDevice } from '../../models/onnx/triton.ts';
 
 interface ExportOpts {
@@ -27,7 +27,7 @@ export const registerExport: Register = (program) => {
     .option('--variant <name>', `model variant: ${VARIANTS.join(', ')}`, choiceOption(VARIANTS), 'ugsep')
     .option('--weights <file>', 'safetensors weights (wins over --preset/--seed)')
     .option('--seed <n>', 'generator seed when no --weights', integerOption(0), 1)
-    .option('--int8-kernel <name>', `ugsep-w8a16 matmul form: ${INT8_KERNELS.join(', ')}`, choiceOption(INT8_KERNELS), 'qdq')
+    .option('--int8-kernel <name>', `ugsep-w8a16 int8 kernel baked into the graphs (auto calibrates at load, so export takes an explicit one): ${INT8_KERNELS.join(', ')}`, choiceOption(INT8_KERNELS), DEFAULT_INT8_KERNEL)
     .option('--ffn-layout <name>', `per-token FFN layout: ${FFN_LAYOUTS.join(', ')}`, choiceOption(FFN_LAYOUTS), 'per-token')
     .option('--device <kind>', 'Triton instance kind; gpu also builds fp16-activation int8 graphs for CUDA', choiceOption(['cpu', 'gpu'] as const), 'cpu')
     .action((opts: ExportOpts) => {

@@ -1,3 +1,4 @@
+import { INT8_KERNEL_CHOICES, type Int8KernelChoice } from '../../models/onnx/options.ts';
 import type { Register } from '../main.ts';
 import { choiceOption, integerOption } from '../options.ts';
 import { HrClock } from '../../harness/loadgen/clock.ts';
@@ -11,8 +12,19 @@ import { UnavailableError } from '../../harness/errors.ts';
 import { startOipServer } from '../../server/app.ts';
 import { hostRuntime } from '../../server/hosted-runtime.ts';
 
+/** User-state cache budget when no cap is given: bounded memory by default. */
+const DEFAULT_CACHE_MB = 256;
+
+/** The user-state cache's byte budget: --cache-bytes, --cache-mb, or DEFAULT_CACHE_MB when no cap at all is given. */
+function cacheBytes(opts: Pick<ServeOptions, 'cacheBytes' | 'cacheMb' | 'cacheUsers'>): number | undefined {
+  if (opts.cacheBytes !== undefined) return opts.cacheBytes;
+  const mb = opts.cacheMb ?? (opts.cacheUsers === undefined ? DEFAULT_CACHE_MB : undefined);
+  return mb === undefined ? undefined : mb * 2 ** 20;
+}
+
 interface ServeOptions {
   preset: string;
+  int8Kernel: Int8KernelChoice;
   weights?: string;
   seed: number;
   variants: string;
@@ -25,6 +37,8 @@ interface ServeOptions {
   maxInFlight: number;
   maxQueue: number;
   bodyLimitMb: number;
+  bodyBudgetMb: number;
+  maxConnections: number;
   cacheUsers?: number;
   cacheMb?: number;
   cacheBytes?: number;
@@ -42,6 +56,7 @@ export const registerServe: Register = (program) => {
     .option('--variants <list>', `comma-separated models to host: ${VARIANTS.join(', ')}`, 'baseline,ugsep,ugsep-w8a16')
     .option('--runtime <name>', `auto or one of ${RUNTIME_NAMES.join(', ')}`, choiceOption(['auto', ...RUNTIME_NAMES] as const), 'auto')
     .option('--instances <n>', 'model instances per variant (worker threads, each its own runtime); requests go to a free one', integerOption(1), 1)
+    .option('--int8-kernel <name>', `ugsep-w8a16 on ORT: ${INT8_KERNEL_CHOICES.join(', ')}`, choiceOption(INT8_KERNEL_CHOICES), 'auto')
     .option('--threads <n>', 'intra-op threads per instance (default: all cores with 1 instance, cores / instances with several)', integerOption(1))
     .option('--host <addr>', 'listen address (loopback by default: a benchmark server is not for the open network)', '127.0.0.1')
     .option('--port <n>', 'listen port (0 = any free port)', integerOption(0), 8000)
@@ -49,7 +64,9 @@ export const registerServe: Register = (program) => {
     .option('--max-in-flight <n>', 'requests each instance computes at once', integerOption(1), 1)
     .option('--max-queue <n>', 'requests waiting for a compute slot before 503', integerOption(0), 64)
     .option('--body-limit-mb <n>', 'largest request body (413 above)', integerOption(1), 64)
-    .option('--user-cache', 'cross-request user-state cache for requests with parameters.user_id (unlimited unless --cache-users/--cache-mb)', false)
+    .option('--body-budget-mb <n>', 'all request bodies being read at once, server-wide (503 past it)', integerOption(1), 512)
+    .option('--max-connections <n>', 'open connections; new ones past it are closed at once', integerOption(1), 1024)
+    .option('--user-cache', `cross-request user-state cache for requests with parameters.user_id (${DEFAULT_CACHE_MB} MiB unless --cache-users/--cache-mb/--cache-bytes)`, false)
     .option('--cache-users <n>', 'user-state cache: at most this many users (ugsep variants; requests with parameters.user_id)', integerOption(1))
     .option('--cache-mb <n>', 'user-state cache: byte budget in MiB', integerOption(1))
     .option('--cache-bytes <n>', 'user-state cache: byte budget in bytes (wins over --cache-mb)', integerOption(1))
@@ -68,7 +85,8 @@ export const registerServe: Register = (program) => {
             clock,
             limits: {
               capacityUsers: opts.cacheUsers,
-              capacityBytes: opts.cacheBytes ?? (opts.cacheMb === undefined ? undefined : opts.cacheMb * 2 ** 20),
+              // Without any cap the cache would grow with the user population: default to a byte budget.
+              capacityBytes: cacheBytes(opts),
               ttlUs: opts.cacheTtlMs === undefined ? undefined : opts.cacheTtlMs * 1000,
             },
           }
@@ -77,7 +95,7 @@ export const registerServe: Register = (program) => {
       const threads = threadsPerInstance(opts.instances, opts.threads);
       const pools: InstancePool[] = [];
       for (const variant of variants) {
-        const spec = { runtime: runtimeName, variant, weights: weightsSource, weightVariants: variants, options: threads === undefined ? {} : { threads } };
+        const spec = { runtime: runtimeName, variant, weights: weightsSource, weightVariants: variants, options: { int8Kernel: opts.int8Kernel, ...(threads === undefined ? {} : { threads }) } };
         pools.push(await createInstancePool({ spec, instances: opts.instances, perInstance: opts.maxInFlight, clock }));
       }
       const server = await startOipServer({
@@ -87,11 +105,13 @@ export const registerServe: Register = (program) => {
         maxInFlight: opts.maxInFlight,
         maxQueued: opts.maxQueue,
         bodyLimitBytes: opts.bodyLimitMb * 2 ** 20,
+        bodyBudgetBytes: opts.bodyBudgetMb * 2 ** 20,
+        maxConnections: opts.maxConnections,
       });
       const info = pools[0]!.info;
       process.stderr.write(
         `ugbench serve: ${server.url} models ${variants.join(', ')} on ${info.runtime} (${info.provider}, ${opts.instances} instance(s) x ${info.threads} threads), ` +
-          `config ${JSON.stringify(weights.config)}, cross-request user cache ${cache ? 'on' : 'off'}\n`,
+          `config ${JSON.stringify(weights.config)}, cross-request user cache ${cache ? `on (${cache.limits.capacityBytes === undefined ? 'no byte budget' : `${cache.limits.capacityBytes} bytes`}, ${cache.limits.capacityUsers ?? 'any number of'} users)` : 'off'}\n`,
       );
       process.stdout.write(`${server.url}\n`);
       // Graceful shutdown: stop admitting, finish in-flight requests, release runtimes, exit 0.

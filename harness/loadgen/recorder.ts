@@ -1,23 +1,13 @@
 /**
- * What an executor measures during the measured window: latency histograms (overall, cache hits,
- * cache misses), issue lateness, and counts. Executors call it; nothing here reads a clock.
+ * What an executor measures during the measured window: the overall latency histogram, one
+ * histogram per SUT-reported timing (queue, service, userPass, groupPass, ...), issue lateness,
+ * counts, and for every tag key and value a split of the same figures. Tags are generic: a new
+ * split (instance, kernel, candidate bucket) is a new tag on the completion and nothing else.
+ * Executors call it; nothing here reads a clock.
  */
 import type { Histogram } from 'hdr-histogram-js';
 import { createLatencyHistogram, recordUs } from './histogram.ts';
-import type { Completion, SutTimingsUs } from './sut.ts';
-
-/** The times a SUT measures itself (shared contract), by their name in the results. */
-export const SUT_TIMINGS = ['queue', 'service', 'userPass', 'groupPass'] as const;
-export type SutTimingName = (typeof SUT_TIMINGS)[number];
-const TIMING_FIELD: Record<SutTimingName, keyof SutTimingsUs> = { queue: 'queueUs', service: 'serviceUs', userPass: 'userPassUs', groupPass: 'groupPassUs' };
-
-/** Completed requests and their candidates, split by cache outcome (for cost accounting). */
-export interface CompletionMix {
-  hit: { requests: number; candidates: number };
-  miss: { requests: number; candidates: number };
-  /** no cross-request cache involved */
-  none: { requests: number; candidates: number };
-}
+import type { Completion } from './sut.ts';
 
 export interface RunCounts {
   /** measured arrivals in the plan */
@@ -36,23 +26,89 @@ export interface RunCounts {
   warmupCompleted: number;
 }
 
+/** The figures kept for one set of requests: all of them, or those of one tag value. */
+export interface SplitRecord {
+  /** latency of completed requests */
+  latency: Histogram;
+  completed: number;
+  errored: number;
+  /** candidates of completed requests */
+  candidates: number;
+  /** SUT-reported times by name, µs */
+  timings: Map<string, Histogram>;
+  /** completed requests of this split that also carried tag `key=value` (e.g. 'cache=hit' per replica) */
+  with: Map<string, number>;
+}
+
+/** Completed requests and their candidates, split by cache outcome (for cost accounting). */
+export interface CompletionMix {
+  hit: { requests: number; candidates: number };
+  miss: { requests: number; candidates: number };
+  /** no cross-request cache involved */
+  none: { requests: number; candidates: number };
+}
+
 const MAX_DISTINCT_ERRORS = 20;
+/** The tag the cache outcome is recorded under, values 'hit' / 'miss' (absent: no cache consulted). */
+export const CACHE_TAG = 'cache';
+/** The tag a remote SUT's serving endpoint is recorded under. */
+export const REPLICA_TAG = 'replica';
+
+export function createSplit(): SplitRecord {
+  return { latency: createLatencyHistogram(), completed: 0, errored: 0, candidates: 0, timings: new Map(), with: new Map() };
+}
+
+/** Every tag of a completion: its own, plus the cache outcome and the replica it reports. */
+export function completionTags(c: Completion): Record<string, string> {
+  const tags: Record<string, string> = {};
+  if (c.cacheHit !== null) tags[CACHE_TAG] = c.cacheHit ? 'hit' : 'miss';
+  if (c.replica !== undefined) tags[REPLICA_TAG] = c.replica;
+  return { ...tags, ...c.tags };
+}
+
+/** Every SUT-reported time of a completion, by name, µs (server-reported ones keep their own names). */
+export function completionTimings(c: Completion): [string, number][] {
+  const out: [string, number][] = [];
+  const t = c.timingsUs;
+  if (t?.queueUs !== undefined) out.push(['queue', t.queueUs]);
+  if (t?.serviceUs !== undefined) out.push(['service', t.serviceUs]);
+  if (t?.userPassUs !== undefined) out.push(['userPass', t.userPassUs]);
+  if (t?.groupPassUs !== undefined) out.push(['groupPass', t.groupPassUs]);
+  if (c.serverQueueUs !== undefined) out.push(['serverQueue', c.serverQueueUs]);
+  if (c.serverComputeUs !== undefined) out.push(['serverCompute', c.serverComputeUs]);
+  return out;
+}
+
+/** Timings are kept for completed requests only, so each timing's count is that of its latency. */
+function recordInto(split: SplitRecord, latencyUs: number, completion: Completion, candidates: number, timings: [string, number][], others: string[]): void {
+  if (completion.status === 'errored') {
+    split.errored++;
+    return;
+  }
+  for (const [name, us] of timings) {
+    let h = split.timings.get(name);
+    if (!h) split.timings.set(name, (h = createLatencyHistogram()));
+    recordUs(h, us);
+  }
+  split.completed++;
+  split.candidates += candidates;
+  recordUs(split.latency, latencyUs);
+  for (const other of others) split.with.set(other, (split.with.get(other) ?? 0) + 1);
+}
 
 export class Recorder {
-  readonly overall: Histogram = createLatencyHistogram();
-  readonly cacheHit: Histogram = createLatencyHistogram();
-  readonly cacheMiss: Histogram = createLatencyHistogram();
+  /** every measured request; `overall.latency` is the run's latency histogram */
+  readonly all: SplitRecord = createSplit();
   readonly issueDelay: Histogram = createLatencyHistogram();
   readonly counts: RunCounts = { planned: 0, issued: 0, completed: 0, errored: 0, dropped: 0, lateStarts: 0, notIssued: 0, warmupCompleted: 0 };
-  readonly mix: CompletionMix = { hit: { requests: 0, candidates: 0 }, miss: { requests: 0, candidates: 0 }, none: { requests: 0, candidates: 0 } };
   readonly errors = new Map<string, number>();
-  /** server-reported queue and compute time (remote SUTs that report it) */
-  readonly serverQueue: Histogram = createLatencyHistogram();
-  readonly serverCompute: Histogram = createLatencyHistogram();
-  /** SUT-measured times of completed requests (in-process instances), µs; empty = never reported */
-  readonly sutTimings = new Map<SutTimingName, Histogram>();
-  /** per serving replica (remote SUTs with several endpoints) */
-  readonly replicas = new Map<string, ReplicaRecord>();
+  /** tag key -> tag value -> split */
+  readonly tags = new Map<string, Map<string, SplitRecord>>();
+
+  /** latency of completed measured requests */
+  get overall(): Histogram {
+    return this.all.latency;
+  }
 
   /** A measured request was handed to the SUT `delayUs` after its schedule (open loop). */
   issued(delayUs: number | undefined, lateThresholdUs: number): void {
@@ -65,9 +121,17 @@ export class Recorder {
 
   /** A measured request finished. Errored requests are counted, not put in latency histograms. */
   completed(latencyUs: number, completion: Completion, candidates: number): void {
-    if (completion.replica !== undefined) this.recordReplica(completion.replica, latencyUs, completion);
-    if (completion.serverQueueUs !== undefined) recordUs(this.serverQueue, completion.serverQueueUs);
-    if (completion.serverComputeUs !== undefined) recordUs(this.serverCompute, completion.serverComputeUs);
+    const timings = completionTimings(completion);
+    const tags = Object.entries(completionTags(completion));
+    const pairs = tags.map(([k, v]) => `${k}=${v}`);
+    recordInto(this.all, latencyUs, completion, candidates, timings, []);
+    tags.forEach(([key, value], i) => {
+      let values = this.tags.get(key);
+      if (!values) this.tags.set(key, (values = new Map()));
+      let split = values.get(value);
+      if (!split) values.set(value, (split = createSplit()));
+      recordInto(split, latencyUs, completion, candidates, timings, pairs.filter((_p, j) => j !== i));
+    });
     if (completion.status === 'errored') {
       this.counts.errored++;
       const key = completion.error.slice(0, 200);
@@ -75,43 +139,15 @@ export class Recorder {
       return;
     }
     this.counts.completed++;
-    recordUs(this.overall, latencyUs);
-    if (completion.timingsUs) this.recordTimings(completion.timingsUs);
-    const bucket = completion.cacheHit === true ? this.mix.hit : completion.cacheHit === false ? this.mix.miss : this.mix.none;
-    bucket.requests++;
-    bucket.candidates += candidates;
-    if (completion.cacheHit === true) recordUs(this.cacheHit, latencyUs);
-    else if (completion.cacheHit === false) recordUs(this.cacheMiss, latencyUs);
   }
 
-  private recordTimings(timings: SutTimingsUs): void {
-    for (const name of SUT_TIMINGS) {
-      const us = timings[TIMING_FIELD[name]];
-      if (us === undefined) continue;
-      let histogram = this.sutTimings.get(name);
-      if (!histogram) this.sutTimings.set(name, (histogram = createLatencyHistogram()));
-      recordUs(histogram, us);
-    }
+  /** Completed requests and candidates by cache outcome, from the `cache` tag. */
+  mix(): CompletionMix {
+    const hit = this.tags.get(CACHE_TAG)?.get('hit');
+    const miss = this.tags.get(CACHE_TAG)?.get('miss');
+    const part = (s: SplitRecord | undefined): { requests: number; candidates: number } => ({ requests: s?.completed ?? 0, candidates: s?.candidates ?? 0 });
+    const h = part(hit);
+    const m = part(miss);
+    return { hit: h, miss: m, none: { requests: this.all.completed - h.requests - m.requests, candidates: this.all.candidates - h.candidates - m.candidates } };
   }
-
-  private recordReplica(replica: string, latencyUs: number, completion: Completion): void {
-    let record = this.replicas.get(replica);
-    if (!record) this.replicas.set(replica, (record = { latency: createLatencyHistogram(), completed: 0, errored: 0, hits: 0, misses: 0 }));
-    if (completion.status === 'errored') {
-      record.errored++;
-      return;
-    }
-    record.completed++;
-    recordUs(record.latency, latencyUs);
-    if (completion.cacheHit === true) record.hits++;
-    if (completion.cacheHit === false) record.misses++;
-  }
-}
-
-export interface ReplicaRecord {
-  latency: Histogram;
-  completed: number;
-  errored: number;
-  hits: number;
-  misses: number;
 }

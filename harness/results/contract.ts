@@ -19,11 +19,18 @@ import type { RunCounts } from '../loadgen/recorder.ts';
 // Defined by the load generator, which records them; part of this contract as they are.
 export type { ExecutorKind, LatencySummary, RunCounts };
 
-export const RESULTS_SCHEMA_VERSION = 1 as const;
+/**
+ * 2: runs carry `timingsUs` and `tags` (the generic split of the measurement record) and the
+ * model's description. Version 1 files are still read: their cache split is taken from
+ * `histograms.cacheHit` / `cacheMiss` (harness/results/splits.ts).
+ */
+export const RESULTS_SCHEMA_VERSION = 2 as const;
+/** versions the reader accepts */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 /** The whole file: one bench invocation, every variant x runtime it compared. */
 export interface BenchResults {
-  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  schemaVersion: typeof RESULTS_SCHEMA_VERSION | 1;
   /** ugbench's own name and package.json version */
   tool: { name: 'ugbench'; version: string };
   /** ISO-8601 UTC time the run started (after setup, before warm-up of the first run) */
@@ -43,6 +50,8 @@ export interface BenchResults {
     name: string;
     /** the validated scenario with every default filled in and CLI overrides applied: enough to re-run */
     effective: unknown;
+    /** sha256 of what the effective scenario makes the run measure (harness/results/compare/same-setup.ts scenarioHash); absent in older files */
+    hash?: string;
   };
   /** user tags from `ugbench bench --label key=value` (absent when none were given) */
   labels?: Record<string, string>;
@@ -172,7 +181,7 @@ export interface RunResult {
     cacheMiss: string | null;
     /** issue lateness (open loop), so shards' issueDelayUs merge exactly; absent in older files, null for closed/offline */
     issueDelay?: string | null;
-    /** SUT-measured times (queue, service, userPass, groupPass), when the SUT reports them */
+    /** SUT-measured times (queue, service, userPass, groupPass), when the SUT reports them: a view of `timingsUs` */
     sutTimings?: SutTimingHistograms;
   };
   /** summaries of the same histograms */
@@ -183,8 +192,8 @@ export interface RunResult {
   observedHitRate: number | null;
   /** cost-model figures, averaged over completed measured requests (hits skip the user pass) */
   cost: CostFacts | null;
-  /** the scenario's SLO checked on this run; null when the scenario has none */
-  slo: { p99Ms: number | null; p50Ms: number | null; met: boolean } | null;
+  /** the scenario's SLO checked on this run (harness/results/judge.ts); null when the scenario has none */
+  slo: SloFacts | null;
   /** error messages seen, with counts (first 20 distinct) */
   errors: Record<string, number>;
   validity: { status: ValidityStatus; reasons: string[] };
@@ -201,12 +210,93 @@ export interface RunResult {
    * Times the system under test measured itself, µs: queue (issue -> compute start, waiting for a
    * free model instance), service (compute), and for split variants the user pass (misses only)
    * and group pass. A model's speedup is a service-time ratio; latency also holds queueing.
+   * A view of `timingsUs` (the same names), kept for its readers.
    */
   sutTimingsUs?: SutTimingSummaries;
   /** server-reported queue vs compute time (HTTP targets whose server reports it), µs; network = latency - both */
   serverTimingUs?: { queue: LatencySummary; compute: LatencySummary };
   /** per serving replica (HTTP targets), requests routed by consistent hashing of the user id */
   replicas?: ReplicaFacts[];
+  /**
+   * Times the system under test measured itself, by name, µs: queue (issue -> compute start,
+   * waiting for a free model instance), service (compute), and for split variants userPass
+   * (misses only) and groupPass; serverQueue and serverCompute as a remote server reported them.
+   * A model's speedup is a service-time ratio; latency also holds queueing. Absent in v1 files.
+   */
+  timingsUs?: Record<string, HistogramFacts>;
+  /**
+   * The run split by every tag its completions carried: tag key -> tag value -> figures, e.g.
+   * `tags.cache.hit`, `tags.replica['http://a:8000']`, `tags.instance['1']`. Absent in version 1
+   * files. `histograms.cacheHit`, `latencyUs.cacheHit`, `observedHitRate`, `serverTimingUs` and
+   * `replicas` are views of these kept for readers of version 1.
+   */
+  tags?: Record<string, Record<string, SplitFacts>>;
+  /** the model as data (harness/results/model.ts reads it); absent in older files and for remote targets of unknown shape */
+  model?: ModelFacts;
+}
+
+/** a + b·N: per request and per candidate. */
+export interface AffinePair {
+  perRequest: number;
+  perCandidate: number;
+}
+
+/** FLOPs and bytes of one request as a function of its N candidates. */
+export interface AffineCost {
+  flops: AffinePair;
+  weightBytes: AffinePair;
+  activationBytes: AffinePair;
+}
+
+export interface CostCoefficients {
+  /** the user state was computed in this request (always, without a cross-request cache) */
+  computed: AffineCost;
+  /** the user state came from the cross-request cache (no user pass); absent when the variant has no user pass to skip */
+  cached?: AffineCost;
+}
+
+/** What the model is, as data: its shape, the variant's traits, its cost, the weights it used. */
+export interface ModelFacts {
+  /** the model family's shape, e.g. { T, Tu, D, L, k, Fu, Fg } */
+  config: Record<string, number>;
+  /** what the variant does, e.g. { masked, compensation, int8Weights } */
+  traits: Record<string, boolean>;
+  cost: CostCoefficients;
+  /** the baseline variant's cost on the same shape, for predicted speedups */
+  baselineCost: AffineCost;
+  /** sha256 (hex) of the user's weights file; null for seeded weights */
+  weightsSha256: string | null;
+}
+
+/** One HDR histogram of µs (compressed base64) and its summary. */
+export interface HistogramFacts {
+  histogram: string;
+  summary: LatencySummary;
+}
+
+/** The figures of the requests that carried one tag value. */
+export interface SplitFacts {
+  completed: number;
+  errored: number;
+  /** candidates of the completed requests */
+  candidates: number;
+  /** latency of the completed requests (same origin as the run's overall latency) */
+  latencyUs: HistogramFacts;
+  /** SUT-reported times of these requests, by name */
+  timingsUs: Record<string, HistogramFacts>;
+  /** completed requests of this value that also carried `key=value` of another tag (e.g. 'cache=hit') */
+  with: Record<string, number>;
+}
+
+export interface SloFacts {
+  p99Ms: number | null;
+  p50Ms: number | null;
+  /** every objective held over all requests owed an answer, dropped and failed ones counted as unbounded */
+  met: boolean;
+  /** dropped + errored (timed-out requests are errored) requests counted as over every limit; absent in v1 files */
+  unanswered?: number;
+  /** why it was missed; absent in v1 files */
+  reasons?: string[];
 }
 
 /** Summaries of the times the system under test measured itself, µs (absent: not measured). */

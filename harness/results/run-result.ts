@@ -4,13 +4,14 @@
  * (runtime, model cost) come in from the composition root.
  */
 import type { Clock } from '../loadgen/clock.ts';
+import { encodeSplits, legacyViews } from './splits.ts';
 import type { ExecutorRecord } from '../loadgen/executors/executor.ts';
 import type { CompletionMix } from '../loadgen/recorder.ts';
 import { encodeHistogram, summarize } from '../loadgen/histogram.ts';
-import type { CostFacts, ExecutorFacts, RunResult, RuntimeFacts, TargetFacts, UserCacheFacts } from './contract.ts';
+import type { CostFacts, ExecutorFacts, RunResult, RuntimeFacts, TargetFacts, UserCacheFacts, ModelFacts } from './contract.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { SystemUnderTest } from '../loadgen/sut.ts';
-import { judgeValidity } from './validity.ts';
+import { judgeSlo, judgeValidity } from './judge.ts';
 
 export interface RunIdentity {
   variant: string;
@@ -24,6 +25,8 @@ export interface RunIdentity {
   cost: (mix: CompletionMix, requestsPerS: number) => CostFacts | null;
   /** where requests went (absent: in-process) */
   target?: TargetFacts;
+  /** the model as data (config, traits, cost coefficients, weights checksum) */
+  model?: ModelFacts;
 }
 
 export function executorFacts(scenario: Scenario, kind: ExecutorFacts['kind']): ExecutorFacts {
@@ -45,26 +48,17 @@ export function toRunResult(record: ExecutorRecord, sut: SystemUnderTest, id: Ru
   const measuredS = record.measuredUs / 1e6;
   const completed = r.counts.completed;
   const requestsPerS = measuredS > 0 ? completed / measuredS : 0;
-  const candidates = r.mix.hit.candidates + r.mix.miss.candidates + r.mix.none.candidates;
-  const lookups = r.mix.hit.requests + r.mix.miss.requests;
+  const mix = r.mix();
+  const lookups = mix.hit.requests + mix.miss.requests;
   // A remote SUT has no cache object here: its server reports hit/miss per response instead.
-  const cacheStats = sut.cache?.stats() ?? (lookups > 0 ? { hits: r.mix.hit.requests, misses: r.mix.miss.requests, evictions: 0, expirations: 0, peakBytes: 0 } : undefined);
+  const cacheStats = sut.cache?.stats() ?? (lookups > 0 ? { hits: mix.hit.requests, misses: mix.miss.requests, evictions: 0, expirations: 0, peakBytes: 0 } : undefined);
   const usedCache = id.userCache.used && cacheStats !== undefined;
   const overall = summarize(r.overall);
-  const minDurationS = scenario.run.minDurationS ?? (record.kind === 'offline' ? 0 : scenario.run.durationS);
-  const validity = judgeValidity(record, { minQueries: scenario.run.minQueries, minDurationS });
-  const slo = scenario.slo
-    ? {
-        p99Ms: scenario.slo.p99Ms ?? null,
-        p50Ms: scenario.slo.p50Ms ?? null,
-        met:
-          completed > 0 &&
-          r.counts.dropped === 0 &&
-          r.counts.errored === 0 &&
-          (scenario.slo.p99Ms === undefined || overall.p99Us <= scenario.slo.p99Ms * 1000) &&
-          (scenario.slo.p50Ms === undefined || overall.p50Us <= scenario.slo.p50Ms * 1000),
-      }
-    : null;
+  const { timingsUs, tags } = encodeSplits(r);
+  const views = legacyViews(tags, timingsUs, usedCache);
+  const measured = { kind: record.kind, counts: r.counts, measuredS, aborted: record.aborted, planExhausted: record.planExhausted, latency: r.overall };
+  const validity = judgeValidity(measured, scenario);
+  const slo = judgeSlo(measured, scenario.slo);
   return {
     id: `${id.variant}@${id.runtimeName}`,
     variant: id.variant,
@@ -85,36 +79,23 @@ export function toRunResult(record: ExecutorRecord, sut: SystemUnderTest, id: Ru
     issueDelayUs: record.kind === 'open' ? summarize(r.issueDelay) : null,
     histograms: {
       overall: encodeHistogram(r.overall),
-      cacheHit: usedCache ? encodeHistogram(r.cacheHit) : null,
-      cacheMiss: usedCache ? encodeHistogram(r.cacheMiss) : null,
+      ...views.histograms,
       // kept so shards' lateness merges exactly (summaries cannot be added)
       issueDelay: record.kind === 'open' ? encodeHistogram(r.issueDelay) : null,
-      ...(r.sutTimings.size > 0 ? { sutTimings: Object.fromEntries([...r.sutTimings].map(([name, h]) => [name, encodeHistogram(h)])) } : {}),
     },
-    latencyUs: {
-      overall,
-      cacheHit: usedCache ? summarize(r.cacheHit) : null,
-      cacheMiss: usedCache ? summarize(r.cacheMiss) : null,
-    },
-    throughput: { requestsPerS, candidatesPerS: measuredS > 0 ? candidates / measuredS : 0 },
-    observedHitRate: usedCache && lookups > 0 ? r.mix.hit.requests / lookups : null,
-    cost: completed > 0 ? id.cost(r.mix, requestsPerS) : null,
+    latencyUs: { overall, ...views.latencyUs },
+    throughput: { requestsPerS, candidatesPerS: measuredS > 0 ? r.all.candidates / measuredS : 0 },
+    observedHitRate: views.observedHitRate,
+    cost: completed > 0 ? id.cost(mix, requestsPerS) : null,
     slo,
     errors: Object.fromEntries(r.errors),
     validity,
     ...(id.target ? { target: id.target } : {}),
-    ...(r.sutTimings.size > 0 ? { sutTimingsUs: Object.fromEntries([...r.sutTimings].map(([name, h]) => [name, summarize(h)])) } : {}),
-    ...(r.serverCompute.totalCount > 0 ? { serverTimingUs: { queue: summarize(r.serverQueue), compute: summarize(r.serverCompute) } } : {}),
-    ...(r.replicas.size > 0
-      ? {
-          replicas: [...r.replicas].map(([endpoint, rec]) => ({
-            endpoint,
-            completed: rec.completed,
-            errored: rec.errored,
-            hitRate: rec.hits + rec.misses > 0 ? rec.hits / (rec.hits + rec.misses) : null,
-            latencyUs: summarize(rec.latency),
-          })),
-        }
-      : {}),
+    ...(views.sutTimingsUs ? { sutTimingsUs: views.sutTimingsUs } : {}),
+    ...(views.serverTimingUs ? { serverTimingUs: views.serverTimingUs } : {}),
+    ...(views.replicas ? { replicas: views.replicas } : {}),
+    timingsUs,
+    tags,
+    ...(id.model ? { model: id.model } : {}),
   };
 }

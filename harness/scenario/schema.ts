@@ -69,6 +69,8 @@ export const runtimeSchema = z.strictObject({
   name: name('a runtime name').default('auto').describe("runtime name (reference, ort-cpu, ...) or 'auto' = the fastest available here"),
   threads: intInRange(1, limits.MAX_THREADS, 'intra-op threads').optional().describe('intra-op threads per model instance; default: all cores with 1 instance, cores / instances (at least 1) with several'),
   instances: intInRange(1, limits.MAX_THREADS, 'worker threads').optional().describe('model instances (worker threads, each its own runtime); requests go to a free one in FIFO order; default 1'),
+  int8Kernel: name('an int8 kernel').optional().describe("ugsep-w8a16 on ORT: 'auto' (default: calibrated at load per graph and N range) or a kernel (docs/int8-kernels.md)"),
+  int8AccuracyBound: numberAbove(0).optional().describe('auto: max relative score error against the W8A16 reference a kernel may have; default 5e-3'),
   parallelRequests: intInRange(1, limits.MAX_IN_FLIGHT, 'requests in flight at once')
     .default(1)
     .describe('requests each model instance works on at once; further ones wait in the queue (the wait counts in latency)'),

@@ -103,33 +103,113 @@ interface Slot {
 }
 
 export async function createInstancePool(options: PoolOptions): Promise<InstancePool> {
-  const count = options.instances ?? 1;
-  const perInstance = options.perInstance ?? 1;
-  const clock = options.clock ?? new HrClock();
-  const queue: Waiting[] = [];
-  const lostListeners: ((slot: number) => void)[] = [];
-  let closing = false;
-  let nextStateId = 0;
-  const starting = new Set<Promise<unknown>>();
+  const pool = new Pool(options);
+  await pool.start();
+  return pool;
+}
 
-  const slots: Slot[] = Array.from({ length: count }, (_, slot) => ({
-    worker: null,
-    generation: 0,
-    pinned: [],
-    stats: { slot, alive: false, busyUs: 0, completed: 0, errored: 0, inFlight: 0, pinnedQueued: 0, restarts: 0 },
-  }));
-  const canTake = (s: Slot): boolean => s.worker !== null && s.stats.alive && s.worker.inFlight < perInstance;
+class Pool implements InstancePool {
+  readonly size: number;
+  readonly variant: Variant;
+  config!: ModelConfig;
+  info!: RuntimeInfo;
+  split = false;
+  private readonly perInstance: number;
+  private readonly clock: Clock;
+  private readonly queue: Waiting[] = [];
+  private readonly lostListeners: ((slot: number) => void)[] = [];
+  private readonly starting = new Set<Promise<unknown>>();
+  private readonly slots: Slot[];
+  private closing = false;
+  private nextStateId = 0;
 
-  const start = (index: number): InstanceWorker => {
-    const slot = slots[index]!;
-    const worker = new InstanceWorker(options.spec, { died: (reason) => died(index, worker, reason) });
-    slot.worker = worker;
+  constructor(private readonly options: PoolOptions) {
+    this.size = options.instances ?? 1;
+    this.variant = options.spec.variant;
+    this.perInstance = options.perInstance ?? 1;
+    this.clock = options.clock ?? new HrClock();
+    this.slots = Array.from({ length: this.size }, (_, slot) => ({
+      worker: null,
+      generation: 0,
+      pinned: [],
+      stats: { slot, alive: false, busyUs: 0, completed: 0, errored: 0, inFlight: 0, pinnedQueued: 0, restarts: 0 },
+    }));
+  }
+
+  async start(): Promise<void> {
+    const first = await startAll(this.slots.map((_, i) => this.spawn(i)), `${this.options.spec.variant} on ${this.options.spec.runtime}`);
+    for (const slot of this.slots) slot.stats.alive = true;
+    this.config = first.config;
+    this.info = first.info;
+    this.split = first.split;
+  }
+
+  run(task: PoolTask): Promise<PoolOutcome> {
+    if (this.closing) return Promise.resolve({ ok: false, slot: null, error: 'instance pool: closed' });
+    if (this.slots.every((s) => s.worker === null)) return Promise.resolve({ ok: false, slot: null, error: 'instance pool: no model instance is running' });
+    return new Promise((resolve) => {
+      this.queue.push({ task, issuedUs: this.clock.nowUs(), resolve });
+      this.pump();
+    });
+  }
+
+  newStateId(): number {
+    return this.nextStateId++;
+  }
+
+  drop(index: number, generation: number, stateId: number): void {
+    const slot = this.slots[index];
+    if (slot && slot.generation === generation) slot.worker?.drop(stateId);
+  }
+
+  generation(index: number): number {
+    return this.slots[index]?.generation ?? -1;
+  }
+
+  onLost(listener: (slot: number) => void): void {
+    this.lostListeners.push(listener);
+  }
+
+  queued(): number {
+    return this.queue.length + this.slots.reduce((sum, s) => sum + s.pinned.length, 0);
+  }
+
+  inFlight(): number {
+    return this.slots.reduce((sum, s) => sum + (s.worker?.inFlight ?? 0), 0);
+  }
+
+  stats(): InstanceStats[] {
+    return this.slots.map((s) => ({ ...s.stats, inFlight: s.worker?.inFlight ?? 0, pinnedQueued: s.pinned.length }));
+  }
+
+  async settled(): Promise<void> {
+    while (this.starting.size > 0) await Promise.all(this.starting);
+  }
+
+  async kill(index: number): Promise<void> {
+    await this.slots[index]?.worker?.kill();
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.failAll('instance pool: closed');
+    await Promise.all(this.slots.map((s) => s.worker?.close()));
+  }
+
+  private canTake(s: Slot): boolean {
+    return s.worker !== null && s.stats.alive && s.worker.inFlight < this.perInstance;
+  }
+
+  private spawn(index: number): InstanceWorker {
+    const worker = new InstanceWorker(this.options.spec, { died: (reason) => this.died(index, worker, reason) });
+    this.slots[index]!.worker = worker;
     return worker;
-  };
+  }
 
-  const post = (index: number, waiting: Waiting, order: WorkOrder): void => {
-    const slot = slots[index]!;
-    const queueUs = clock.nowUs() - waiting.issuedUs;
+  private post(index: number, waiting: Waiting, order: WorkOrder): void {
+    const slot = this.slots[index]!;
+    const queueUs = this.clock.nowUs() - waiting.issuedUs;
     const { userFeatures, groupFeatures } = waiting.task;
     void slot.worker!.run({ order, userFeatures, groupFeatures }).then((reply: SlotReply) => {
       if (reply.ok) {
@@ -140,45 +220,49 @@ export async function createInstancePool(options: PoolOptions): Promise<Instance
         slot.stats.errored++;
         waiting.resolve({ ok: false, slot: index, error: `instance ${index}: ${reply.error}` });
       }
-      pump();
+      this.pump();
     });
-  };
+  }
 
   /** Give every instance that can take a request its next one: its own queue first, then the FIFO. */
-  const pump = (): void => {
+  private pump(): void {
     for (let progress = true; progress; ) {
       progress = false;
-      for (let i = 0; i < slots.length; i++) {
-        const slot = slots[i]!;
-        if (!canTake(slot)) continue;
+      for (let i = 0; i < this.slots.length; i++) {
+        const slot = this.slots[i]!;
+        if (!this.canTake(slot)) continue;
         const own = slot.pinned.shift();
         if (own) {
-          post(i, own.waiting, own.order);
+          this.post(i, own.waiting, own.order);
           progress = true;
           continue;
         }
-        const waiting = queue.shift();
+        const waiting = this.queue.shift();
         if (!waiting) continue;
         progress = true;
-        let placed: { slot: number; order: WorkOrder };
-        try {
-          placed = waiting.task.place(i);
-        } catch (error) {
-          waiting.resolve({ ok: false, slot: null, error: error instanceof Error ? error.message : String(error) });
-          continue;
-        }
-        if (placed.slot === i) post(i, waiting, placed.order);
-        else slots[placed.slot]!.pinned.push({ waiting, order: placed.order });
+        this.place(i, waiting);
       }
     }
-  };
+  }
 
-  const failAll = (reason: string): void => {
-    for (const waiting of queue.splice(0)) waiting.resolve({ ok: false, slot: null, error: reason });
-  };
+  /** The head of the FIFO meets a free instance: it runs there, or joins the queue of the instance it needs. */
+  private place(free: number, waiting: Waiting): void {
+    let placed: { slot: number; order: WorkOrder };
+    try {
+      placed = waiting.task.place(free);
+    } catch (error) {
+      return waiting.resolve({ ok: false, slot: null, error: error instanceof Error ? error.message : String(error) });
+    }
+    if (placed.slot === free) this.post(free, waiting, placed.order);
+    else this.slots[placed.slot]!.pinned.push({ waiting, order: placed.order });
+  }
 
-  function died(index: number, worker: InstanceWorker, reason: string): void {
-    const slot = slots[index]!;
+  private failAll(reason: string): void {
+    for (const waiting of this.queue.splice(0)) waiting.resolve({ ok: false, slot: null, error: reason });
+  }
+
+  private died(index: number, worker: InstanceWorker, reason: string): void {
+    const slot = this.slots[index]!;
     if (slot.worker !== worker) return;
     slot.stats.alive = false;
     slot.worker = null;
@@ -186,62 +270,27 @@ export async function createInstancePool(options: PoolOptions): Promise<Instance
     for (const { waiting } of slot.pinned.splice(0)) {
       waiting.resolve({ ok: false, slot: index, error: `instance ${index} died before this request ran; the cached user state it needed was lost (${reason})` });
     }
-    for (const listener of lostListeners) listener(index);
-    if (closing) return;
+    for (const listener of this.lostListeners) listener(index);
+    if (!this.closing) this.replace(index);
+  }
+
+  private replace(index: number): void {
+    const slot = this.slots[index]!;
     slot.stats.restarts++;
-    const replacement = start(index);
+    const replacement = this.spawn(index);
     const started = replacement.started.then(
       () => {
         slot.stats.alive = true;
-        pump();
+        this.pump();
       },
       (error: unknown) => {
         if (slot.worker === replacement) slot.worker = null;
-        if (slots.every((s) => s.worker === null)) failAll(`no model instance left: the replacement of instance ${index} failed (${(error as Error).message})`);
+        if (this.slots.every((s) => s.worker === null)) this.failAll(`no model instance left: the replacement of instance ${index} failed (${(error as Error).message})`);
       },
     );
-    starting.add(started);
-    void started.finally(() => starting.delete(started));
+    this.starting.add(started);
+    void started.finally(() => this.starting.delete(started));
   }
-
-  const first = await startAll(slots.map((_, i) => start(i)), `${options.spec.variant} on ${options.spec.runtime}`);
-  for (const slot of slots) slot.stats.alive = true;
-
-  return {
-    size: count,
-    variant: options.spec.variant,
-    config: first.config,
-    info: first.info,
-    split: first.split,
-    run(task) {
-      if (closing) return Promise.resolve({ ok: false, slot: null, error: 'instance pool: closed' });
-      if (slots.every((s) => s.worker === null)) return Promise.resolve({ ok: false, slot: null, error: 'instance pool: no model instance is running' });
-      return new Promise((resolve) => {
-        queue.push({ task, issuedUs: clock.nowUs(), resolve });
-        pump();
-      });
-    },
-    newStateId: () => nextStateId++,
-    drop(index, generation, stateId) {
-      const slot = slots[index];
-      if (slot && slot.generation === generation) slot.worker?.drop(stateId);
-    },
-    generation: (index) => slots[index]?.generation ?? -1,
-    onLost: (listener) => void lostListeners.push(listener),
-    queued: () => queue.length + slots.reduce((sum, s) => sum + s.pinned.length, 0),
-    inFlight: () => slots.reduce((sum, s) => sum + (s.worker?.inFlight ?? 0), 0),
-    stats: () => slots.map((s) => ({ ...s.stats, inFlight: s.worker?.inFlight ?? 0, pinnedQueued: s.pinned.length })),
-    settled: async () => {
-      while (starting.size > 0) await Promise.all(starting);
-    },
-    kill: async (index) => slots[index]?.worker?.kill(),
-    async close() {
-      if (closing) return;
-      closing = true;
-      failAll('instance pool: closed');
-      await Promise.all(slots.map((s) => s.worker?.close()));
-    },
-  };
 }
 
 /** Wait for every instance; if one cannot start, stop the others and say why. */

@@ -3,7 +3,8 @@
  * ~/.cache/ugbench; one file per fingerprint, limits-<fingerprint>.json. Measuring takes ~10 s,
  * so it happens once per machine and `ugbench limits --remeasure` refreshes it.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../harness/temp-file.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { LIMITS_SCHEMA_VERSION, type MachineLimits } from '../../harness/results/machine-limits.ts';
@@ -47,10 +48,8 @@ export async function readCachedJson<T>(file: string): Promise<T | undefined> {
   }
 }
 
-/** Written to a temporary name and renamed, so a reader never sees half a file. */
+/** Written to an exclusive temp file and renamed, so a reader never sees half a file. */
 export async function writeCachedJson(file: string, value: unknown): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.partial`;
-  await writeFile(partial, `${JSON.stringify(value, null, 2)}\n`);
-  await rename(partial, file);
+  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }

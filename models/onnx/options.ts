@@ -1,4 +1,5 @@
 /** Choices that shape the ONNX graphs (not the math: every choice computes the same model). */
+import { InputError } from '../../harness/errors.ts';
 
 /**
  * How an int8-weight matmul is expressed (ugsep-w8a16). Every kernel multiplies by the same
@@ -20,6 +21,12 @@ export type Int8Kernel = (typeof INT8_KERNELS)[number];
 /** What scenarios, `bench`, `serve` and `export` accept: a kernel, or `auto` (calibrated at load). */
 export const INT8_KERNEL_CHOICES = ['auto', ...INT8_KERNELS] as const;
 export type Int8KernelChoice = (typeof INT8_KERNEL_CHOICES)[number];
+
+/** A scenario's or flag's int8 kernel, checked: one clear message naming the field otherwise (exit 104). */
+export function parseInt8KernelChoice(value: string, field: string): Int8KernelChoice {
+  if ((INT8_KERNEL_CHOICES as readonly string[]).includes(value)) return value as Int8KernelChoice;
+  throw new InputError(field, [`${field}: expected one of ${INT8_KERNEL_CHOICES.join(', ')}, got ${JSON.stringify(value)}`]);
+}
 
 /** Block size of a `matmulnbits-bB` kernel; undefined for the other kernels. */
 export function nbitsBlockSizeOf(kernel: Int8Kernel): number | undefined {

@@ -24,13 +24,17 @@ export const DEFAULT_ACCURACY_BOUND = 5e-3;
 export const DEFAULT_CALIBRATION_CANDIDATES = [1, 4, 16, 64, 256];
 /** What auto tries, cheapest bytes first; qdq is left out: ORT fuses it into matmulnbits-b32. */
 export const AUTO_CANDIDATES: readonly Int8Kernel[] = ['dynamic', 'matmulnbits-b128', 'matmulnbits-b32', 'dequant-fp32', 'strict'];
+/** Changes whenever what calibration measures changes: cached plans of another version are stale. */
+export const CALIBRATION_VERSION = 3;
 /** Calibration requests per point (distinct users): the error is the max over all of them. */
 const CALIBRATION_USERS = 2;
 /** a candidate whose first timed run is this much slower than the fastest is not timed further */
-const PRUNE_FACTOR = 3;
+const PRUNE_FACTOR = 2;
+/** another kernel must be this much faster than dequant-fp32 to be chosen over it */
+const SAFE_MARGIN = 1.15;
 /** timed rounds per point, and the time after which no round beyond the third starts */
-const ROUNDS = 7;
-const ROUND_BUDGET_MS = 1500;
+const ROUNDS = 5;
+const ROUND_BUDGET_MS = 600;
 
 export interface CalibrationPoint {
   graph: 'user' | 'group';
@@ -160,9 +164,16 @@ export async function calibrateKernels(ctx: CalibrationContext): Promise<KernelP
   };
 }
 
-/** The fastest point within the bound (pruned points were never the fastest). */
+/**
+ * The fastest point within the bound (pruned points were never the fastest), except that
+ * dequant-fp32 (fp32 speed, the most exact) keeps the point unless another kernel beats it by
+ * SAFE_MARGIN: on a loaded machine a few runs cannot tell a 5% difference, and a wrong pick of
+ * an int8-activation kernel at a compute-bound N loses far more than 5%.
+ */
 function fastest(points: readonly CalibrationPoint[]): Int8Kernel | undefined {
   const ok = points.filter((p) => p.withinBound && !p.pruned).sort((a, b) => a.medianUs - b.medianUs);
+  const safe = ok.find((p) => p.kernel === 'dequant-fp32');
+  if (safe && ok[0] && ok[0].medianUs * SAFE_MARGIN > safe.medianUs) return safe.kernel;
   return ok[0]?.kernel;
 }
 
@@ -235,3 +246,7 @@ export function maxRelError(got: Float32Array, ref: Float32Array): number {
   for (let i = 0; i < ref.length; i++) max = Math.max(max, Math.abs(got[i]! - ref[i]!) / Math.abs(ref[i]!));
   return max;
 }
+
+
+/** the top-k agreement of two scorings (one definition for results, calibration and bench:kernels) */
+export { topKOverlap } from '../../harness/results/parity/metrics.ts';

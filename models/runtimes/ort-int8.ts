@@ -7,7 +7,7 @@
 import { buildGroupGraph, buildUserGraph, type BuiltGraph } from '../onnx/graphs.ts';
 import type { Int8Kernel, Int8KernelChoice, ResolvedGraphOptions } from '../onnx/options.ts';
 import type { ModelWeights } from '../weights/layout.ts';
-import { calibrateKernels, DEFAULT_ACCURACY_BOUND, rangeFor, type KernelPlan, type KernelRange } from './ort-calibrate.ts';
+import { CALIBRATION_VERSION, calibrateKernels, DEFAULT_ACCURACY_BOUND, rangeFor, type KernelPlan, type KernelRange } from './ort-calibrate.ts';
 import { cachedKernelPlan } from './ort-kernel-cache.ts';
 import { optimizedGraphTarget, readRanKernel, type RanKernel } from './ort-optimized.ts';
 import type { OrtModule } from './ort-providers.ts';
@@ -81,7 +81,7 @@ export async function createInt8Sessions(factory: SessionFactory, weights: Model
         graphOptions,
         ...(options.calibrationCandidates ? { candidates: options.calibrationCandidates } : {}),
       });
-    const key = { weights, ortVersion: factory.ortVersion, threads: factory.threads, settings: { accuracyBound, candidates: options.calibrationCandidates ?? null, session: factory.settingsKey, graphOptions } };
+    const key = { weights, ortVersion: factory.ortVersion, threads: factory.threads, settings: { calibration: CALIBRATION_VERSION, accuracyBound, candidates: options.calibrationCandidates ?? null, session: factory.settingsKey, graphOptions } };
     const outcome = options.recalibrate ? { plan: await calibrate(), file: undefined, cached: false } : await cachedKernelPlan(key, calibrate, options.kernelCacheDir);
     ({ plan } = outcome);
     planFile = outcome.file;
@@ -135,7 +135,7 @@ export function int8Facts(sessions: Int8Sessions): { activationPrecision: string
     details['int8.accuracyBound'] = plan.accuracyBound;
     details['int8.calibration'] =
       `${sessions.planCached ? 'cached plan' : `calibrated in ${plan.calibrationS.toFixed(1)} s`}: max relative score error vs the W8A16 reference graph over ` +
-      `${plan.calibrationUsers} synthetic requests at N = ${plan.calibrationCandidates.join(', ')}; times are medians of up to 7 interleaved rounds`;
+      `${plan.calibrationUsers} synthetic requests at N = ${plan.calibrationCandidates.join(', ')}; times are medians of up to 5 interleaved rounds`;
     details['int8.calibrationPoints'] = JSON.stringify(
       plan.points.map((p) => ({ graph: p.graph, kernel: p.kernel, N: p.candidates, medianUs: Math.round(p.medianUs), maxRelError: Number.isFinite(p.maxRelError) ? Number(p.maxRelError.toExponential(2)) : null, ok: p.withinBound })),
     );

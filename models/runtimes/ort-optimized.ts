@@ -95,8 +95,8 @@ export function classify(nodes: readonly Node[], initializers: readonly Tensor[]
       const weight = byName.get(node.input[1] ?? '');
       const values = weight ? floatValues(weight, sideFile) : undefined;
       const dims = weight?.dims.map(num) ?? [];
-      // Only the large 2-D weights (FFN, compensation): tokenizer and head stay fp32 by design.
-      if (!values || dims.length !== 2 || values.length < 16384) continue;
+      // Only the 2-D matrices (FFN, compensation): the tokenizer (3-D) and the head ([D, 1]) stay fp32 by design.
+      if (!values || dims.length !== 2 || dims[0]! < 4 || dims[1]! < 4) continue;
       grid.checked++;
       if (onInt8Grid(values, dims[0]!, dims[1]!)) grid.onGrid++;
     }
@@ -110,7 +110,7 @@ function activationWords(kernel: string, hasFp16Cast: boolean): string {
   return kernel
     .split('+')
     .map((k) => {
-      if (k.startsWith('matmulnbits-b')) return `int8 dynamic activations (ORT CPU MatMulNBits accuracy level 4, blocks of ${k.slice('matmulnbits-b'.length)})`;
+      if (k.startsWith('matmulnbits-b')) return `int8 dynamic activations (ORT CPU MatMulNBits accuracy level 4) in blocks of ${k.slice('matmulnbits-b'.length)}`;
       if (k === 'dynamic') return 'uint8 dynamic per-tensor activations (com.microsoft.DynamicQuantizeMatMul)';
       if (k === 'strict') return 'fp16-rounded activations, fp32 compute (MatMulNBits accuracy level 1)';
       if (k.startsWith('matmulnbits-a')) return `fp32 activations (MatMulNBits accuracy level ${k.slice('matmulnbits-a'.length)})`;

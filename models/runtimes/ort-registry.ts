@@ -3,6 +3,7 @@ import type { Variant } from '../variants.ts';
 import type { ModelWeights } from '../weights/layout.ts';
 import { createOrtRuntime } from './ort.ts';
 import { providerUnavailableReason, type OrtProvider } from './ort-providers.ts';
+import type { RuntimeOptions } from './registry.ts';
 import type { ScoringRuntime } from './runtime.ts';
 
 export const ORT_RUNTIMES = ['ort-cpu', 'ort-cuda', 'ort-tensorrt', 'ort-webgpu'] as const;
@@ -16,6 +17,11 @@ export function ortRuntimeUnavailableReason(name: OrtRuntimeName): Promise<strin
   return providerUnavailableReason(ortProvider(name));
 }
 
-export function createOrtRuntimeByName(name: OrtRuntimeName, weights: ModelWeights, variant: Variant, options: { threads?: number }): Promise<ScoringRuntime> {
-  return createOrtRuntime(weights, variant, { provider: ortProvider(name), ...(options.threads !== undefined ? { threads: options.threads } : {}) });
+export function createOrtRuntimeByName(name: OrtRuntimeName, weights: ModelWeights, variant: Variant, options: RuntimeOptions): Promise<ScoringRuntime> {
+  return createOrtRuntime(weights, variant, {
+    provider: ortProvider(name),
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.int8Kernel !== undefined ? { int8Kernel: options.int8Kernel } : {}),
+    ...(options.int8AccuracyBound !== undefined ? { accuracyBound: options.int8AccuracyBound } : {}),
+  });
 }

@@ -17,6 +17,7 @@ import { VARIANT_TRAITS, type Variant } from '../variants.ts';
 import type { ModelWeights } from '../weights/layout.ts';
 import { loadOrt, providerUnavailableReason, type OrtModule } from './ort-providers.ts';
 import { createInt8Sessions, int8Facts, int8Tags, type Int8Options, type Int8Sessions, type SessionFactory } from './ort-int8.ts';
+import { optimizedGraphTarget, readRanKernel } from './ort-optimized.ts';
 import { ortPrecision } from './ort-precision.ts';
 import { resolveSessionSettings, sessionOptions, settingsDetails, type OrtSessionSettings } from './ort-session.ts';
 import type { RuntimeInfo, ScoringRuntime, UserStateHandle } from './runtime.ts';
@@ -104,9 +105,13 @@ export async function createOrtRuntime(weights: ModelWeights, variant: Variant, 
 
   if (execution === 'monolithic') {
     const graph = buildWholeGraph(weights, variant, graphOptions);
-    const session = await create(graph);
+    // int8 weights: the kernel and activation precision are read from the optimized graph.
+    const target = traits.int8Weights ? await optimizedGraphTarget() : undefined;
+    const session = await create(graph, target?.options);
+    const ran = target ? await readRanKernel(target.dir, target.modelFile) : undefined;
+    const monolithInfo = info(graph.model.byteLength);
     return {
-      info: info(graph.model.byteLength),
+      info: ran ? { ...monolithInfo, activationPrecision: `whole graph: ${ran.activationPrecision}`, details: { ...monolithInfo.details, 'int8.whole': ran.kernel } } : monolithInfo,
       variant,
       config: weights.config,
       score: (user, group) => runScores(session, { [INPUT_USER]: userTensor(user), [INPUT_GROUP]: groupTensor(group) }, group.length / s.Fg),

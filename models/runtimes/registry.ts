@@ -6,6 +6,7 @@ import type { ModelWeights } from '../weights/layout.ts';
 import type { Variant } from '../variants.ts';
 import type { ScoringRuntime } from './runtime.ts';
 import { createReferenceRuntime } from './reference.ts';
+import type { Int8KernelChoice } from '../onnx/options.ts';
 import { ORT_RUNTIMES, createOrtRuntimeByName, ortRuntimeUnavailableReason, type OrtRuntimeName } from './ort-registry.ts';
 import { TFJS_RUNTIMES, createTfjsRuntimeByName, isTfjsRuntime, tfjsRuntimeUnavailableReason } from './tfjs-registry.ts';
 
@@ -18,6 +19,10 @@ export const RUNTIME_PREFERENCE: readonly RuntimeName[] = ['ort-cpu', 'tfjs-wasm
 export interface RuntimeOptions {
   /** intra-op threads; default: all cores */
   threads?: number;
+  /** ugsep-w8a16 on ORT: an int8 kernel or 'auto' (default: calibrated at load) */
+  int8Kernel?: Int8KernelChoice;
+  /** auto: max relative score error against the W8A16 reference; default 5e-3 */
+  int8AccuracyBound?: number;
 }
 
 /** Why a runtime cannot run here, or undefined when it can. */

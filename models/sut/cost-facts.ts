@@ -4,11 +4,11 @@
  * each outcome (hit, miss, no cache) weighted by its count is the exact mean over requests.
  */
 import type { CompletionMix } from '../../harness/loadgen/recorder.ts';
-import type { CostFacts } from '../../harness/results/contract.ts';
+import type { CostFacts, ModelFacts } from '../../harness/results/contract.ts';
 import { toCostFacts } from '../../harness/results/cost-facts.ts';
 import type { ModelConfig } from '../config.ts';
-import { requestCost } from '../cost.ts';
-import type { Variant } from '../variants.ts';
+import { costCoefficients, requestCost } from '../cost.ts';
+import { VARIANT_TRAITS, type Variant } from '../variants.ts';
 
 export function costFacts(config: ModelConfig, variant: Variant, mix: CompletionMix, requestsPerS: number): CostFacts | null {
   const parts = [
@@ -31,4 +31,16 @@ export function costFacts(config: ModelConfig, variant: Variant, mix: Completion
   }
   return toCostFacts({ flops, weightBytes, activationBytes }, requestsPerS);
 
+}
+
+/** The model described to the results as data (RunResult.model). */
+export function modelFacts(config: ModelConfig, variant: Variant, weightsSha256: string | null): ModelFacts {
+  const traits = VARIANT_TRAITS[variant];
+  return {
+    config: { ...config },
+    traits: { ...traits },
+    cost: costCoefficients(config, variant),
+    baselineCost: costCoefficients(config, 'baseline').computed,
+    weightsSha256,
+  };
 }

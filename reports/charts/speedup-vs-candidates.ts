@@ -4,6 +4,7 @@
  * its curve from the recorded model shape, and its point from the results' own FLOP counts
  * (baseline FLOPs / variant FLOPs over the same plan, cache hits included).
  */
+import { predictedSpeedup as speedupFromModel } from '../../harness/results/model.ts';
 import { hasCompensation, isSplitVariant, predictedSpeedup, speedupShape } from '../predict.ts';
 import type { RunRow } from '../runs.ts';
 import { chartFrame, round, type ChartSpec } from './spec.ts';
@@ -35,6 +36,18 @@ export function speedupVsCandidatesChart(rows: RunRow[]): ChartSpec | null {
   const curves: { curve: string; candidates: number; speedup: number }[] = [];
   const drawn = new Set<string>();
   for (const row of rows) {
+    const model = row.run.model;
+    if (model) {
+      // from the results' cost coefficients (harness/results/model.ts): no formula restated here
+      if (!model.traits['masked']) continue;
+      const key = JSON.stringify([model.cost.computed.flops, model.baselineCost.flops]);
+      if (drawn.has(key)) continue;
+      drawn.add(key);
+      const curve = `predicted T=${model.config['T']} Tu=${model.config['Tu']}${model.traits['compensation'] ? '' : ' no comp'}`;
+      for (const n of curveCandidates(maxCandidates)) curves.push({ curve, candidates: n, speedup: round(speedupFromModel(model, n), 4) });
+      continue;
+    }
+    // version 1 files: the shape from the flattened config string and the traits from the name
     const shape = speedupShape(row.modelConfig);
     if (!shape || !isSplitVariant(row.variant)) continue;
     const comp = hasCompensation(row.variant);

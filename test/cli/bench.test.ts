@@ -32,7 +32,7 @@ describe('ugbench bench (end to end)', () => {
     expect(pngs.length).toBeGreaterThan(2);
     for (const png of pngs) expect(r.stdout).toContain(join(out, png));
     const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
-    expect(results.schemaVersion).toBe(1);
+    expect(results.schemaVersion).toBe(2);
     expect(results.status).toBe('valid');
     expect(results.scenario.name).toBe('default');
     expect(results.runs.map((run) => run.id)).toEqual(['baseline@reference', 'ugsep@reference', 'ugsep-w8a16@reference']);

@@ -115,7 +115,7 @@ describe('merging shard results', () => {
     const r = runCli(['merge', ...paths, '--out', out, '--no-report']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('gates on the merged data: 1/1 passed');
+    expect(r.stdout).toContain('thresholds on the merged data: 1/1 passed');
     const merged = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as BenchResults;
     expect(merged.runs[0]!.counts.completed).toBe(pooled.length);
   });

@@ -44,6 +44,22 @@ describe('request values are checked as float32', () => {
   });
 });
 
+describe('non-finite weights', () => {
+  it('`ugbench bench` with a NaN weight exits 104 naming the tensor and index', () => {
+    const w = generateWeights(config, { seed: 1 });
+    w.layers[1]!.w2[7] = Number.NaN;
+    const nanWeights = join(dir, 'nan.safetensors');
+    writeSafetensors(nanWeights, w);
+    const scenario = join(dir, 'nan.yaml');
+    writeFileSync(scenario, `name: nan\nmodel: {weights: nan.safetensors}\nvariants: [ugsep]\nruntimes: [{name: reference}]\ntraffic: {arrivals: {process: offline, queries: 10}}\nrun: {warmupS: 0, minQueries: 1}\n`);
+    const r = runCli(['bench', scenario, '--no-progress', '--no-report', '--no-limits', '--out', join(dir, 'nan-out')]);
+    expect(r.stderr).toContain(`ugbench: weights file ${nanWeights}: layers.1.ffn.w2[7]: expected a finite float32, got NaN\n`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.status).toBe(104);
+    expect(existsSync(join(dir, 'nan-out', 'results.json'))).toBe(false);
+  });
+});
+
 describe('printed problem lists and text', () => {
   it('caps a long problem list with "... and N more", keeping every problem on the error', () => {
     const problems = Array.from({ length: 25 }, (_, i) => `group_features[${i}]: expected an array of 8 numbers, got "x"`);

@@ -145,6 +145,6 @@ describe('ugbench report', () => {
     writeFileSync(bad, JSON.stringify({ schemaVersion: 7 }));
     const result = runCli(['report', bad]);
     expect(result.status).toBe(104);
-    expect(result.stderr).toContain('schemaVersion: expected 1, got 7');
+    expect(result.stderr).toContain('schemaVersion: expected 2 (or 1), got 7');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The verdict on one quantile change. A regression (or improvement) is declared only when the
  * whole confidence interval lies beyond the tolerance, the pooled change is at least the minimum
- * effect in absolute time, AND each side has at least `minRepeats` runs: the interval guards
+ * effect in absolute time, each side has at least `minRepeats` runs, AND the runs of the two
+ * sides separate beyond chance (see `runsSeparate` below): the interval guards
  * against noise within the runs it saw, the repeat floor against a verdict from runs too few to
  * show how much runs differ (two runs per side once read +86% between identical commits), the
  * absolute floor against flagging a +12% on a 40 µs p50 that no user will ever see.
@@ -28,13 +29,18 @@ export interface Repeats {
   b: number;
 }
 
-/** Without `repeats` the repeat floor is not checked (a caller that has already checked it). */
-export function decide(change: QuantileChange, rule: DecisionRule = DEFAULT_RULE, repeats?: Repeats): ChangeVerdict {
+/**
+ * Without `repeats` the repeat floor is not checked (a caller that has already checked it).
+ * `runsSeparate`: whether the per-run values of the two sides differ beyond the chance of which
+ * runs a busy machine hit (exact permutation test at the interval's level); false makes a
+ * change beyond the tolerance inconclusive, undefined (fewer than 2 runs a side) is not checked.
+ */
+export function decide(change: QuantileChange, rule: DecisionRule = DEFAULT_RULE, repeats?: Repeats, runsSeparate?: boolean): ChangeVerdict {
   const minRepeats = rule.minRepeats ?? 3;
   const absolute = Math.abs(change.b - change.a);
   const beyond = change.low > rule.tolerance ? 'regression' : change.high < -rule.tolerance ? 'improvement' : undefined;
   if (beyond && absolute < rule.minEffect) return 'no change';
-  if (beyond) return !repeats || Math.min(repeats.a, repeats.b) >= minRepeats ? beyond : 'inconclusive';
+  if (beyond) return (!repeats || Math.min(repeats.a, repeats.b) >= minRepeats) && runsSeparate !== false ? beyond : 'inconclusive';
   if (change.low >= -rule.tolerance && change.high <= rule.tolerance) return 'no change';
   // the interval straddles a tolerance bound
   return 'inconclusive';

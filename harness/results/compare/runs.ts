@@ -84,7 +84,8 @@ export function compareSamples(runId: string, sa: readonly WeightedSample[], sb:
     const low = Math.min(c.low, betweenRuns?.low ?? Infinity);
     const high = Math.max(c.high, betweenRuns?.high ?? -Infinity);
     const union = { ...c, low, high };
-    return { ...union, verdict: decide(union, options.rule, repeats), bootstrap: { low: c.low, high: c.high }, betweenRuns };
+    const runsSeparate = betweenRuns ? betweenRuns.permutationP < 1 - confidence : undefined;
+    return { ...union, verdict: decide(union, options.rule, repeats, runsSeparate), bootstrap: { low: c.low, high: c.high }, betweenRuns };
   });
   return { runId, repeatsA: sa.length, repeatsB: sb.length, changes: judged, tail: tailTest(sa, sb) };
 }
@@ -112,7 +113,7 @@ const ms = (us: number) => (us / 1000).toFixed(3);
 /** `ugsep@ort p99 4.10 -> 4.42 ms  +7.8% [+5.9%, +9.6%]  regression  (repeats 5 vs 5; ...)` */
 export function formatChange(run: RunComparison, c: JudgedChange): string {
   const parts = [`repeats ${run.repeatsA} vs ${run.repeatsB}`, `bootstrap [${pct(c.bootstrap.low)}, ${pct(c.bootstrap.high)}]`];
-  if (c.betweenRuns) parts.push(`between runs [${pct(c.betweenRuns.low)}, ${pct(c.betweenRuns.high)}] df ${c.betweenRuns.df.toFixed(1)}`);
+  if (c.betweenRuns) parts.push(`between runs [${pct(c.betweenRuns.low)}, ${pct(c.betweenRuns.high)}] df ${c.betweenRuns.df.toFixed(1)}, run permutation p ${c.betweenRuns.permutationP.toPrecision(2)}`);
   return `${run.runId.padEnd(28)} ${quantileLabel(c.quantile).padEnd(4)} ${ms(c.a)} -> ${ms(c.b)} ms  ${pct(c.relative)} [${pct(c.low)}, ${pct(c.high)}]  ${c.verdict}  (${parts.join('; ')})`;
 }
 
@@ -126,7 +127,7 @@ export function formatTail(run: RunComparison): string {
 export function formatComparison(comparison: Comparison): string[] {
   const rule = comparison.rule;
   const lines = [
-    `compare: ${Math.round(comparison.confidence * 100)}% interval of the change (union of the bootstrap and between-runs t intervals); tolerance ±${(rule.tolerance * 100).toFixed(1)}%, minimum effect ${ms(rule.minEffect)} ms, a change is declared with >= ${rule.minRepeats ?? 3} repeats per side`,
+    `compare: ${Math.round(comparison.confidence * 100)}% interval of the change (union of the bootstrap and between-runs t intervals); tolerance ±${(rule.tolerance * 100).toFixed(1)}%, minimum effect ${ms(rule.minEffect)} ms, a change is declared with >= ${rule.minRepeats ?? 3} repeats per side whose runs separate (permutation p < ${(1 - comparison.confidence).toPrecision(2)})`,
   ];
   for (const run of comparison.runs) {
     for (const c of run.changes) lines.push(formatChange(run, c));

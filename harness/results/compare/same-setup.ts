@@ -17,7 +17,11 @@ const NOT_MEASURED = ['name', 'description', 'thresholds', 'slo'];
  * incomparable; changing the rate, the model or a seed does.
  */
 export function scenarioHash(results: BenchResults): string {
-  const effective = results.scenario.effective;
+  return results.scenario.hash ?? effectiveScenarioHash(results.scenario.effective);
+}
+
+/** The same hash from an effective scenario (what `bench` writes into results.scenario.hash). */
+export function effectiveScenarioHash(effective: unknown): string {
   const measured = effective !== null && typeof effective === 'object' && !Array.isArray(effective)
     ? Object.fromEntries(Object.entries(effective).filter(([k]) => !NOT_MEASURED.includes(k)))
     : effective;

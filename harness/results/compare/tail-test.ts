@@ -77,7 +77,14 @@ export function tailTest(runsA: readonly WeightedSample[], runsB: readonly Weigh
 
 function runSpread(runs: readonly WeightedSample[], thresholdUs: number): number {
   if (runs.length < 2) return 0;
-  return Math.max(...runs.map((run, i) => ksDistance(above(run, thresholdUs), above(pool(runs.filter((_, j) => j !== i)), thresholdUs))));
+  return Math.max(
+    ...runs.map((run, i) => {
+      const own = above(run, thresholdUs);
+      const rest = above(pool(runs.filter((_, j) => j !== i)), thresholdUs);
+      // a run with no tail at all where the rest has one (or the reverse) disagrees completely
+      return (own.total === 0) !== (rest.total === 0) ? 1 : ksDistance(own, rest);
+    }),
+  );
 }
 
 function above(s: WeightedSample, threshold: number): WeightedSample {

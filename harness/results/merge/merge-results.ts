@@ -7,7 +7,7 @@
 import { InputError } from '../../errors.ts';
 import type { BenchResults, PlanFacts, RunResult } from '../contract.ts';
 import { parseScenario } from '../../scenario/load.ts';
-import { overallStatus } from '../validity.ts';
+import { overallStatus } from '../judge.ts';
 import { checkShards, type ShardFile } from './check-shards.ts';
 import { mergeRun, type ShardRun } from './merge-runs.ts';
 

@@ -2,14 +2,16 @@
  * One run (variant x runtime) merged across shards. Histograms are decoded and added, so merged
  * percentiles are those of all requests pooled (within the histogram's 0.1% precision), never
  * an average of percentiles. Counters are summed. Rates use the longest shard window, because
- * shards run side by side. Validity and the SLO are judged again on the merged numbers against
- * the whole run's scenario, not the shards' shares of it.
+ * shards run side by side. Validity and the SLO are judged again (harness/results/judge.ts) on the
+ * merged numbers against the whole run's scenario, not the shards' shares of it.
  */
 import { toCostFacts } from '../cost-facts.ts';
 import type { Histogram } from 'hdr-histogram-js';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, summarize } from '../../loadgen/histogram.ts';
-import type { CostFacts, ParityFacts, ParityFigures, RunCounts, RunResult, ValidityStatus } from '../contract.ts';
+import type { CostFacts, ParityFacts, ParityFigures, RunCounts, RunResult } from '../contract.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { judgeSlo, judgeValidity } from '../judge.ts';
+import { addTags, addTimings, legacyViews, tagsOf } from '../splits.ts';
 
 /** A run of one shard, with the shard it came from (for reasons). */
 export interface ShardRun {
@@ -18,7 +20,7 @@ export interface ShardRun {
 }
 
 /** Reasons a shard gives that merged numbers re-judge (the shard was judged on its share). */
-const REJUDGED_REASON = /^(completed queries|measured duration):/;
+const REJUDGED_REASON = /^(completed queries:|measured duration:|aborted by a signal)/;
 const MAX_DISTINCT_ERRORS = 20;
 
 export function addHistograms(encoded: readonly string[]): Histogram {
@@ -32,11 +34,11 @@ export function mergeRun(parts: readonly ShardRun[], scenario: Scenario, extraRe
   const runs = parts.map((p) => p.run);
   const overall = addHistograms(runs.map((r) => r.histograms.overall));
   const nonNull = (xs: (string | null | undefined)[]): string[] => xs.filter((x): x is string => typeof x === 'string');
-  const hitEncoded = nonNull(runs.map((r) => r.histograms.cacheHit));
-  const missEncoded = nonNull(runs.map((r) => r.histograms.cacheMiss));
   const usedCache = runs.some((r) => r.userCache.used);
-  const cacheHit = usedCache ? addHistograms(hitEncoded) : null;
-  const cacheMiss = usedCache ? addHistograms(missEncoded) : null;
+  // generic: every timing and every tag value of every shard is added, nothing is dropped
+  const timingsUs = addTimings(runs.map((r) => r.timingsUs ?? {}));
+  const tags = addTags(runs.map(tagsOf));
+  const views = legacyViews(tags, timingsUs, usedCache);
   const delayEncoded = nonNull(runs.map((r) => r.histograms.issueDelay));
   const open = first.executor.kind === 'open';
   // lateness merges only when every shard kept its histogram (files from before issue 9 did not)
@@ -47,30 +49,13 @@ export function mergeRun(parts: readonly ShardRun[], scenario: Scenario, extraRe
   const candidates = runs.reduce((s, r) => s + r.throughput.candidatesPerS * r.measuredS, 0);
   const requestsPerS = measuredS > 0 ? counts.completed / measuredS : 0;
   const summary = summarize(overall);
-  const hits = cacheHit?.totalCount ?? 0;
-  const misses = cacheMiss?.totalCount ?? 0;
 
-  const reasons = [...extraReasons];
-  for (const p of parts) for (const reason of p.run.validity.reasons) if (!REJUDGED_REASON.test(reason)) reasons.push(`${p.shardLabel}: ${reason}`);
-  const minDurationS = scenario.run.minDurationS ?? (first.executor.kind === 'offline' ? 0 : scenario.run.durationS);
-  if (counts.completed < scenario.run.minQueries) reasons.push(`completed queries: expected >= ${scenario.run.minQueries}, got ${counts.completed}`);
-  // same 1 ms slack as harness/results/validity.ts
-  if (measuredS + 1e-3 < minDurationS) reasons.push(`measured duration: expected >= ${minDurationS} s, got ${measuredS.toFixed(3)} s`);
+  const inherited = [...extraReasons];
+  for (const p of parts) for (const reason of p.run.validity.reasons) if (!REJUDGED_REASON.test(reason)) inherited.push(`${p.shardLabel}: ${reason}`);
   const aborted = runs.some((r) => r.validity.status === 'aborted');
-  const status: ValidityStatus = aborted ? 'aborted' : reasons.length > 0 ? 'invalid' : 'valid';
-
-  const slo = scenario.slo
-    ? {
-        p99Ms: scenario.slo.p99Ms ?? null,
-        p50Ms: scenario.slo.p50Ms ?? null,
-        met:
-          counts.completed > 0 &&
-          counts.dropped === 0 &&
-          counts.errored === 0 &&
-          (scenario.slo.p99Ms === undefined || summary.p99Us <= scenario.slo.p99Ms * 1000) &&
-          (scenario.slo.p50Ms === undefined || summary.p50Us <= scenario.slo.p50Ms * 1000),
-      }
-    : null;
+  const measured = { kind: first.executor.kind, counts, measuredS, aborted, planExhausted: false, latency: overall };
+  const validity = judgeValidity(measured, scenario, inherited);
+  const slo = judgeSlo(measured, scenario.slo);
 
   const merged: RunResult = {
     id: first.id,
@@ -94,23 +79,24 @@ export function mergeRun(parts: readonly ShardRun[], scenario: Scenario, extraRe
     measuredS,
     counts,
     issueDelayUs: issueDelay ? summarize(issueDelay) : null,
-    histograms: {
-      overall: encodeHistogram(overall),
-      cacheHit: cacheHit ? encodeHistogram(cacheHit) : null,
-      cacheMiss: cacheMiss ? encodeHistogram(cacheMiss) : null,
-      issueDelay: issueDelay ? encodeHistogram(issueDelay) : null,
-    },
-    latencyUs: { overall: summary, cacheHit: cacheHit ? summarize(cacheHit) : null, cacheMiss: cacheMiss ? summarize(cacheMiss) : null },
+    histograms: { overall: encodeHistogram(overall), ...views.histograms, issueDelay: issueDelay ? encodeHistogram(issueDelay) : null },
+    latencyUs: { overall: summary, ...views.latencyUs },
     throughput: { requestsPerS, candidatesPerS: measuredS > 0 ? candidates / measuredS : 0 },
-    observedHitRate: usedCache && hits + misses > 0 ? hits / (hits + misses) : null,
+    observedHitRate: views.observedHitRate,
     cost: mergeCost(runs, requestsPerS),
     slo,
     errors: mergeErrors(runs.map((r) => r.errors)),
-    validity: { status, reasons },
+    validity,
   };
   const parity = mergeParity(runs.map((r) => r.parity));
   if (parity) merged.parity = parity;
   if (first.target) merged.target = first.target;
+  if (first.model) merged.model = first.model;
+  if (views.sutTimingsUs) merged.sutTimingsUs = views.sutTimingsUs;
+  if (views.serverTimingUs) merged.serverTimingUs = views.serverTimingUs;
+  if (views.replicas) merged.replicas = views.replicas;
+  merged.timingsUs = timingsUs;
+  merged.tags = tags;
   return merged;
 }
 

@@ -3,7 +3,8 @@
  * process. Every outcome must be "accepted, and within the plan's limits" or "rejected with an
  * InputError (exit 104) whose every line names a field": never another error, never a hang.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -13,6 +14,7 @@ import { parseScenarioText } from '../../../harness/scenario/load.ts';
 import { MAX_CANDIDATES_PER_REQUEST, MAX_PLAN_ARRIVALS, MAX_RUN_S, expectedOpenArrivals } from '../../../harness/scenario/limits.ts';
 import { maxCandidates } from '../../../harness/loadgen/traffic/candidates.ts';
 import type { Scenario } from '../../../harness/scenario/schema.ts';
+import { runCli } from '../../cli/run-cli.ts';
 
 const SCENARIOS = join(import.meta.dirname, '../../../scenarios');
 const BASES = readdirSync(SCENARIOS)
@@ -87,10 +89,14 @@ function assertWithinLimits(s: Scenario): void {
   expect(arrivals).toBeLessThanOrEqual(MAX_PLAN_ARRIVALS);
 }
 
+/** A few rejected mutations, replayed through the real CLI below. */
+const rejectedTexts: string[] = [];
+
 describe('scenario fuzzing (seeded)', () => {
   it('every one of 600 mutations is accepted within limits or rejected naming a field', () => {
     const rng = new Rng('scenario-fuzz');
     const outcomes = { accepted: 0, rejected: 0 };
+    rejectedTexts.length = 0;
     for (let i = 0; i < MUTATIONS; i++) {
       const text = mutate(rng, pick(rng, BASES));
       let scenario: Scenario | undefined;
@@ -103,6 +109,7 @@ describe('scenario fuzzing (seeded)', () => {
         }
         expect(error.message).not.toMatch(/\n\s+at /); // no stack in what is printed
         outcomes.rejected++;
+        if (rejectedTexts.length < 3 && i % 7 === 0) rejectedTexts.push(text);
         continue;
       }
       assertWithinLimits(scenario);
@@ -112,5 +119,18 @@ describe('scenario fuzzing (seeded)', () => {
     // both sides exercised: a fuzzer that only ever rejects (or accepts) tests nothing
     expect(outcomes.accepted).toBeGreaterThan(30);
     expect(outcomes.rejected).toBeGreaterThan(200);
+  });
+
+  it('a handful of the rejected mutations exit 104 through the CLI with one message and no stack', () => {
+    expect(rejectedTexts).toHaveLength(3);
+    const dir = mkdtempSync(join(tmpdir(), 'ugbench-fuzz-cli-'));
+    rejectedTexts.forEach((text, i) => {
+      const path = join(dir, `mutation-${i}.yaml`);
+      writeFileSync(path, text);
+      const r = runCli(['bench', path, '--no-progress', '--no-report', '--no-limits', '--out', join(dir, 'out')], { timeoutMs: 60_000 });
+      expect(r.stderr.startsWith(`ugbench: scenario ${path}:`)).toBe(true);
+      expect(r.stderr).not.toMatch(/\n\s+at |crashed/);
+      expect(r.status).toBe(104);
+    });
   });
 });

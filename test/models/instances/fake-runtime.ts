@@ -7,7 +7,7 @@
  */
 import type { InstanceSpec } from '../../../models/instances/messages.ts';
 import { presetConfig } from '../../../models/presets.ts';
-import type { ScoringRuntime } from '../../../models/runtimes/runtime.ts';
+import type { ScoringRuntime, UserStateHandle } from '../../../models/runtimes/runtime.ts';
 
 export interface FakeRuntimeOptions {
   gate: SharedArrayBuffer;
@@ -33,24 +33,30 @@ export async function createInstanceRuntime(spec: InstanceSpec): Promise<Scoring
     Atomics.add(gate, GATE_FINISHED, 1);
     return scores;
   };
-  return {
+  const runtime: ScoringRuntime = {
     info: { runtime: 'fake', provider: 'test', threads: 1, weightPrecision: 'fp32', activationPrecision: 'fp32', details: {} },
     variant: spec.variant,
     config,
     score,
     dispose: async () => {},
   };
+  if (spec.variant !== 'baseline') {
+    // split form: the "state" is the user's first feature; the group pass adds it to every score
+    runtime.userPass = async (user) => ({ bytes: 4, first: user[0] ?? 0 }) as UserStateHandle;
+    runtime.groupPass = async (state, group) => (await score(new Float32Array(0), group)).map((v) => v + (state as UserStateHandle & { first: number }).first);
+  }
+  return runtime;
 }
 
 /** A gate and the spec of a pool of fake instances sharing it. */
-export function fakeSpec(holdMs: number): { gate: Int32Array; spec: InstanceSpec } {
+export function fakeSpec(holdMs: number, variant: 'baseline' | 'ugsep' = 'baseline'): { gate: Int32Array; spec: InstanceSpec } {
   const buffer = new SharedArrayBuffer(3 * 4);
   const options: FakeRuntimeOptions = { gate: buffer, holdMs };
   return {
     gate: new Int32Array(buffer),
     spec: {
       runtime: 'reference',
-      variant: 'baseline',
+      variant,
       weights: { preset: 'tiny', seed: 1 },
       weightVariants: ['baseline'],
       options: {},

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportModel } from '../../../models/onnx/export.ts';
+import { DEFAULT_INT8_KERNEL } from '../../../models/onnx/options.ts';
 import { createOrtRuntime } from '../../../models/runtimes/ort.ts';
 import { readSafetensors } from '../../../models/weights/safetensors.ts';
 import { syntheticRequest } from '../../../models/requests.ts';
@@ -59,7 +60,8 @@ describe('export', () => {
   it.each(['ugsep', 'ugsep-w8a16'] as const)('%s: files load back into ORT and give the runtime scores', async (variant) => {
     const out = tempDir();
     const manifest = exportModel({ weights, variant, outDir: out });
-    const runtime = await createOrtRuntime(weights, variant);
+    // The kernel export bakes in by default (auto calibrates at load, and may pick another).
+    const runtime = await createOrtRuntime(weights, variant, { int8Kernel: DEFAULT_INT8_KERNEL });
     const expected = await runtime.score(request.userFeatures, request.groupFeatures);
     await runtime.dispose();
     const byKey = Object.fromEntries(manifest.graphs.map((g) => [g.key, g.onnxPath]));

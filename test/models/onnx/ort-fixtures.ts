@@ -33,16 +33,5 @@ export async function runGroup(s: ort.InferenceSession, config: ModelConfig, sta
   return out.scores!.data as Float32Array;
 }
 
-/** max |a - b| / |b| */
-export function maxRelDiff(a: Float32Array, b: Float32Array): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!) / Math.abs(b[i]!));
-  return max;
-}
-
-/** |top-k(a) ∩ top-k(b)| / k */
-export function topKOverlap(a: Float32Array, b: Float32Array, k: number): number {
-  const top = (v: Float32Array): number[] => Array.from(v.keys()).sort((x, y) => v[y]! - v[x]! || x - y).slice(0, k);
-  const tb = new Set(top(b));
-  return top(a).filter((i) => tb.has(i)).length / k;
-}
+/** max |a - b| / |b|, and the top-k agreement: the ones calibration and bench:kernels use */
+export { maxRelError as maxRelDiff, topKOverlap } from '../../../models/runtimes/ort-calibrate.ts';

@@ -89,9 +89,9 @@ describe('ort-cpu runtime', () => {
     expect(fp32.info).toMatchObject({ runtime: 'ort', provider: 'cpu', threads: 1, weightPrecision: 'fp32', activationPrecision: 'fp32' });
     expect(fp32.info.details['session.intra_op.spin_duration_us']).toBe(50);
     await fp32.dispose();
-    const qdq = await createOrtRuntime(weights, 'ugsep-w8a16');
+    const qdq = await createOrtRuntime(weights, 'ugsep-w8a16', { int8Kernel: 'qdq' }); // explicit: auto picks per machine
     expect(qdq.info.weightPrecision).toMatch(/^int8/);
-    expect(qdq.info.activationPrecision).toContain('int8 dynamic activations (ORT CPU MatMulNBits accuracy level 4)');
+    expect(qdq.info.activationPrecision).toMatch(/int8 dynamic activations \(ORT CPU MatMulNBits accuracy level 4\b/);
     await qdq.dispose();
     const strict = await createOrtRuntime(weights, 'ugsep-w8a16', { int8Kernel: 'strict' });
     expect(strict.info.activationPrecision).toContain('fp16-rounded activations');

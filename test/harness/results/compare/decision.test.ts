@@ -8,12 +8,15 @@
  * most 1 of 20. Negative control: with the drift doubled (+2% per run), ABBA order still keeps
  * A/A pairs at <= 1 in 20, while running all of A then all of B (AAAAABBBBB) turns the drift
  * into an apparent +10% change and declares it in more than 1 of 20.
+ * A declared change also needs the per-run values to separate by an exact permutation test;
+ * a measured A/A pair where a neighbour slowed all three B runs is the case it exists for.
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../harness/rng.ts';
 import { abbaSchedule } from '../../../../harness/results/compare/abba.ts';
 import { compareSamples, type RunComparison } from '../../../../harness/results/compare/runs.ts';
 import { fromValues, type WeightedSample } from '../../../../harness/results/compare/sample.ts';
+import { permutationP } from '../../../../harness/results/compare/run-permutation.ts';
 import { lognormalUs } from '../results-fixture.ts';
 
 const REPEATS = 5;
@@ -72,6 +75,24 @@ describe('compare decision procedure under run-to-run drift', () => {
     const run = compareSamples('sim', side(1), side(1.5), { ...OPTIONS, seed: 1 });
     expect(run.changes.map((c) => c.verdict)).toEqual(['inconclusive', 'inconclusive']);
     expect(run.changes[0]!.low).toBeGreaterThan(0.05); // the interval alone would have said regression
+  });
+
+  it('a busy neighbour hitting all three B runs of an A/A pair is not a regression (measured shape: p50 1.6-2.3 ms vs 6.5-25 ms)', () => {
+    const rng = new Rng(8);
+    const runs = (p50sMs: number[]) => p50sMs.map((ms) => fromValues(lognormalUs(rng, 300, ms * 1000)));
+    const run = compareSamples('sim', runs([1.58, 2.08, 2.29]), runs([6.5, 9.13, 25.25]), { ...OPTIONS, seed: 1 });
+    const p50 = run.changes[0]!;
+    console.log(`neighbour on B: p50 between runs [${(p50.betweenRuns!.low * 100).toFixed(0)}%, ${(p50.betweenRuns!.high * 100).toFixed(0)}%], permutation p ${p50.betweenRuns!.permutationP.toFixed(2)} -> ${p50.verdict}`);
+    expect(p50.betweenRuns!.low).toBeGreaterThan(0.05); // the t interval alone would have declared it
+    expect(p50.verdict).toBe('inconclusive');
+  });
+
+  it('exact permutation p: 3 vs 3 fully separated is 2 in 20, 5 vs 5 is 2 in 252; equal sides 1', () => {
+    expect(permutationP([1, 2, 3], [4, 5, 6])).toBeCloseTo(0.1, 12);
+    expect(permutationP([1, 2, 3, 4, 5], [6, 7, 8, 9, 10])).toBeCloseTo(2 / 252, 12);
+    expect(permutationP([1, 1, 1], [1, 1, 1])).toBe(1);
+    // sampled beyond maxExact: close to the exact answer
+    expect(Math.abs(permutationP([1, 2, 3, 4, 5], [6, 7, 8, 9, 10], { maxExact: 100, seed: 3 }) - 2 / 252)).toBeLessThan(0.05);
   });
 
   it('ABBA: every block of four from an even position is balanced', () => {

@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../harness/rng.ts';
 import { createLatencyHistogram, encodeHistogram, recordUs } from '../../../../harness/loadgen/histogram.ts';
 import { compareSamples } from '../../../../harness/results/compare/runs.ts';
-import { fromEncoded, type WeightedSample } from '../../../../harness/results/compare/sample.ts';
+import { fromEncoded, fromValues, type WeightedSample } from '../../../../harness/results/compare/sample.ts';
+import { lognormalUs } from '../results-fixture.ts';
 import { kolmogorovQ, ksDistance, tailTest } from '../../../../harness/results/compare/tail-test.ts';
 
 const RUNS = 3;
@@ -70,6 +71,12 @@ describe('tail distribution test', () => {
     const t = tailTest(a, b);
     expect(t.runSpreadD).toBeGreaterThan(t.d);
     expect(t.verdict).toBe('tail alike');
+    // measured A/A shape: one A run so slow that side A's p90 lies above every other run
+    const slow = fromValues(lognormalUs(rng, 2000, 50_000));
+    const quiet = () => fromValues(lognormalUs(rng, 2000, 1000));
+    const cut = tailTest([quiet(), quiet(), slow], [quiet(), quiet(), slow]);
+    expect(cut.runSpreadD).toBe(1);
+    expect(cut.verdict).not.toBe('tail differs');
   });
 
   it('KS distance and the Kolmogorov survival function', () => {

@@ -1,0 +1,112 @@
+/**
+ * The one judge of a run, used by a plain bench, a shard, `--workers`, `ugbench merge` and the
+ * sweep alike. In this order:
+ * 1. validity: aborted, fewer completed queries or a shorter measured window than the scenario's
+ *    minimum, a closed loop whose plan ran out: INVALID (exit 98) whatever the numbers say;
+ * 2. the SLO: each objective is a percentile of every request the run owed an answer, where a
+ *    dropped, errored or timed-out request has an unbounded latency (it is over every limit), so
+ *    an overloaded run that sheds load fails its SLO instead of passing on the requests it kept;
+ * 3. the thresholds (`thresholds:` of the scenario) that select the run.
+ * One verdict per run, with its reasons; a file's verdict is the worst of its runs' (invalid
+ * before failed), and its exit code 0 pass, 98 invalid, 99 SLO or threshold failed.
+ */
+import type { Histogram } from 'hdr-histogram-js';
+import { ExitCode } from '../errors.ts';
+import type { ExecutorKind } from '../loadgen/executors/executor.ts';
+import type { RunCounts } from '../loadgen/recorder.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { BenchResults, RunResult, SloFacts, ValidityStatus } from './contract.ts';
+import { evaluateThresholds, type Verdict } from './gates/evaluate.ts';
+import { percentileWithUnansweredUs, unansweredCount } from './unanswered.ts';
+import type { SourcedThreshold } from './gates/source.ts';
+
+/** What a run measured, as the judge needs it. */
+export interface Measured {
+  kind: ExecutorKind;
+  counts: RunCounts;
+  measuredS: number;
+  aborted: boolean;
+  /** closed loop: the plan ran out before the duration ended */
+  planExhausted: boolean;
+  /** latency of completed requests, µs */
+  latency: Histogram;
+}
+
+export function judgeValidity(m: Measured, scenario: Scenario, inherited: readonly string[] = []): { status: ValidityStatus; reasons: string[] } {
+  const reasons = [...inherited];
+  const minDurationS = scenario.run.minDurationS ?? (m.kind === 'offline' ? 0 : scenario.run.durationS);
+  if (m.aborted) reasons.push('aborted by a signal (Ctrl-C or SIGTERM): measured data kept, run not complete');
+  if (m.counts.completed < scenario.run.minQueries) reasons.push(`completed queries: expected >= ${scenario.run.minQueries}, got ${m.counts.completed}`);
+  // 1 ms slack: the measured window is taken from the same clock as the schedule
+  if (m.measuredS + 1e-3 < minDurationS) reasons.push(`measured duration: expected >= ${minDurationS} s, got ${m.measuredS.toFixed(3)} s`);
+  if (m.planExhausted) reasons.push('closed loop: the plan ran out of queries before the duration ended (raise traffic.arrivals.maxQueries)');
+  const status: ValidityStatus = m.aborted ? 'aborted' : reasons.length > 0 ? 'invalid' : 'valid';
+  return { status, reasons };
+}
+
+const msText = (us: number): string => (us === Infinity ? 'unbounded' : `${(us / 1000).toFixed(2)} ms`);
+
+/** The scenario's SLO on this run (null when the scenario has none), failed requests unbounded. */
+export function judgeSlo(m: Pick<Measured, 'counts' | 'latency'>, slo: Scenario['slo']): SloFacts | null {
+  if (!slo) return null;
+  const unanswered = unansweredCount(m.counts);
+  const reasons: string[] = [];
+  const check = (name: string, percentile: number, limitMs: number | undefined): void => {
+    if (limitMs === undefined) return;
+    const us = percentileWithUnansweredUs(m.latency, unanswered, percentile);
+    if (us === null) reasons.push(`SLO ${name}: no requests measured`);
+    else if (us > limitMs * 1000) reasons.push(`SLO ${name}: ${msText(us)} > ${limitMs} ms (over ${m.latency.totalCount + unanswered} requests, ${unanswered} dropped or failed counted as unbounded)`);
+  };
+  check('p99', 99, slo.p99Ms);
+  check('p50', 50, slo.p50Ms);
+  if (m.counts.completed === 0) reasons.push('SLO: no completed requests');
+  return { p99Ms: slo.p99Ms ?? null, p50Ms: slo.p50Ms ?? null, met: reasons.length === 0, unanswered, reasons };
+}
+
+/** The file's verdict from its runs: aborted wins over invalid wins over valid. */
+export function overallStatus(statuses: readonly ValidityStatus[]): ValidityStatus {
+  if (statuses.includes('aborted')) return 'aborted';
+  if (statuses.includes('invalid')) return 'invalid';
+  return 'valid';
+}
+
+export type RunStatus = 'pass' | 'invalid' | 'failed';
+
+export interface RunVerdict {
+  runId: string;
+  status: RunStatus;
+  /** validity reasons, then SLO reasons, then failed thresholds */
+  reasons: string[];
+  /** the thresholds that selected this run */
+  thresholds: Verdict[];
+}
+
+/** One run's verdict: validity, then SLO, then the thresholds that selected it. */
+export function judgeRun(run: RunResult, verdicts: readonly Verdict[]): RunVerdict {
+  const mine = verdicts.filter((v) => v.runId === run.id);
+  const invalid = run.validity.status !== 'valid';
+  const sloReasons = run.slo && !run.slo.met ? (run.slo.reasons ?? ['SLO missed']) : [];
+  const failedThresholds = mine.filter((v) => !v.pass).map((v) => `threshold ${v.threshold.source}: ${v.value === null ? `no data: ${v.note ?? ''}` : `value ${v.value}`}`);
+  const reasons = [...run.validity.reasons.map((r) => `${run.validity.status}: ${r}`), ...sloReasons, ...failedThresholds];
+  const status: RunStatus = invalid ? 'invalid' : sloReasons.length + failedThresholds.length > 0 ? 'failed' : 'pass';
+  return { runId: run.id, status, reasons, thresholds: mine };
+}
+
+export interface ResultsVerdict {
+  status: RunStatus;
+  exitCode: number;
+  runs: RunVerdict[];
+  /** every threshold verdict, for the table (including thresholds that matched no run) */
+  thresholds: Verdict[];
+}
+
+/** The verdict of a whole results file (one bench, a merge): worst of its runs and of the file's own validity. */
+export function judgeResults(results: BenchResults, thresholds: readonly SourcedThreshold[]): ResultsVerdict {
+  const verdicts = evaluateThresholds(results, thresholds);
+  const runs = results.runs.map((run) => judgeRun(run, verdicts));
+  const unmatched = verdicts.some((v) => v.runId === null);
+  const invalid = results.status !== 'valid' || runs.some((r) => r.status === 'invalid');
+  const failed = unmatched || runs.some((r) => r.status === 'failed');
+  const status: RunStatus = invalid ? 'invalid' : failed ? 'failed' : 'pass';
+  return { status, exitCode: status === 'invalid' ? ExitCode.invalidRun : status === 'failed' ? ExitCode.gatesFailed : ExitCode.ok, runs, thresholds: verdicts };
+}
