@@ -1,22 +1,22 @@
 // Whether the JavaScript that `npm run build` wrote beside the TypeScript sources is current:
-// the build records a digest of every source file it compiled (paths and contents, so a copy or
-// a checkout that changes mtimes does not matter) and the CLI recomputes it at start (~30 ms).
+// the build records which sources it compiled and a digest of their paths and contents (so a
+// copy or a checkout that changes mtimes does not matter); the CLI recomputes it at start
+// (~30 ms). An edit, a deleted source, or a new file that a compiled source now imports (its
+// importer changed) makes the build stale.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The source folders tsconfig.build.json compiles. */
-export const SOURCE_DIRS = ['cli', 'harness', 'models', 'reports', 'server', 'remote'];
 export const STAMP_FILE = '.ugbench-build.json';
 
-export function sourceDigest(root) {
+/** sha256 over the sources (paths relative to root, in the order given); undefined if one is gone. */
+export function sourceDigest(root, sources) {
   const hash = createHash('sha256');
-  for (const dir of SOURCE_DIRS) {
-    const files = readdirSync(join(root, dir), { recursive: true }).map(String).filter((f) => f.endsWith('.ts')).sort();
-    for (const file of files) {
-      hash.update(`${dir}/${file}\0`);
-      hash.update(readFileSync(join(root, dir, file)));
-    }
+  for (const file of sources) {
+    const path = join(root, file);
+    if (!existsSync(path)) return undefined;
+    hash.update(`${file}\0`);
+    hash.update(readFileSync(path));
   }
   return hash.digest('hex');
 }
@@ -27,7 +27,8 @@ export function currentBuild(root) {
   if (!existsSync(file)) return undefined;
   try {
     const stamp = JSON.parse(readFileSync(file, 'utf8'));
-    return stamp.sourceDigest === sourceDigest(root) ? stamp : undefined;
+    const digest = Array.isArray(stamp.sources) ? sourceDigest(root, stamp.sources) : undefined;
+    return digest !== undefined && digest === stamp.sourceDigest ? stamp : undefined;
   } catch {
     return undefined; // unreadable stamp: treat as not built
   }

@@ -17,14 +17,13 @@ import { planDigest } from '../../harness/loadgen/traffic/plan-digest.ts';
 import { shardPlan, type ShardSpec } from '../../harness/loadgen/traffic/shard.ts';
 import { shardScenario } from '../../harness/loadgen/traffic/shard-scenario.ts';
 import { overallStatus } from '../../harness/results/judge.ts';
-import { userStateBytes } from '../../models/cost.ts';
 import { resolveRuntime, runtimeUnavailableReason, type RuntimeName, type RuntimeOptions } from '../../models/runtimes/registry.ts';
 import type { Int8KernelChoice } from '../../models/onnx/options.ts';
 import { clearSutCache, createInProcessSut } from '../../models/sut/in-process.ts';
 import { CACHE_DESIGN } from '../../models/sut/cached-scorer.ts';
 import { createInstancePool } from '../../models/instances/pool.ts';
 import { threadsPerInstance } from '../../models/instances/threads.ts';
-import { costFacts, modelFacts } from '../../models/sut/cost-facts.ts';
+import { modelIdentity, runDoneLine, userCacheFacts } from './assemble.ts';
 import { effectiveScenarioHash } from '../../harness/results/compare/same-setup.ts';
 import { fileSha256 } from './file-sha256.ts';
 import { prepareRequestSamples } from '../../models/sut/samples.ts';
@@ -136,7 +135,6 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
         o.progress?.start(label, plan.count - plan.warmupCount);
         const record = await measure({ scenario, plan, sut, clock, signal: o.signal, onProgress: (d, p) => o.progress?.update(d, p) });
         o.progress?.stop();
-        const stateBytes = userStateBytes(config, variant);
         const run = toRunResult(
           record,
           sut,
@@ -150,17 +148,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
               instances: pool.size,
               details: { ...pool.info.details, engine: pool.info.runtime, model: modelLabel, modelConfig: Object.entries(config).map(([k, v]) => `${k}=${v}`).join(' ') },
             },
-            userCache: {
-              used: cacheWanted,
-              capacityBytes: forced === undefined ? (scenario.cache.capacityBytes ?? null) : null,
-              capacityUsers: forced === undefined ? (scenario.cache.capacityUsers ?? null) : null,
-              ttlMs: forced === undefined && scenario.cache.ttlS !== undefined ? scenario.cache.ttlS * 1000 : null,
-              forcedHitRate: cacheWanted ? (forced ?? null) : null,
-              stateBytesPerUser: stateBytes > 0 ? stateBytes : null,
-              ...(cacheWanted ? { design: CACHE_DESIGN } : {}),
-            },
-            cost: (mix, rps) => costFacts(config, variant, mix, rps),
-            model: modelFacts(config, variant, weightsSha256),
+            userCache: { ...userCacheFacts(scenario, config, variant, cacheWanted, true), ...(cacheWanted ? { design: CACHE_DESIGN } : {}) },
+            ...modelIdentity(config, variant, weightsSha256),
           },
           scenario,
         );
@@ -170,7 +159,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
           run.parity = await parityFacts({ sampler: parity, k: scenario.parity.k, weights, variant, runtimeName: rt.name, samples });
         }
         runs.push(run);
-        log(`${label}: ${run.counts.completed} completed, p99 ${(run.latencyUs.overall.p99Us / 1000).toFixed(2)} ms, ${run.validity.status}`);
+        log(runDoneLine(label, run));
       } finally {
         await pool.close();
       }

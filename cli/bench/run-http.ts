@@ -19,9 +19,8 @@ import type { RunResult, RuntimeFacts, TargetFacts } from '../../harness/results
 import type { HttpTargetSpec, Scenario } from '../../harness/scenario/schema.ts';
 import type { SystemUnderTest } from '../../harness/loadgen/sut.ts';
 import type { TrafficPlan } from '../../harness/loadgen/traffic/plan.ts';
-import { userStateBytes } from '../../models/cost.ts';
 import type { ModelConfig } from '../../models/config.ts';
-import { costFacts, modelFacts } from '../../models/sut/cost-facts.ts';
+import { modelIdentity, runDoneLine, userCacheFacts } from './assemble.ts';
 import { fileSha256 } from './file-sha256.ts';
 import { prepareRequestSamples } from '../../models/sut/samples.ts';
 import { VARIANT_TRAITS, type Variant } from '../../models/variants.ts';
@@ -78,6 +77,7 @@ export async function runHttpVariants(ctx: HttpRunContext, t: HttpRuntimeTarget)
       server = await startLocalServer(ctx.binPath, args);
     }
     const endpoints = server ? [server.url] : target.endpoints!;
+    const weightsSha256 = t.choice.weightsPath ? fileSha256(t.choice.weightsPath) : null; // untimed
     const samples = prepareRequestSamples(config, scenario.seed, plan);
     const bodies = createBodyBuilder(samples, config.Fg);
     for (let i = 0; i < plan.count; i++) bodies.prepare(i); // encode every row once, untimed
@@ -91,7 +91,7 @@ export async function runHttpVariants(ctx: HttpRunContext, t: HttpRuntimeTarget)
       ctx.log(`${label}: over HTTP (${target.client}) to ${endpoints.join(', ')}, model ${modelName}`);
       ctx.progress?.start(label, plan.count - plan.warmupCount);
       let record: ExecutorRecord;
-      let sut: SystemUnderTest = { issue: async () => ({ status: 'errored', cacheHit: null, error: 'unused' }) };
+      let cacheSource: SystemUnderTest | undefined; // autocannon has no SUT object: hits come per response
       if (target.client === 'autocannon') {
         record = await runAutocannon({
           url: endpoints[0]!,
@@ -114,15 +114,14 @@ export async function runHttpVariants(ctx: HttpRunContext, t: HttpRuntimeTarget)
           sendUserId: target.sendUserId,
           onScores: parity ? (index, scores) => parity.record(index, scores) : undefined,
         });
-        sut = oip;
+        cacheSource = oip;
         try {
-          record = await measure({ scenario, plan, sut, clock: ctx.clock, signal: ctx.signal, onProgress: (d, p) => ctx.progress?.update(d, p) });
+          record = await measure({ scenario, plan, sut: oip, clock: ctx.clock, signal: ctx.signal, onProgress: (d, p) => ctx.progress?.update(d, p) });
         } finally {
           await oip.close();
         }
       }
       ctx.progress?.stop();
-      const stateBytes = userStateBytes(config, variant);
       const targetFacts: TargetFacts = {
         kind: 'http',
         client: target.client,
@@ -133,22 +132,15 @@ export async function runHttpVariants(ctx: HttpRunContext, t: HttpRuntimeTarget)
       };
       const run = toRunResult(
         record,
-        sut,
+        cacheSource,
         {
           variant,
           runtimeName: t.runtime?.name ?? 'remote',
           requestedRuntime: t.runtime?.requested ?? 'remote',
           runtime,
-          userCache: {
-            used: cacheUsed,
-            capacityBytes: local ? (scenario.cache.capacityBytes ?? null) : null,
-            capacityUsers: local ? (scenario.cache.capacityUsers ?? null) : null,
-            ttlMs: local && scenario.cache.ttlS !== undefined ? scenario.cache.ttlS * 1000 : null,
-            forcedHitRate: cacheUsed ? (scenario.cache.forcedHitRate ?? null) : null,
-            stateBytesPerUser: stateBytes > 0 ? stateBytes : null,
-          },
-          cost: (mix, rps) => costFacts(config, variant, mix, rps),
-          model: modelFacts(config, variant, t.choice.weightsPath ? fileSha256(t.choice.weightsPath) : null),
+          // a remote fleet's cache budget is its own; ugbench's local server got the scenario's
+          userCache: userCacheFacts(scenario, config, variant, cacheUsed, local),
+          ...modelIdentity(config, variant, weightsSha256),
           target: targetFacts,
         },
         scenario,
@@ -158,7 +150,7 @@ export async function runHttpVariants(ctx: HttpRunContext, t: HttpRuntimeTarget)
         run.parity = await parityFacts({ sampler: parity, k: scenario.parity.k, weights: t.weights, variant, runtimeName: t.runtime.name, samples });
       }
       runs.push(run);
-      ctx.log(`${label}: ${run.counts.completed} completed, ${run.counts.errored} errored, p99 ${(run.latencyUs.overall.p99Us / 1000).toFixed(2)} ms, ${run.validity.status}`);
+      ctx.log(runDoneLine(label, run));
     }
   } finally {
     await server?.stop();

@@ -29,7 +29,7 @@ export const registerGate: Register = (program, setExit) => {
       .command('gate')
       .description('check a results file against thresholds (scenario `thresholds:` and/or --thresholds) and optionally a baseline results file')
       .argument('<results>', 'results.json written by `ugbench bench`')
-      .option('--thresholds <file>', 'threshold expressions, one per line, # comments (see README "Gates")')
+      .option('--thresholds <file>', 'threshold expressions, one per line, # comments (see docs/ci-gates.md)')
       .option('--no-scenario-thresholds', "ignore the scenario's own thresholds list")
       .option('--baseline <results>', 'an earlier results.json: fail on a p50/p99 regression beyond the tolerance')
       .option('--bmf <file>', 'also write Bencher Metric Format JSON')

@@ -30,6 +30,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'serve', summary: 'serve the variants over the Open Inference Protocol (KServe v2)', load: async () => (await import('./serve.ts')).registerServe },
   { name: 'merge', summary: 'merge the shard results of a sharded run', load: async () => (await import('./merge.ts')).registerMerge },
   { name: 'k8s', summary: 'write Kubernetes manifests for a sharded run', load: async () => (await import('./k8s.ts')).registerK8s },
+  { name: 'completion', summary: 'print a bash or zsh completion script', load: async () => (await import('./completion.ts')).registerCompletion },
 ];
 
 /**

@@ -2,7 +2,7 @@
  * `ugbench k8s <scenario> --shards n --image IMAGE [--out DIR]`: writes the manifests that run a
  * scenario as n load generators on Kubernetes (an Indexed Job, completion index = shard index),
  * merge their results (a merge Job) and fetch them (a pod for kubectl cp). Nothing is applied:
- * the user reviews and `kubectl apply`s them (README "Beyond one machine").
+ * the user reviews and `kubectl apply`s them (docs/kubernetes.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +37,7 @@ export const registerK8s: Register = (program) => {
     .description('write Kubernetes manifests: n sharded load generators as an Indexed Job, the scenario in a ConfigMap, a results volume, a merge Job')
     .argument('<scenario>', 'scenario YAML file')
     .requiredOption('--shards <n>', 'load generators (completions = parallelism = n)', integerOption(1))
-    .requiredOption('--image <image>', 'container image with ugbench installed')
+    .requiredOption('--image <image>', 'container image with ugbench on PATH: build it from the repository Dockerfile (docs/kubernetes.md)')
     .option('--out <dir>', 'directory for the manifests (default k8s-<name>)')
     .option('--name <name>', 'object name prefix (default ugbench-<scenario name>)')
     .option('--namespace <ns>', 'namespace for every object')

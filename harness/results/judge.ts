@@ -54,8 +54,8 @@ export function judgeSlo(m: Pick<Measured, 'counts' | 'latency'>, slo: Scenario[
   const check = (name: string, percentile: number, limitMs: number | undefined): void => {
     if (limitMs === undefined) return;
     const us = percentileWithUnansweredUs(m.latency, unanswered, percentile);
-    if (us === null) reasons.push(`SLO ${name}: no requests measured`);
-    else if (us > limitMs * 1000) reasons.push(`SLO ${name}: ${msText(us)} > ${limitMs} ms (over ${m.latency.totalCount + unanswered} requests, ${unanswered} dropped or failed counted as unbounded)`);
+    if (us === null) reasons.push(`SLO missed: no requests measured for ${name}`);
+    else if (us > limitMs * 1000) reasons.push(`SLO missed: ${name} ${msText(us)} > SLO ${limitMs} ms (over ${m.latency.totalCount + unanswered} requests, ${unanswered} dropped or failed counted as unbounded)`);
   };
   check('p99', 99, slo.p99Ms);
   check('p50', 50, slo.p50Ms);

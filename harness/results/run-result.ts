@@ -3,7 +3,6 @@
  * into a RunResult (histograms, summaries, rates, validity, SLO). Facts the harness cannot know
  * (runtime, model cost) come in from the composition root.
  */
-import type { Clock } from '../loadgen/clock.ts';
 import { encodeSplits, legacyViews } from './splits.ts';
 import type { ExecutorRecord } from '../loadgen/executors/executor.ts';
 import type { CompletionMix } from '../loadgen/recorder.ts';
@@ -43,7 +42,8 @@ export function executorFacts(scenario: Scenario, kind: ExecutorFacts['kind']): 
   };
 }
 
-export function toRunResult(record: ExecutorRecord, sut: SystemUnderTest, id: RunIdentity, scenario: Scenario): RunResult {
+/** `cacheSource`: the SUT whose cross-request cache counters to report; undefined when there is none here (a remote server reports hits per response). */
+export function toRunResult(record: ExecutorRecord, cacheSource: Pick<SystemUnderTest, 'cache'> | undefined, id: RunIdentity, scenario: Scenario): RunResult {
   const r = record.recorder;
   const measuredS = record.measuredUs / 1e6;
   const completed = r.counts.completed;
@@ -51,7 +51,7 @@ export function toRunResult(record: ExecutorRecord, sut: SystemUnderTest, id: Ru
   const mix = r.mix();
   const lookups = mix.hit.requests + mix.miss.requests;
   // A remote SUT has no cache object here: its server reports hit/miss per response instead.
-  const cacheStats = sut.cache?.stats() ?? (lookups > 0 ? { hits: mix.hit.requests, misses: mix.miss.requests, evictions: 0, expirations: 0, peakBytes: 0 } : undefined);
+  const cacheStats = cacheSource?.cache?.stats() ?? (lookups > 0 ? { hits: mix.hit.requests, misses: mix.miss.requests, evictions: 0, expirations: 0, peakBytes: 0 } : undefined);
   const usedCache = id.userCache.used && cacheStats !== undefined;
   const overall = summarize(r.overall);
   const { timingsUs, tags } = encodeSplits(r);

@@ -244,7 +244,7 @@ export const scenarioSchema = z
     thresholds: z
       .array(z.string({ error: 'expected a threshold expression (a string)' }), { error: 'expected a list of threshold expressions' })
       .optional()
-      .describe('gate expressions, e.g. "p99_ms{variant=ugsep} < 25", "speedup{variant=ugsep, vs=baseline} > 1.3" (README "Gates")'),
+      .describe('gate expressions, e.g. "p99_ms{variant=ugsep} < 25", "speedup{variant=ugsep, vs=baseline} > 1.3" (docs/ci-gates.md)'),
     // issue 7 (score parity): a sampled share of responses re-checked after the run
     parity: z
       .strictObject({

@@ -45,7 +45,7 @@ export type FfnLayout = (typeof FFN_LAYOUTS)[number];
 export type ActivationDtype = 'fp32' | 'fp16';
 
 export interface GraphOptions {
-  /** default 'per-token' (measured by bench:kernels: see README "onnxruntime-node runtime") */
+  /** default 'per-token' (measure it with npm run bench:kernels: docs/runtimes.md) */
   ffnLayout?: FfnLayout;
   /** default 'matmulnbits-b32' */
   int8Kernel?: Int8Kernel;

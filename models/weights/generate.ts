@@ -1,5 +1,5 @@
 /**
- * Seeded weights. The distribution (documented in README "Weights"):
+ * Seeded weights. The distribution (documented in docs/model.md "The weights file"):
  * - every matrix W with fan-in `f` (tokenizer chunk, D, kD) is N(0, 1/f): each output has unit
  *   variance for unit-variance inputs, so pre-LN activations stay O(1);
  * - compensation matrices are N(0, 0.25/D) (a correction, smaller than the main path);

@@ -71,7 +71,7 @@ describe('every mode judges the same way', () => {
 
   it('a missed SLO exits 99 and says why; the same run with a reachable SLO exits 0', () => {
     const missed = runCli(['bench', scenario('missed-slo', 'slo: { p99Ms: 0.001 }'), ...BENCH, '--out', join(dir, 'slo')]);
-    expect(missed.stdout).toMatch(/SLO p99: [\d.]+ ms > 0.001 ms/);
+    expect(missed.stdout).toMatch(/SLO missed: p99 [\d.]+ ms > SLO 0.001 ms/);
     expect(missed.status).toBe(99);
     const met = runCli(['bench', scenario('met-slo', 'slo: { p99Ms: 60000 }'), ...BENCH, '--out', join(dir, 'slo-met')]);
     expect(met.stdout).toContain('met-slo: PASS (exit 0)');

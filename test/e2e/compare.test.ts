@@ -12,9 +12,9 @@ import { runCli } from '../cli/run-cli.ts';
 import { writeTinyScenario } from './tiny-scenario.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ugbench-e2e-compare-'));
-/** Three repeats per side (seeded noise), side B scaled by `scale`. */
+/** Five repeats per side (seeded noise; the run-permutation test needs them), side B scaled by `scale`. */
 function side(name: string, scale: number, seedBase: number): string[] {
-  return [1, 2, 3].map((i) => {
+  return [1, 2, 3, 4, 5].map((i) => {
     const file = join(dir, `${name}${i}.json`);
     writeFileSync(file, JSON.stringify(makeResults({ seed: seedBase + i, latencyScale: scale })));
     return file;

@@ -57,9 +57,12 @@ function setupFacts(results: BenchResults): Facts {
 function runFacts(run: RunResult): Facts {
   const r = run.runtime;
   const model = ['model', 'modelConfig', 'modelBytes', 'weights', 'weightsSha256'].filter((k) => r.details[k] !== undefined).map((k) => `${k}=${String(r.details[k])}`);
+  // the model as data (newer files): its shape, the variant's traits and the weights it used
+  if (run.model) model.push(`config=${stableJson(run.model.config)} traits=${stableJson(run.model.traits)} weightsSha256=${run.model.weightsSha256 ?? 'seeded'}`);
+  const instances = r.instances === undefined ? '' : ` instances=${r.instances}`;
   return {
     [`model ${run.id}`]: [`variant=${run.variant}`, ...model].join(' '),
-    [`runtime ${run.id}`]: `${r.runtime} provider=${r.provider} threads=${r.threads} weights=${r.weightPrecision} activations=${r.activationPrecision}`,
+    [`runtime ${run.id}`]: `${r.runtime} provider=${r.provider} threads=${r.threads}${instances} weights=${r.weightPrecision} activations=${r.activationPrecision}`,
   };
 }
 

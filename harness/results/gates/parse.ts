@@ -1,5 +1,5 @@
 /**
- * Recursive-descent parser for one threshold line. The grammar (also in README "Gates"):
+ * Recursive-descent parser for one threshold line. The grammar (also in docs/ci-gates.md):
  *
  *   threshold := metric [ '{' [ label { ',' label } [ ','] ] '}' ] operator number
  *   label     := word '=' ( word | number | string )

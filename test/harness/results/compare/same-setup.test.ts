@@ -51,6 +51,17 @@ describe('same-setup refusal', () => {
     expect(d).toContainEqual('runtime package onnxruntime-node: absent vs "1.31.0"');
   });
 
+  it('reads the model as data where the results carry it: another weights file is another model', () => {
+    const a = base();
+    const b = base();
+    const model = { config: { T: 4, D: 16 }, traits: { masked: true }, cost: {}, baselineCost: {}, weightsSha256: null };
+    a.runs[0]!.model = model as never;
+    b.runs[0]!.model = { ...model, weightsSha256: 'ab12' } as never;
+    expect(setupDifferences(a, b)).toEqual([
+      'model ugsep@reference: "variant=ugsep config={\\"D\\":16,\\"T\\":4} traits={\\"masked\\":true} weightsSha256=seeded" vs "variant=ugsep config={\\"D\\":16,\\"T\\":4} traits={\\"masked\\":true} weightsSha256=ab12"',
+    ]);
+  });
+
   it('CLI: compare and gate --baseline exit 104 naming the difference; --allow-different prints it and compares', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ugbench-setup-'));
     const write = (name: string, r: BenchResults) => {
