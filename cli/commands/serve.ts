@@ -92,6 +92,8 @@ export const registerServe: Register = (program) => {
           }
         : undefined;
       // HTTP, parsing and admission stay on this thread; every variant computes in its own instances.
+      // a benchmark server takes any request it is sent: say so when it listens beyond loopback
+      if (!['127.0.0.1', '::1', 'localhost'].includes(opts.host)) process.stderr.write(`warning: serve listens on ${opts.host}, beyond loopback: anyone who can reach this address can use it\n`);
       const threads = threadsPerInstance(opts.instances, opts.threads);
       const pools: InstancePool[] = [];
       for (const variant of variants) {
