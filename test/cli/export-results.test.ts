@@ -13,30 +13,11 @@ import { resultsToCsv, csvField } from '../../cli/export/csv.ts';
 import { resultsToMarkdown } from '../../cli/export/markdown.ts';
 import { quantileInterval } from '../../cli/export/quantile-interval.ts';
 import { latencyBuckets } from '../../cli/export/buckets.ts';
+import { parseCsv } from '../support/csv.mjs';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/results-small.json', import.meta.url));
 const load = (): BenchResults => JSON.parse(readFileSync(FIXTURE, 'utf8')) as BenchResults;
 
-/** RFC 4180, written here independently of the exporter. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else field += c;
-  }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
-  return rows;
-}
 
 describe('CSV', () => {
   it('has one row per run and per tag bucket, every row as wide as the header', () => {
