@@ -53,7 +53,7 @@ export function buildContext(root: string): string[] {
   const patterns = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   const ignored = (path: string) =>
     patterns.some((p) => {
-      if (p.startsWith('**/*.')) return path.endsWith(p.slice(3));
+      if (p.startsWith('**/*.')) return path.endsWith(p.slice(4)); // '**/*.js' → '.js', at any depth (root included, as Docker does)
       if (/[*?[]/.test(p)) throw new Error(`.dockerignore pattern ${p}: this test only knows names and **/*.ext`);
       return path === p || path.startsWith(`${p}/`);
     });
