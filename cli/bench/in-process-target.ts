@@ -13,6 +13,7 @@ import type { SampleLibrary } from '../../harness/loadgen/sample-library.ts';
 import { VARIANT_TRAITS, type Variant } from '../../models/variants.ts';
 import { modelIdentity, userCacheFacts } from './assemble.ts';
 import { fileSha256 } from './file-sha256.ts';
+import { warmPool } from './warm.ts';
 import { createParitySampler, parityFacts } from './parity.ts';
 import type { BenchSystem, BenchTarget, TargetContext } from './systems.ts';
 
@@ -21,8 +22,9 @@ export async function openInProcessTarget(ctx: TargetContext): Promise<BenchTarg
   const samples = prepareRequestSamples(ctx.weights.config, scenario.seed, plan);
   const weightsSha256 = ctx.choice.weightsPath ? fileSha256(ctx.choice.weightsPath) : null; // untimed
   const pools: InstancePool[] = [];
+  // warm pools belong to the caller (ugbench sweep), which closes them when done
   const close = async (): Promise<void> => {
-    await Promise.all(pools.map((p) => p.close()));
+    if (!ctx.warm) await Promise.all(pools.map((p) => p.close()));
   };
   try {
     const systems: BenchSystem[] = [];
@@ -31,7 +33,8 @@ export async function openInProcessTarget(ctx: TargetContext): Promise<BenchTarg
       const threads = threadsPerInstance(rt.instances, rt.threads);
       const weightsSource = { weightsPath: ctx.choice.weightsPath, config: ctx.choice.config, seed: scenario.seed };
       const spec = { runtime: rt.name, variant, weights: weightsSource, weightVariants: ctx.variants, options: { ...rt.int8, ...(threads !== undefined ? { threads } : {}) } };
-      const pool = await createInstancePool({ spec, instances: rt.instances, perInstance: rt.parallelRequests, clock: ctx.clock });
+      const poolOptions = { spec, instances: rt.instances, perInstance: rt.parallelRequests, clock: ctx.clock };
+      const pool = ctx.warm ? await warmPool(ctx.warm, poolOptions) : await createInstancePool(poolOptions);
       pools.push(pool);
       systems.push(inProcessSystem(ctx, variant, pool, samples, weightsSha256));
     }

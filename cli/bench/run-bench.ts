@@ -27,6 +27,7 @@ import { asVariant, checkScenarioNames, modelFor, modelKey } from './resolve.ts'
 import type { Progress } from './progress.ts';
 import { measureSystem, openTarget, type ResolvedRuntime, type TargetContext } from './systems.ts';
 import { DEFAULT_PAIRED_PER_BUCKET, runPairedPhase } from './paired-phase.ts';
+import type { WarmInstances } from './warm.ts';
 
 export interface BenchOptions {
   scenario: Scenario;
@@ -44,6 +45,8 @@ export interface BenchOptions {
   shard?: ShardSpec;
   /** paired requests per candidate bucket (0: no paired phase); default DEFAULT_PAIRED_PER_BUCKET */
   pairedPerBucket?: number;
+  /** keep weights and instance pools across calls (`ugbench sweep`: no rebuild per step); the caller closes them */
+  warm?: WarmInstances;
 }
 
 const VERSIONED_PACKAGES = ['onnxruntime-node', 'hdr-histogram-js', 'systeminformation', 'zod', 'yaml', '@tensorflow/tfjs-core'];
@@ -79,7 +82,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const clock = o.clock ?? new HrClock();
   const createdAt = new Date().toISOString();
   const variants = scenario.variants.map(asVariant);
-  const weightsByModel = new Map<string, ModelWeights>();
+  const weightsByModel = o.warm?.weights ?? new Map<string, ModelWeights>();
   const runs: RunResult[] = [];
   let paired: PairedComparison | undefined;
   // a shard measures part of the load beside its siblings: never on an idle machine, so no paired phase
@@ -94,7 +97,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       weights = loadWeights({ weightsPath: choice.weightsPath, config: choice.config, seed: scenario.seed }, variants);
       weightsByModel.set(key, weights);
     }
-    const ctx: TargetContext = { scenario, plan, buckets, clock, variants, root: o.root, runtime, choice, weights, log };
+    const ctx: TargetContext = { scenario, plan, buckets, clock, variants, root: o.root, runtime, choice, weights, log, warm: o.warm };
     const target = await openTarget(ctx);
     try {
       // one paired comparison per bench: on the first target, before any load

@@ -19,6 +19,7 @@ import type { ModelWeights } from '../../models/weights/layout.ts';
 import { runDoneLine } from './assemble.ts';
 import type { Progress } from './progress.ts';
 import type { ModelChoice } from './resolve.ts';
+import type { WarmInstances } from './warm.ts';
 
 /** A scenario runtime, resolved and checked available. */
 export interface ResolvedRuntime {
@@ -44,6 +45,8 @@ export interface TargetContext {
   choice: ModelChoice;
   weights: ModelWeights;
   log: (line: string) => void;
+  /** in process: reuse (and leave open) these pools across benches (`ugbench sweep`) */
+  warm?: WarmInstances;
 }
 
 export interface MeasureHooks {
