@@ -26,6 +26,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'sweep', summary: 'find the peak sustainable QPS under the p99 SLO', load: async () => (await import('./sweep.ts')).registerSweep },
   { name: 'surface', summary: 'fit service time = a + b*N + (1 - hit)*c_user over candidates x hit rates', load: async () => (await import('./surface.ts')).registerSurface },
   { name: 'capacity', summary: 'replicas, cost and cache memory from sweep results', load: async () => (await import('./capacity.ts')).registerCapacity },
+  { name: 'search', summary: 'configuration search: best instances x threads per variant under the SLO', load: async () => (await import('./search.ts')).registerSearch },
   { name: 'limits', summary: 'measure this machine\'s GFLOP/s and memory bandwidth (cached)', load: async () => (await import('./limits.ts')).registerLimits },
   { name: 'export', summary: 'write ONNX graphs and a Triton model repository for one variant', load: async () => (await import('./export.ts')).registerExport },
   { name: 'serve', summary: 'serve the variants over the Open Inference Protocol (KServe v2)', load: async () => (await import('./serve.ts')).registerServe },
