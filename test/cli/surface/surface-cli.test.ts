@@ -18,9 +18,11 @@ function resultsValidator() {
   return ajv.compile(JSON.parse(readFileSync(RESULTS_SCHEMA_FILE, 'utf8')) as object);
 }
 
-interface Layer {
-  mark: { type: string };
-  data: { values: { series: string; candidates: number; serviceMs: number; hit: string }[] };
+interface Row {
+  kind: string;
+  series: string;
+  candidates: number;
+  serviceMs: number;
 }
 
 describe('ugbench surface (end to end, tiny)', () => {
@@ -55,13 +57,14 @@ describe('ugbench surface (end to end, tiny)', () => {
     expect(surface.variants.find((v) => v.variant === 'baseline')!.cacheUsed).toBe(false);
     expect(surface.variants.find((v) => v.variant === 'ugsep')!.cacheUsed).toBe(true);
 
-    // the chart: its point layer holds one point per cell at the cell's mean, nothing else
-    const spec = JSON.parse(readFileSync(join(out, 'surface.vl.json'), 'utf8')) as { layer: Layer[] };
-    const points = spec.layer.find((l) => l.mark.type === 'point')!.data.values;
+    // the chart: its measured rows are one point per cell at the cell's mean, nothing else
+    const spec = JSON.parse(readFileSync(join(out, 'surface.vl.json'), 'utf8')) as { data: { values: Row[] }; spec: { layer: { mark: { type: string } }[] } };
+    const rows = spec.data.values;
+    const points = rows.filter((p) => p.kind === 'measured');
     const cells = surface.variants.flatMap((v) => v.cells.map((c) => ({ series: `${v.variant}@${v.runtime}`, candidates: c.candidates, serviceMs: c.serviceUs.meanUs / 1000 })));
     expect(points.map((p) => ({ series: p.series, candidates: p.candidates, serviceMs: p.serviceMs }))).toEqual(cells);
-    const lines = spec.layer.find((l) => l.mark.type === 'line')!.data.values;
-    expect(lines.length).toBe(3 + 6 + 6);
+    expect(rows.filter((p) => p.kind === 'fitted')).toHaveLength(3 + 6 + 6);
+    expect(spec.spec.layer.map((l) => l.mark.type)).toEqual(['line', 'point']);
     expect(existsSync(join(out, 'surface.png'))).toBe(true);
   }, 180_000);
 
