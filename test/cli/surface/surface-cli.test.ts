@@ -28,7 +28,7 @@ interface Row {
 describe('ugbench surface (end to end, tiny)', () => {
   it('writes surface.json with finite fits and a chart of the measured points', () => {
     const out = mkdtempSync(join(tmpdir(), 'ugbench-surface-'));
-    const r = runCli(['surface', '--preset', 'tiny', '--runtime', 'reference', '--candidates', '2,8,32', '--hit-rates', '0,1', '--requests', '4', '--warmup-requests', '1', '--out', out]);
+    const r = runCli(['surface', '--preset', 'tiny', '--runtime', 'reference', '--candidates', '2,8,32', '--hit-rates', '0,0.5,1', '--requests', '4', '--warmup-requests', '1', '--out', out]);
     expect(r.stderr).not.toContain('crashed');
     expect(r.status).toBe(0);
     const file = join(out, 'surface.json');
@@ -41,12 +41,12 @@ describe('ugbench surface (end to end, tiny)', () => {
     expect(surface.variants.map((v) => v.variant)).toEqual(['baseline', 'ugsep', 'ugsep-w8a16']);
     for (const v of surface.variants) {
       expect(v.runtime).toBe('reference');
-      expect(v.cells).toHaveLength(v.cacheUsed ? 6 : 3);
+      expect(v.cells).toHaveLength(v.cacheUsed ? 9 : 3);
       for (const c of v.cells) {
         expect(c.n).toBe(4);
         expect(c.errored).toBe(0);
         expect(c.serviceUs.meanUs).toBeGreaterThan(0);
-        if (v.cacheUsed) expect(c.hitRate).toBe(c.targetHitRate); // 0 -> all misses, 1 -> all hits
+        if (v.cacheUsed) expect(c.hitRate).toBe(c.targetHitRate); // 0, 2 of 4, 4 of 4 hits: as planned
       }
       const fit = v.fit!;
       expect(Number.isFinite(fit.aUs) && Number.isFinite(fit.bUsPerCandidate) && Number.isFinite(fit.r2!)).toBe(true);
@@ -63,7 +63,7 @@ describe('ugbench surface (end to end, tiny)', () => {
     const points = rows.filter((p) => p.kind === 'measured');
     const cells = surface.variants.flatMap((v) => v.cells.map((c) => ({ series: `${v.variant}@${v.runtime}`, candidates: c.candidates, serviceMs: c.serviceUs.meanUs / 1000 })));
     expect(points.map((p) => ({ series: p.series, candidates: p.candidates, serviceMs: p.serviceMs }))).toEqual(cells);
-    expect(rows.filter((p) => p.kind === 'fitted')).toHaveLength(3 + 6 + 6);
+    expect(rows.filter((p) => p.kind === 'fitted')).toHaveLength(3 + 9 + 9);
     expect(spec.spec.layer.map((l) => l.mark.type)).toEqual(['line', 'point']);
     expect(existsSync(join(out, 'surface.png'))).toBe(true);
   }, 180_000);
