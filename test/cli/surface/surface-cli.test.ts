@@ -45,6 +45,8 @@ describe('ugbench surface (end to end, tiny)', () => {
       for (const c of v.cells) {
         expect(c.n).toBe(4);
         expect(c.errored).toBe(0);
+        // every miss is a new user; hits re-send the previous one (with all hits, the warm-up's)
+        expect(c.users).toBe(v.cacheUsed ? Math.max(1, c.misses) : 4);
         expect(c.serviceUs.meanUs).toBeGreaterThan(0);
         if (v.cacheUsed) expect(c.hitRate).toBe(c.targetHitRate); // 0, 2 of 4, 4 of 4 hits: as planned
       }
@@ -54,6 +56,8 @@ describe('ugbench surface (end to end, tiny)', () => {
       else expect(fit.cUserUs).toBeNull();
       expect(r.stdout).toContain(`${v.variant}@reference`);
     }
+    expect(results.plan.measuredArrivals).toBe(4 * (3 + 9 + 9));
+    expect(results.plan.meanCandidates).toBeCloseTo((2 + 8 + 32) / 3, 9);
     expect(surface.variants.find((v) => v.variant === 'baseline')!.cacheUsed).toBe(false);
     expect(surface.variants.find((v) => v.variant === 'ugsep')!.cacheUsed).toBe(true);
 
