@@ -126,6 +126,8 @@ export interface SurfaceCell {
   /** measured requests completed (the mean rests on these) */
   n: number;
   errored: number;
+  /** distinct users among the measured requests (ids restart in every cell) */
+  users: number;
   /** summary of the cell's service-time histogram (meanUs is the fitted statistic) */
   serviceUs: LatencySummary;
   /** in the fit (n >= minRequestsPerCell, none errored) */

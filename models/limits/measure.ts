@@ -36,7 +36,7 @@ export interface LimitsOutcome {
 async function ortVersion(): Promise<string | null> {
   const ort = await loadOrt();
   if (typeof ort === 'string') return null;
-  return ort.env.versions.node ?? ort.env.versions.common ?? 'unknown';
+  return ort.env.versions.node ?? ort.env.versions.common;
 }
 
 export async function machineLimits(options: LimitsOptions = {}): Promise<LimitsOutcome> {
