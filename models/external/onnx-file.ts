@@ -78,7 +78,14 @@ export function readOnnxGraph(path: string, role: string): OnnxGraphFile {
   return decodeOnnxGraph(bytes, path, label);
 }
 
+/** Tag bytes of ModelProto's fields (ir_version, producer_*, domain, model_version, doc_string, graph, opset_import, metadata_props, functions): a file starts with one. */
+const MODEL_PROTO_FIRST_TAGS = new Set([0x08, 0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72, 0xa2]);
+
 export function decodeOnnxGraph(bytes: Uint8Array, path: string, label: string): OnnxGraphFile {
+  const first = bytes[0];
+  if (first === undefined || !MODEL_PROTO_FIRST_TAGS.has(first)) {
+    throw new InputError(label, [`file: expected an ONNX ModelProto (protobuf), got ${first === undefined ? 'an empty file' : `bytes that do not start like one (first byte 0x${first.toString(16).padStart(2, '0')})`}`]);
+  }
   let raw: RawModel;
   try {
     raw = ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, arrays: true, defaults: false });
