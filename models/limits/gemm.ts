@@ -91,5 +91,6 @@ export async function measureGemm(options: GemmOptions): Promise<GemmResult> {
       await session.release();
     }
   }
-  return { version: ort.env.versions.node ?? ort.env.versions.common ?? 'unknown', measurements, int8PeakGopPerS };
+  const versions: Partial<Record<string, string>> = ort.env.versions; // node is absent in some builds
+  return { version: versions.node ?? versions.common ?? 'unknown', measurements, int8PeakGopPerS };
 }
