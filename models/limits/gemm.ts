@@ -91,6 +91,5 @@ export async function measureGemm(options: GemmOptions): Promise<GemmResult> {
       await session.release();
     }
   }
-  const versions: Partial<Record<string, string>> = ort.env.versions; // node is absent in some builds
-  return { version: versions.node ?? versions.common ?? 'unknown', measurements, int8PeakGopPerS };
+  return { version: ort.env.versions.node ?? ort.env.versions.common, measurements, int8PeakGopPerS };
 }

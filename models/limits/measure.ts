@@ -40,8 +40,7 @@ export interface LimitsOutcome {
 async function ortVersion(): Promise<string | null> {
   const ort = await loadOrt();
   if (typeof ort === 'string') return null;
-  const versions: Partial<Record<string, string>> = ort.env.versions; // node is absent in some builds
-  return versions.node ?? versions.common ?? 'unknown';
+  return ort.env.versions.node ?? ort.env.versions.common;
 }
 
 export async function machineLimits(options: LimitsOptions = {}): Promise<LimitsOutcome> {
