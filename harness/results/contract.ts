@@ -348,6 +348,25 @@ export interface ModelFacts {
   baselineCost: AffineCost;
   /** sha256 (hex) of the user's weights file; null for seeded weights */
   weightsSha256: string | null;
+  /** a user's own ONNX model (docs/own-model.md): each graph file's provenance */
+  onnxFiles?: ModelFileFacts[];
+  /** ops that make `cost` a lower bound (a user's ONNX model with ops the cost does not count); absent when complete */
+  costPartial?: string[];
+}
+
+/** Provenance of one model file a run loaded. */
+export interface ModelFileFacts {
+  /** whole, user or group */
+  role: string;
+  path: string;
+  sha256: string;
+  bytes: number;
+  /** ONNX IR version */
+  irVersion: number;
+  /** ai.onnx opset the file imports */
+  opset: number;
+  /** producer name and version written in the file */
+  producer: string;
 }
 
 /** One HDR histogram of µs (compressed base64) and its summary. */
