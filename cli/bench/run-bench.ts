@@ -22,6 +22,7 @@ import type { Int8KernelChoice } from '../../models/onnx/options.ts';
 import { clearSutCache, createInProcessSut } from '../../models/sut/in-process.ts';
 import { CACHE_DESIGN } from '../../models/sut/cached-scorer.ts';
 import { createInstancePool } from '../../models/instances/pool.ts';
+import { batchingFacts, batchingPolicy, type BatchingPolicy } from '../../models/instances/batcher.ts';
 import { threadsPerInstance } from '../../models/instances/threads.ts';
 import { modelIdentity, runDoneLine, userCacheFacts } from './assemble.ts';
 import { effectiveScenarioHash } from '../../harness/results/compare/same-setup.ts';
@@ -65,13 +66,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const git = gitFacts(o.root);
   const packages = packageVersions(o.root, VERSIONED_PACKAGES);
   const tool = { name: 'ugbench' as const, version: readToolVersion(o.root) };
-  const resolved: { requested: string; name: RuntimeName; threads?: number; instances: number; parallelRequests: number; int8: RuntimeOptions }[] = [];
+  const resolved: { requested: string; name: RuntimeName; threads?: number; instances: number; parallelRequests: number; int8: RuntimeOptions; batching?: BatchingPolicy }[] = [];
   for (const spec of scenario.runtimes) {
     const name = await resolveRuntime(spec.name as RuntimeName | 'auto');
     const reason = await runtimeUnavailableReason(name);
     if (reason !== undefined) throw new UnavailableError(`runtime ${name}`, reason);
     const int8 = { ...(spec.int8Kernel ? { int8Kernel: spec.int8Kernel as Int8KernelChoice } : {}), ...(spec.int8AccuracyBound ? { int8AccuracyBound: spec.int8AccuracyBound } : {}) };
-    resolved.push({ requested: spec.name, name, threads: spec.threads, instances: spec.instances ?? 1, parallelRequests: spec.parallelRequests, int8 });
+    resolved.push({ requested: spec.name, name, threads: spec.threads, instances: spec.instances ?? 1, parallelRequests: spec.parallelRequests, int8, ...(spec.batching ? { batching: batchingPolicy(spec.batching) } : {}) });
   }
   const fullPlan = buildPlan(scenario);
   const plan = o.shard ? shardPlan(fullPlan, o.shard) : fullPlan;
@@ -110,8 +111,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       // Model instances: each worker builds its own runtime from this spec (untimed).
       const threads = threadsPerInstance(rt.instances, rt.threads);
       const weightsSource = { weightsPath: choice.weightsPath, config: choice.config, seed: scenario.seed };
-      const spec = { runtime: rt.name, variant, weights: weightsSource, weightVariants: variants, options: { ...rt.int8, ...(threads !== undefined ? { threads } : {}) } };
-      const pool = await createInstancePool({ spec, instances: rt.instances, perInstance: rt.parallelRequests, clock });
+      const spec = { runtime: rt.name, variant, weights: weightsSource, weightVariants: variants, options: { ...rt.int8, ...(threads !== undefined ? { threads } : {}), ...(rt.batching ? { batched: true } : {}) } };
+      const pool = await createInstancePool({ spec, instances: rt.instances, perInstance: rt.parallelRequests, clock, ...(rt.batching ? { batching: rt.batching } : {}) });
       try {
         const cacheWanted = scenario.cache.enabled && VARIANT_TRAITS[variant].masked && pool.split;
         const forced = scenario.cache.forcedHitRate;
@@ -146,6 +147,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
               ...pool.info,
               runtime: rt.name,
               instances: pool.size,
+              ...batchingFacts(pool),
               details: { ...pool.info.details, engine: pool.info.runtime, model: modelLabel, modelConfig: Object.entries(config).map(([k, v]) => `${k}=${v}`).join(' ') },
             },
             userCache: { ...userCacheFacts(scenario, config, variant, cacheWanted, true), ...(cacheWanted ? { design: CACHE_DESIGN } : {}) },
