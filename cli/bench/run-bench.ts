@@ -23,6 +23,7 @@ import { clearSutCache, createInProcessSut } from '../../models/sut/in-process.t
 import { CACHE_DESIGN } from '../../models/sut/cached-scorer.ts';
 import { createInstancePool } from '../../models/instances/pool.ts';
 import { batchingFacts, batchingPolicy, type BatchingPolicy } from '../../models/instances/batcher.ts';
+import { warmPool, type WarmInstances } from './warm.ts';
 import { threadsPerInstance } from '../../models/instances/threads.ts';
 import { modelIdentity, runDoneLine, userCacheFacts } from './assemble.ts';
 import { effectiveScenarioHash } from '../../harness/results/compare/same-setup.ts';
@@ -49,6 +50,8 @@ export interface BenchOptions {
   machine?: MachineFacts;
   /** run only this segment of the plan (issue 9: `--shard i/n`, `--workers K`) */
   shard?: ShardSpec;
+  /** keep weights and instance pools across calls (`ugbench sweep`: no rebuild per step); the caller closes them */
+  warm?: WarmInstances;
 }
 
 const VERSIONED_PACKAGES = ['onnxruntime-node', 'hdr-histogram-js', 'systeminformation', 'zod', 'yaml', '@tensorflow/tfjs-core'];
@@ -80,7 +83,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const clock = o.clock ?? new HrClock();
   const createdAt = new Date().toISOString();
   const variants = scenario.variants.map(asVariant);
-  const weightsByModel = new Map<string, ModelWeights>();
+  const weightsByModel = o.warm?.weights ?? new Map<string, ModelWeights>();
   const runs: RunResult[] = [];
 
   for (const rt of resolved) {
@@ -112,7 +115,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       const threads = threadsPerInstance(rt.instances, rt.threads);
       const weightsSource = { weightsPath: choice.weightsPath, config: choice.config, seed: scenario.seed };
       const spec = { runtime: rt.name, variant, weights: weightsSource, weightVariants: variants, options: { ...rt.int8, ...(threads !== undefined ? { threads } : {}), ...(rt.batching ? { batched: true } : {}) } };
-      const pool = await createInstancePool({ spec, instances: rt.instances, perInstance: rt.parallelRequests, clock, ...(rt.batching ? { batching: rt.batching } : {}) });
+      const poolOptions = { spec, instances: rt.instances, perInstance: rt.parallelRequests, clock, ...(rt.batching ? { batching: rt.batching } : {}) };
+      const pool = o.warm ? await warmPool(o.warm, poolOptions) : await createInstancePool(poolOptions);
       try {
         const cacheWanted = scenario.cache.enabled && VARIANT_TRAITS[variant].masked && pool.split;
         const forced = scenario.cache.forcedHitRate;
@@ -163,7 +167,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
         runs.push(run);
         log(runDoneLine(label, run));
       } finally {
-        await pool.close();
+        if (!o.warm) await pool.close();
       }
     }
   }

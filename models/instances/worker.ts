@@ -12,6 +12,7 @@ import { createRuntime } from '../runtimes/registry.ts';
 import type { ScoringRuntime, UserStateHandle } from '../runtimes/runtime.ts';
 import { loadWeights } from '../weights/load.ts';
 import { runBatch } from './batch-run.ts';
+import { lowerThisThreadPriority } from './priority.ts';
 import type { FromInstance, InstanceSpec, InstanceTimingsUs, ToInstance, WorkOrder } from './messages.ts';
 
 const port = parentPort!;
@@ -61,6 +62,8 @@ function transferable(scores: Float32Array): Float32Array {
 }
 
 async function main(): Promise<void> {
+  // Before the runtime exists, so the intra-op threads it creates inherit the lower priority.
+  const priority = lowerThisThreadPriority();
   let runtime: ScoringRuntime;
   try {
     runtime = await buildRuntime();
@@ -103,9 +106,10 @@ async function main(): Promise<void> {
       );
     }
   });
+  const info = { ...runtime.info, details: { ...runtime.info.details, ...(priority.nice === undefined ? {} : { computeThreadNice: priority.nice }), ...(priority.unchangedReason === undefined ? {} : { computeThreadNiceUnchanged: priority.unchangedReason }) } };
   const split = runtime.userPass !== undefined && runtime.groupPass !== undefined;
   const batchedForm = split ? runtime.groupPassBatch !== undefined : runtime.scoreBatch !== undefined;
-  post({ type: 'ready', info: runtime.info, config: runtime.config, split, batchedForm });
+  post({ type: 'ready', info, config: runtime.config, split, batchedForm });
 }
 
 await main();
