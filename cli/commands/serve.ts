@@ -11,6 +11,8 @@ import { threadsPerInstance } from '../../models/instances/threads.ts';
 import { UnavailableError } from '../../harness/errors.ts';
 import { startOipServer } from '../../server/app.ts';
 import { hostRuntime } from '../../server/hosted-runtime.ts';
+import { describeBatching } from '../../models/instances/batcher.ts';
+import { batchingFromFlags, type BatchingFlags } from '../serve-batching.ts';
 
 /** User-state cache budget when no cap is given: bounded memory by default. */
 const DEFAULT_CACHE_MB = 256;
@@ -22,7 +24,22 @@ function cacheBytes(opts: Pick<ServeOptions, 'cacheBytes' | 'cacheMb' | 'cacheUs
   return mb === undefined ? undefined : mb * 2 ** 20;
 }
 
-interface ServeOptions {
+/** The cross-request cache the flags ask for; undefined when none is. */
+function cacheOptions(opts: ServeOptions, clock: HrClock): { clock: HrClock; limits: { capacityUsers?: number; capacityBytes?: number; ttlUs?: number } } | undefined {
+  const cacheWanted = opts.userCache || opts.cacheUsers !== undefined || opts.cacheMb !== undefined || opts.cacheBytes !== undefined || opts.cacheTtlMs !== undefined;
+  if (!cacheWanted) return undefined;
+  return {
+    clock,
+    limits: {
+      capacityUsers: opts.cacheUsers,
+      // Without any cap the cache would grow with the user population: default to a byte budget.
+      capacityBytes: cacheBytes(opts),
+      ttlUs: opts.cacheTtlMs === undefined ? undefined : opts.cacheTtlMs * 1000,
+    },
+  };
+}
+
+interface ServeOptions extends BatchingFlags {
   preset: string;
   int8Kernel: Int8KernelChoice;
   weights?: string;
@@ -61,7 +78,10 @@ export const registerServe: Register = (program) => {
     .option('--host <addr>', 'listen address (loopback by default: a benchmark server is not for the open network)', '127.0.0.1')
     .option('--port <n>', 'listen port (0 = any free port)', integerOption(0), 8000)
     .option('--max-candidates <n>', 'largest N accepted per request (400 above)', integerOption(1), 4096)
-    .option('--max-in-flight <n>', 'requests each instance computes at once', integerOption(1), 1)
+    .option('--max-in-flight <n>', 'requests (with --max-batch: batches) each instance computes at once', integerOption(1), 1)
+    .option('--max-batch <n>', 'dynamic batching: most requests in one batch (one user pass on its users, one group pass on all its candidates); off without it')
+    .option('--preferred-batch <list>', 'dynamic batching: comma-separated batch sizes sent as soon as that many requests wait (each <= --max-batch)')
+    .option('--max-queue-delay-us <n>', 'dynamic batching: longest the oldest waiting request is held for a larger batch, µs (default 0)')
     .option('--max-queue <n>', 'requests waiting for a compute slot before 503', integerOption(0), 64)
     .option('--body-limit-mb <n>', 'largest request body (413 above)', integerOption(1), 64)
     .option('--body-budget-mb <n>', 'all request bodies being read at once, server-wide (503 past it)', integerOption(1), 512)
@@ -73,32 +93,22 @@ export const registerServe: Register = (program) => {
     .option('--cache-ttl-ms <n>', 'user-state cache: time to live', integerOption(1))
     .action(async (opts: ServeOptions) => {
       const variants: Variant[] = opts.variants.split(',').map((v, i) => parseVariant(v.trim(), `--variants[${i}]`));
+      const batching = batchingFromFlags(opts);
       const runtimeName = await resolveRuntime(opts.runtime);
       const reason = await runtimeUnavailableReason(runtimeName);
       if (reason) throw new UnavailableError(`runtime ${runtimeName}`, reason);
       const weightsSource = { weightsPath: opts.weights, preset: opts.preset, seed: opts.seed };
       const weights = loadWeights(weightsSource, variants); // here only for the config printed below
       const clock = new HrClock();
-      const cacheWanted = opts.userCache || opts.cacheUsers !== undefined || opts.cacheMb !== undefined || opts.cacheBytes !== undefined || opts.cacheTtlMs !== undefined;
-      const cache = cacheWanted
-        ? {
-            clock,
-            limits: {
-              capacityUsers: opts.cacheUsers,
-              // Without any cap the cache would grow with the user population: default to a byte budget.
-              capacityBytes: cacheBytes(opts),
-              ttlUs: opts.cacheTtlMs === undefined ? undefined : opts.cacheTtlMs * 1000,
-            },
-          }
-        : undefined;
+      const cache = cacheOptions(opts, clock);
       // HTTP, parsing and admission stay on this thread; every variant computes in its own instances.
       // a benchmark server takes any request it is sent: say so when it listens beyond loopback
       if (!['127.0.0.1', '::1', 'localhost'].includes(opts.host)) process.stderr.write(`warning: serve listens on ${opts.host}, beyond loopback: anyone who can reach this address can use it\n`);
       const threads = threadsPerInstance(opts.instances, opts.threads);
       const pools: InstancePool[] = [];
       for (const variant of variants) {
-        const spec = { runtime: runtimeName, variant, weights: weightsSource, weightVariants: variants, options: { int8Kernel: opts.int8Kernel, ...(threads === undefined ? {} : { threads }) } };
-        pools.push(await createInstancePool({ spec, instances: opts.instances, perInstance: opts.maxInFlight, clock }));
+        const spec = { runtime: runtimeName, variant, weights: weightsSource, weightVariants: variants, options: { int8Kernel: opts.int8Kernel, ...(threads === undefined ? {} : { threads }), ...(batching ? { batched: true } : {}) } };
+        pools.push(await createInstancePool({ spec, instances: opts.instances, perInstance: opts.maxInFlight, clock, ...(batching ? { batching } : {}) }));
       }
       const server = await startOipServer({
         models: pools.map((pool) => hostRuntime({ pool, perInstance: opts.maxInFlight, maxCandidates: opts.maxCandidates, cache })),
@@ -113,7 +123,7 @@ export const registerServe: Register = (program) => {
       const info = pools[0]!.info;
       process.stderr.write(
         `ugbench serve: ${server.url} models ${variants.join(', ')} on ${info.runtime} (${info.provider}, ${opts.instances} instance(s) x ${info.threads} threads), ` +
-          `config ${JSON.stringify(weights.config)}, cross-request user cache ${cache ? `on (${cache.limits.capacityBytes === undefined ? 'no byte budget' : `${cache.limits.capacityBytes} bytes`}, ${cache.limits.capacityUsers ?? 'any number of'} users)` : 'off'}\n`,
+          `config ${JSON.stringify(weights.config)}, dynamic batching ${batching ? describeBatching(batching) : 'off'}, cross-request user cache ${cache ? `on (${cache.limits.capacityBytes === undefined ? 'no byte budget' : `${cache.limits.capacityBytes} bytes`}, ${cache.limits.capacityUsers ?? 'any number of'} users)` : 'off'}\n`,
       );
       process.stdout.write(`${server.url}\n`);
       // Graceful shutdown: stop admitting, finish in-flight requests, release runtimes, exit 0.

@@ -70,7 +70,7 @@ export const batchingSchema = z
   .strictObject({
     maxBatch: intInRange(1, limits.MAX_BATCH, 'requests in one batch').describe('most requests in one batch'),
     preferredBatch: z
-      .union([intAtLeast(1), z.array(intAtLeast(1), { error: 'expected a list of batch sizes' })], { error: 'expected a batch size or a list of batch sizes' })
+      .array(intAtLeast(1), { error: 'expected a list of batch sizes' })
       .optional()
       .describe('batch size(s) sent as soon as that many requests wait (each <= maxBatch); default none: wait for maxBatch or the delay'),
     maxQueueDelayUs: intInRange(0, limits.MAX_QUEUE_DELAY_US, 'µs a request is held for a larger batch')
@@ -78,9 +78,8 @@ export const batchingSchema = z
       .describe('longest the oldest waiting request is held for a larger batch, µs; counts in its queue time and latency; default 0 (send what is waiting)'),
   })
   .superRefine((b, ctx) => {
-    const preferred = typeof b.preferredBatch === 'number' ? [b.preferredBatch] : (b.preferredBatch ?? []);
-    preferred.forEach((p, i) => {
-      if (p > b.maxBatch) ctx.addIssue({ code: 'custom', path: typeof b.preferredBatch === 'number' ? ['preferredBatch'] : ['preferredBatch', i], message: `expected a batch size <= maxBatch (${b.maxBatch})` });
+    (b.preferredBatch ?? []).forEach((p, i) => {
+      if (p > b.maxBatch) ctx.addIssue({ code: 'custom', path: ['preferredBatch', i], message: `expected a batch size <= maxBatch (${b.maxBatch})` });
     });
   })
   .describe("dynamic batching (Triton's dynamic batcher): requests waiting for an instance are sent as one batch; absent: one request at a time");

@@ -47,8 +47,8 @@ export function describeBatching(policy: BatchingPolicy): string {
 export const BATCH_TAG = 'batch';
 
 /** A scenario's or flags' batching settings (already range-checked) as a policy: preferred sizes sorted, unique. */
-export function batchingPolicy(spec: { maxBatch: number; preferredBatch?: number | readonly number[] | undefined; maxQueueDelayUs: number }): BatchingPolicy {
-  const preferred = spec.preferredBatch === undefined ? [] : typeof spec.preferredBatch === 'number' ? [spec.preferredBatch] : spec.preferredBatch;
+export function batchingPolicy(spec: { maxBatch: number; preferredBatch?: readonly number[] | undefined; maxQueueDelayUs: number }): BatchingPolicy {
+  const preferred = spec.preferredBatch ?? [];
   return { maxBatch: spec.maxBatch, preferredBatch: [...new Set(preferred)].sort((a, b) => a - b), maxQueueDelayUs: spec.maxQueueDelayUs };
 }
 

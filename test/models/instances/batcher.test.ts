@@ -64,7 +64,7 @@ describe('the pool holds requests for maxQueueDelayUs (simulated clock)', () => 
 
   it('a preferred size goes the moment it forms; a delay of 0 sends each request alone', async () => {
     const clock = new SimulatedClock();
-    const pool = await createInstancePool({ spec, clock, batching: batchingPolicy({ maxBatch: 8, preferredBatch: 2, maxQueueDelayUs: 1000 }) });
+    const pool = await createInstancePool({ spec, clock, batching: batchingPolicy({ maxBatch: 8, preferredBatch: [2], maxQueueDelayUs: 1000 }) });
     try {
       const a = pool.run(task(0));
       await clock.sleepUntilUs(250);
