@@ -29,6 +29,7 @@ import type { ModelWeights } from '../../models/weights/layout.ts';
 import { runAutocannon } from '../../remote/autocannon-executor.ts';
 import { startLocalServer, type LocalServer } from '../../remote/local-server.ts';
 import { createOipSut } from '../../remote/oip-sut.ts';
+import { describeServerStats, readTritonStats, serverStatsFacts } from '../../remote/triton-stats.ts';
 import { createBodyBuilder } from '../../remote/request-bodies.ts';
 import type { ModelChoice } from './resolve.ts';
 import type { Progress } from './progress.ts';
@@ -89,6 +90,7 @@ export async function runHttpVariants(ctx: HttpRunContext, t: HttpRuntimeTarget)
       const parity = target.client === 'undici' ? createParitySampler(scenario, plan) : undefined;
       const label = `${variant}@${t.runtime?.name ?? 'remote'}`;
       ctx.log(`${label}: over HTTP (${target.client}) to ${endpoints.join(', ')}, model ${modelName}`);
+      const statsBefore = await readTritonStats(endpoints[0]!, modelName); // untimed: Triton's statistics extension, if any
       ctx.progress?.start(label, plan.count - plan.warmupCount);
       let record: ExecutorRecord;
       let cacheSource: SystemUnderTest | undefined; // autocannon has no SUT object: hits come per response
@@ -129,7 +131,9 @@ export async function runHttpVariants(ctx: HttpRunContext, t: HttpRuntimeTarget)
         localServer: local,
         modelName,
         latencyResolutionUs: 1,
+        serverStats: serverStatsFacts(statsBefore, await readTritonStats(endpoints[0]!, modelName)),
       };
+      ctx.log(`${label}: ${describeServerStats(targetFacts.serverStats!)}`);
       const run = toRunResult(
         record,
         cacheSource,
