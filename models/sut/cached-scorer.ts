@@ -89,7 +89,9 @@ export function createCachedScorer<K extends number | string>(pool: InstancePool
   return {
     cache,
     async score(userId, userFeatures, groupFeatures) {
-      let cacheHit: boolean | null = null;
+      // set inside task.place, a callback control-flow analysis does not follow: declared wide so
+      // the checks after pool.run are not narrowed to the initial null
+      let cacheHit = null as boolean | null;
       let state: RemoteUserState | undefined;
       const key = cache && userId !== undefined ? userStateKey(userId, userFeatures) : undefined;
       let evictions = 0;
@@ -111,7 +113,7 @@ export function createCachedScorer<K extends number | string>(pool: InstancePool
           cache.set(key, state, state.bytes);
           evictions = cache.stats().evictions - before;
           let owned = bySlot.get(free);
-          if (!owned) bySlot.set(free, (owned = new Map()));
+          if (!owned) bySlot.set(free, (owned = new Map<string, RemoteUserState>()));
           owned.set(key, state);
           return { slot: free, order: { mode: 'miss', stateId: state.stateId } };
         },
