@@ -227,12 +227,25 @@ export interface RuntimeFacts {
   threads: number;
   /** model instances (worker threads, each with `threads` intra-op threads); absent in files from before instances */
   instances?: number;
+  /** dynamic batching, when it was on; every completion then has the tag `batch` = its batch size */
+  batching?: BatchingFacts;
   /** weight precision that ran, e.g. 'fp32', 'int8 per-channel' */
   weightPrecision: string;
   /** activation precision that ran: on CPU int8 runs may quantize activations, and say so here */
   activationPrecision: string;
   /** package versions, session options, kernels: free-form */
   details: Record<string, string | number | boolean>;
+}
+
+/** Dynamic batching as it ran (Triton's dynamic batcher rules). */
+export interface BatchingFacts {
+  maxBatch: number;
+  /** sizes sent as soon as they can be formed; empty: wait for maxBatch or the delay */
+  preferredBatch: number[];
+  /** longest the oldest waiting request was held for a larger batch, µs (it counts in queue time) */
+  maxQueueDelayUs: number;
+  /** true: one user pass on the batch's unique users and one group pass on all its rows (or one whole-graph run); false: the runtime has no batched form and ran the requests one by one inside each batch */
+  batchedForm: boolean;
 }
 
 /** One variant on one runtime under the shared traffic plan. */
