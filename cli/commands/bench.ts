@@ -11,7 +11,7 @@ import { createProgress } from '../bench/progress.ts';
 import { formatResultsTable } from '../bench/table.ts';
 import { reportVerdict } from '../bench/verdict.ts';
 import { parseShardSpec } from '../../harness/loadgen/traffic/shard.ts';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { collectLabel, formatLabels } from '../labels.ts';
 import { readResultsFile } from '../../harness/results/read.ts';
 
@@ -47,13 +47,12 @@ interface BenchCliOptions {
   workers?: number;
   label?: Record<string, string>;
   json?: boolean;
+  wide?: boolean;
 }
 
-export const registerBench: Register = (program, setExit) => {
-  program
-    .command('bench')
-    .description('run a scenario: every variant x runtime on the same traffic plan; writes results JSON and prints a table')
-    .argument('[scenario]', 'scenario YAML file', DEFAULT_SCENARIO)
+/** The options of `ugbench bench`, on its command. */
+function benchOptions(command: Command): Command {
+  return command
     .option('--out <dir>', 'results directory (default results/<UTC timestamp>)')
     .option('--duration <s>', 'override run.durationS', positiveNumber)
     .option('--warmup <s>', 'override run.warmupS', nonNegativeNumber)
@@ -71,6 +70,13 @@ export const registerBench: Register = (program, setExit) => {
     .option('--workers <k>', 'run the plan as k shards in k worker threads here and merge them', integerOption(1))
     .option('--label <key=value>', 'tag the run (repeatable); stored in results.json `labels` and shown by every export', collectLabel)
     .option('--json', 'print the results JSON on stdout; the table and messages go to stderr')
+    .option('--wide', 'print every column of the run table (default: the columns that fit 100 characters)');
+}
+
+export const registerBench: Register = (program, setExit) => {
+  benchOptions(program.command('bench'))
+    .description('run a scenario: every variant x runtime on the same traffic plan; writes results JSON and prints a table')
+    .argument('[scenario]', 'scenario YAML file', DEFAULT_SCENARIO)
     .action(async (path: string, opts: BenchCliOptions) => {
       const overrides: ScenarioOverrides = {
         durationS: opts.duration,
@@ -97,8 +103,7 @@ export const registerBench: Register = (program, setExit) => {
         process.stderr.write(`\nugbench: ${signal}: finishing in-flight requests and writing what was measured, marked aborted (${signal} again to quit now)\n`);
         abort.abort();
       };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
       try {
         if (opts.workers !== undefined) {
           const { benchWithWorkers } = await import('../bench/bench-workers.ts'); // loads the merge and the charting
@@ -122,7 +127,7 @@ export const registerBench: Register = (program, setExit) => {
         const file = join(outDir, 'results.json');
         writeJsonAtomic(file, results);
         const human = opts.json ? process.stderr : process.stdout; // --json keeps stdout for the JSON alone
-        human.write(printable(`\n${formatResultsTable(results)}\n\n`));
+        human.write(printable(`\n${formatResultsTable(results, { wide: opts.wide ?? false })}\n\n`));
         if (opts.label) human.write(printable(`labels: ${formatLabels(opts.label)}\n`));
         human.write(printable(`results written to ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`));
         if (opts.report) {
@@ -135,8 +140,7 @@ export const registerBench: Register = (program, setExit) => {
         if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
         setExit(code);
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
       }
     });
 };
