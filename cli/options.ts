@@ -15,3 +15,9 @@ export function choiceOption<T extends string>(choices: readonly T[]): (value: s
     return value as T;
   };
 }
+
+export function positiveOption(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number > 0, got ${JSON.stringify(value)}`);
+  return n;
+}

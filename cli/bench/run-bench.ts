@@ -22,6 +22,7 @@ import type { Int8KernelChoice } from '../../models/onnx/options.ts';
 import { clearSutCache, createInProcessSut } from '../../models/sut/in-process.ts';
 import { CACHE_DESIGN } from '../../models/sut/cached-scorer.ts';
 import { createInstancePool } from '../../models/instances/pool.ts';
+import { warmPool, type WarmInstances } from './warm.ts';
 import { threadsPerInstance } from '../../models/instances/threads.ts';
 import { modelIdentity, runDoneLine, userCacheFacts } from './assemble.ts';
 import { effectiveScenarioHash } from '../../harness/results/compare/same-setup.ts';
@@ -48,6 +49,8 @@ export interface BenchOptions {
   machine?: MachineFacts;
   /** run only this segment of the plan (issue 9: `--shard i/n`, `--workers K`) */
   shard?: ShardSpec;
+  /** keep weights and instance pools across calls (`ugbench sweep`: no rebuild per step); the caller closes them */
+  warm?: WarmInstances;
 }
 
 const VERSIONED_PACKAGES = ['onnxruntime-node', 'hdr-histogram-js', 'systeminformation', 'zod', 'yaml', '@tensorflow/tfjs-core'];
@@ -79,7 +82,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const clock = o.clock ?? new HrClock();
   const createdAt = new Date().toISOString();
   const variants = scenario.variants.map(asVariant);
-  const weightsByModel = new Map<string, ModelWeights>();
+  const weightsByModel = o.warm?.weights ?? new Map<string, ModelWeights>();
   const runs: RunResult[] = [];
 
   for (const rt of resolved) {
@@ -111,7 +114,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       const threads = threadsPerInstance(rt.instances, rt.threads);
       const weightsSource = { weightsPath: choice.weightsPath, config: choice.config, seed: scenario.seed };
       const spec = { runtime: rt.name, variant, weights: weightsSource, weightVariants: variants, options: { ...rt.int8, ...(threads !== undefined ? { threads } : {}) } };
-      const pool = await createInstancePool({ spec, instances: rt.instances, perInstance: rt.parallelRequests, clock });
+      const poolOptions = { spec, instances: rt.instances, perInstance: rt.parallelRequests, clock };
+      const pool = o.warm ? await warmPool(o.warm, poolOptions) : await createInstancePool(poolOptions);
       try {
         const cacheWanted = scenario.cache.enabled && VARIANT_TRAITS[variant].masked && pool.split;
         const forced = scenario.cache.forcedHitRate;
@@ -161,7 +165,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
         runs.push(run);
         log(runDoneLine(label, run));
       } finally {
-        await pool.close();
+        if (!o.warm) await pool.close();
       }
     }
   }

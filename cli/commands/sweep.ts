@@ -1,38 +1,35 @@
 /**
  * `ugbench sweep <scenario>`: the peak sustainable rate of every variant x runtime under the
- * p99 SLO. Each step is a full bench run (warm-up, minimum duration and query count: a step that
- * is too short is INVALID and so not sustainable) of one variant on one runtime at one open-loop
- * rate; rates grow geometrically to bracket the knee, then bisect (harness/results/sweep/search.ts).
- * Writes sweep JSON (harness/results/sweep/results.ts) with every step's RunResult: the whole curve.
+ * p99 SLO. One set of instances per variant x runtime for the whole sweep (built once, untimed);
+ * each rate is a full bench run (warm-up, minimum duration and query count: a run that is too
+ * short is INVALID and so not sustained) repeated --repeats times and sustained only when a strict
+ * majority of repeats are; rates grow geometrically to bracket the knee, then bisect to the
+ * stated resolution (cli/sweep/run-series.ts). Writes sweep JSON (harness/results/sweep/results.ts)
+ * with every run: the whole curve, each rate's verdict and the knee with its spread.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import type { Register } from '../main.ts';
 import { ExitCode, InputError } from '../../harness/errors.ts';
 import { loadScenarioFile } from '../../harness/scenario/load.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
 import { machineFacts } from '../../harness/results/provenance.ts';
 import { writeJsonAtomic } from '../../harness/results/io.ts';
-import { findPeakQps } from '../../harness/results/sweep/search.ts';
-import { sustainReasons } from '../../harness/results/sweep/sustainable.ts';
-import { SWEEP_SCHEMA_VERSION, type SweepResults, type SweepSeries, type SweepStep } from '../../harness/results/sweep/results.ts';
-import { runBench } from '../bench/run-bench.ts';
-import { integerOption } from '../options.ts';
+import { SWEEP_SCHEMA_VERSION, type SweepResults, type SweepSeries } from '../../harness/results/sweep/results.ts';
+import type { BenchResults, MachineFacts } from '../../harness/results/contract.ts';
+import { closeWarmInstances, createWarmInstances } from '../bench/warm.ts';
+import { integerOption, positiveOption } from '../options.ts';
+import { runSeries, type SeriesContext, type SweepSettings } from '../sweep/run-series.ts';
 
-const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+export const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number > 0, got ${JSON.stringify(value)}`);
-  return n;
-}
-
-interface SweepFlags {
+export interface SweepFlags {
   sloP99Ms?: number;
   startQps?: number;
   growth: number;
   precision: number;
+  repeats: number;
   maxSteps: number;
   maxQps?: number;
   duration?: number;
@@ -41,85 +38,103 @@ interface SweepFlags {
   out: string;
 }
 
-export const registerSweep: Register = (program, setExit) => {
-  program
-    .command('sweep')
-    .description('find the peak sustainable QPS of every variant x runtime under the p99 SLO (rate steps, then bisection)')
+/** The flags `sweep` and `search` share. */
+export function sweepOptions(command: Command): Command {
+  return command
     .argument('<scenario>', 'scenario YAML with open-loop arrivals (poisson or constant)')
-    .option('--slo-p99-ms <ms>', "p99 objective (default: the scenario's slo.p99Ms)", positive)
-    .option('--start-qps <qps>', "first rate tried (default: the scenario's rate)", positive)
-    .option('--growth <factor>', 'rate factor between bracketing steps', positive, 2)
-    .option('--precision <ratio>', 'stop bisecting when (high - low) / low is below this', positive, 0.1)
-    .option('--max-steps <n>', 'most runs per variant x runtime', integerOption(2), 10)
-    .option('--max-qps <qps>', 'never try above this rate', positive)
-    .option('--duration <s>', 'override run.durationS of every step', positive)
-    .option('--warmup <s>', 'override run.warmupS of every step', positive)
+    .option('--slo-p99-ms <ms>', "p99 objective (default: the scenario's slo.p99Ms)", positiveOption)
+    .option('--start-qps <qps>', 'first rate tried (default: probe once at the scenario rate, start at half the capacity its mean service time implies)', positiveOption)
+    .option('--growth <factor>', 'rate factor between bracketing steps', positiveOption, 1.5)
+    .option('--precision <ratio>', 'resolution: stop bisecting when (high - low) / low is below this', positiveOption, 0.1)
+    .option('--repeats <n>', 'runs per rate; a rate is sustained when a strict majority are', integerOption(1), 3)
+    .option('--max-steps <n>', 'most rates per series (each measured --repeats times)', integerOption(2), 8)
+    .option('--max-qps <qps>', 'never try above this rate', positiveOption)
+    .option('--duration <s>', 'override run.durationS of every run', positiveOption)
+    .option('--warmup <s>', 'override run.warmupS of every run', positiveOption)
     .option('--variants <list>', 'override the variants, comma-separated')
-    .option('--out <file>', 'sweep results JSON', 'sweep.json')
-    .action(async (path: string, flags: SweepFlags) => {
-      const base = loadScenarioFile(path, { durationS: flags.duration, warmupS: flags.warmup, variants: flags.variants?.split(',').map((v) => v.trim()) });
-      const arrivals = base.traffic.arrivals;
-      if (arrivals.process !== 'poisson' && arrivals.process !== 'constant') {
-        throw new InputError(path, [`traffic.arrivals.process: expected poisson or constant for a sweep (an open-loop rate), got ${JSON.stringify(arrivals.process)}`]);
-      }
-      const sloP99Ms = flags.sloP99Ms ?? base.slo?.p99Ms;
-      if (sloP99Ms === undefined) throw new InputError(path, ['slo.p99Ms: expected a p99 objective in the scenario or --slo-p99-ms, got nothing']);
-      const startQps = flags.startQps ?? arrivals.rateQps;
-      const log = (line: string) => process.stderr.write(`${line}\n`);
-      const machine = await machineFacts();
+    .option('--out <file>', 'sweep results JSON', 'sweep.json');
+}
+
+export interface PreparedSweep {
+  base: Scenario;
+  settings: SweepSettings;
+  context: SeriesContext;
+  first: () => BenchResults | undefined;
+}
+
+export async function prepareSweep(path: string, flags: SweepFlags): Promise<PreparedSweep> {
+  const base = loadScenarioFile(path, { durationS: flags.duration, warmupS: flags.warmup, variants: flags.variants?.split(',').map((v) => v.trim()) });
+  const arrivals = base.traffic.arrivals;
+  if (arrivals.process !== 'poisson' && arrivals.process !== 'constant') {
+    throw new InputError(path, [`traffic.arrivals.process: expected poisson or constant for a sweep (an open-loop rate), got ${JSON.stringify(arrivals.process)}`]);
+  }
+  const sloP99Ms = flags.sloP99Ms ?? base.slo?.p99Ms;
+  if (sloP99Ms === undefined) throw new InputError(path, ['slo.p99Ms: expected a p99 objective in the scenario or --slo-p99-ms, got nothing']);
+  const settings: SweepSettings = { sloP99Ms, startQps: flags.startQps ?? null, growth: flags.growth, resolution: flags.precision, maxRates: flags.maxSteps, maxQps: flags.maxQps, repeats: flags.repeats };
+  if (!(settings.growth > 1)) throw new InputError('--growth', [`--growth: expected a factor > 1, got ${settings.growth}`]);
+  const machine: MachineFacts = await machineFacts();
+  let first: BenchResults | undefined;
+  const context: SeriesContext = {
+    base,
+    path,
+    root: ROOT,
+    machine,
+    warm: createWarmInstances(),
+    settings,
+    log: (line) => process.stderr.write(`${line}\n`),
+    onResults: (r) => (first ??= r),
+  };
+  return { base, settings, context, first: () => first };
+}
+
+export function sweepFile(p: PreparedSweep, path: string, series: SweepSeries[], extra: Pick<SweepResults, 'search'> = {}): SweepResults {
+  const first = p.first();
+  const s = p.settings;
+  return {
+    kind: 'ugbench-sweep',
+    schemaVersion: SWEEP_SCHEMA_VERSION,
+    createdAt: new Date().toISOString(),
+    sloP99Ms: s.sloP99Ms,
+    scenario: { path: resolve(path), name: p.base.name, effective: p.base },
+    git: first?.git ?? { commit: null, dirty: null },
+    machine: p.context.machine,
+    packages: first?.packages ?? {},
+    series,
+    method: {
+      repeats: s.repeats,
+      resolution: s.resolution,
+      growth: s.growth,
+      warm: p.base.target.kind !== 'http',
+      note: `each rate run ${s.repeats} time(s) on the same instances (in-process; an HTTP target restarts its server per run), sustained when a strict majority of runs met the rule; bisection stops when (high - low) / low < ${s.resolution}`,
+    },
+    ...extra,
+  };
+}
+
+export function printSeries(series: readonly SweepSeries[], sloP99Ms: number): void {
+  for (const s of series) {
+    const spread = s.knee?.spread ? ` knee in [${s.knee.spread.lowQps.toFixed(1)}, ${s.knee.spread.highQps.toFixed(1)}]` : '';
+    process.stdout.write(`${s.id.padEnd(28)} peak ${s.peakQps === null ? '-'.padStart(8) : s.peakQps.toFixed(1).padStart(8)} req/s under p99 <= ${sloP99Ms} ms${spread}  (${s.rates?.length ?? s.steps.length} rates, ${s.stopped})\n`);
+  }
+}
+
+export const registerSweep: Register = (program, setExit) => {
+  sweepOptions(program.command('sweep').description('find the peak sustainable QPS of every variant x runtime under the p99 SLO (repeated rate steps on warm instances, then bisection)')).action(
+    async (path: string, flags: SweepFlags) => {
+      const prepared = await prepareSweep(path, flags);
       const series: SweepSeries[] = [];
-      let first: Awaited<ReturnType<typeof runBench>> | undefined;
-
-      for (const runtime of base.runtimes) {
-        for (const variant of base.variants) {
-          const label = `${variant}@${runtime.name}`;
-          const steps: SweepStep[] = [];
-          const measureAt = async (targetQps: number) => {
-            const scenario: Scenario = { ...base, variants: [variant], runtimes: [runtime], traffic: { ...base.traffic, arrivals: { ...arrivals, rateQps: targetQps } } };
-            const results = await runBench({ scenario, scenarioPath: resolve(path), root: ROOT, machine });
-            first ??= results;
-            const run = results.runs[0];
-            if (!run) throw new Error(`sweep: bench produced no run for ${label}`);
-            const reasons = sustainReasons(run, targetQps, { sloP99Ms });
-            const step: SweepStep = { targetQps, sustainable: reasons.length === 0, reasons, run };
-            steps.push(step);
-            log(`${label} @ ${targetQps.toFixed(1)} req/s: p99 ${(run.latencyUs.overall.p99Us / 1000).toFixed(2)} ms, achieved ${run.throughput.requestsPerS.toFixed(1)} req/s -> ${step.sustainable ? 'sustained' : `not sustained (${reasons.join('; ')})`}`);
-            return step;
-          };
-          const found = await findPeakQps(measureAt, { startQps, growth: flags.growth, relativePrecision: flags.precision, maxSteps: flags.maxSteps, maxQps: flags.maxQps });
-          const details = steps[0]?.run.runtime.details ?? {};
-          series.push({
-            id: steps[0]?.run.id ?? label,
-            variant,
-            runtime: steps[0]?.run.runtime.runtime ?? runtime.name,
-            peakQps: found.peakQps,
-            firstUnsustainableQps: found.firstUnsustainableQps,
-            stopped: found.stopped,
-            steps,
-            model: String(details.model ?? ''),
-            modelConfig: String(details.modelConfig ?? ''),
-          });
-          log(`${label}: peak sustainable ${found.peakQps === null ? 'none found' : `${found.peakQps.toFixed(1)} req/s`} (${found.stopped}, ${steps.length} runs)`);
+      try {
+        for (const runtime of prepared.base.runtimes) {
+          for (const variant of prepared.base.variants) series.push(await runSeries(prepared.context, variant, runtime));
         }
+      } finally {
+        await closeWarmInstances(prepared.context.warm);
       }
-
-      const out: SweepResults = {
-        kind: 'ugbench-sweep',
-        schemaVersion: SWEEP_SCHEMA_VERSION,
-        createdAt: new Date().toISOString(),
-        sloP99Ms,
-        scenario: { path: resolve(path), name: base.name, effective: base },
-        git: first?.git ?? { commit: null, dirty: null },
-        machine,
-        packages: first?.packages ?? {},
-        series,
-      };
-      writeJsonAtomic(resolve(flags.out), out);
-      for (const s of series) {
-        process.stdout.write(`${s.id.padEnd(24)} peak ${s.peakQps === null ? '-' : s.peakQps.toFixed(1).padStart(8)} req/s under p99 <= ${sloP99Ms} ms  (${s.steps.length} steps, ${s.stopped})\n`);
-      }
+      writeJsonAtomic(resolve(flags.out), sweepFile(prepared, path, series));
+      printSeries(series, prepared.settings.sloP99Ms);
       process.stdout.write(`sweep written to ${resolve(flags.out)}\n`);
       // a series with no sustainable rate is a finding (the SLO is out of reach here), not an invalid sweep
       setExit(ExitCode.ok);
-    });
+    },
+  );
 };

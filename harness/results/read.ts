@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.ts';
 import { READABLE_SCHEMA_VERSIONS, RESULTS_SCHEMA_VERSION, type BenchResults } from './contract.ts';
-import { SWEEP_SCHEMA_VERSION, type SweepResults } from './sweep/results.ts';
+import { READABLE_SWEEP_VERSIONS, type SweepResults } from './sweep/results.ts';
 
 const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v) : typeof v === 'object' ? 'an object' : String(v));
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -59,7 +59,7 @@ export function checkSweep(data: unknown, name: string): SweepResults {
     throw new InputError(name, [`kind: expected sweep results written by \`ugbench sweep\` (kind "ugbench-sweep"), got ${kind(isObject(data) ? data.kind : data)}`]);
   }
   const problems: string[] = [];
-  if (data.schemaVersion !== SWEEP_SCHEMA_VERSION) problems.push(`schemaVersion: expected ${SWEEP_SCHEMA_VERSION}, got ${kind(data.schemaVersion)}`);
+  if (!READABLE_SWEEP_VERSIONS.includes(data.schemaVersion as number)) problems.push(`schemaVersion: expected ${READABLE_SWEEP_VERSIONS.join(' or ')}, got ${kind(data.schemaVersion)}`);
   data.series.forEach((series: unknown, s) => {
     const steps = isObject(series) ? series.steps : undefined;
     if (!Array.isArray(steps)) problems.push(`series[${s}].steps: expected a list, got ${kind(steps)}`);

@@ -1,0 +1,62 @@
+/**
+ * `ugbench search <scenario> [--grid i1-t1,i1-t2,i2-t1]`: a configuration search like Model
+ * Analyzer's. For every configuration of the grid (harness/results/sweep/grid.ts: model instances
+ * x intra-op threads, x dynamic batching where the runtime has it) and every variant, a full
+ * sweep (cli/sweep/run-series.ts: repeated rates on warm instances, bisection); then the best
+ * configuration per variant by peak rate under the SLO. The sweep file keeps every series (the
+ * whole table) and `search.best`; `ugbench capacity` reads it like any sweep.
+ */
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import type { Register } from '../main.ts';
+import { ExitCode, InputError } from '../../harness/errors.ts';
+import { writeJsonAtomic } from '../../harness/results/io.ts';
+import { bestPerVariant, defaultGrid, parseGrid } from '../../harness/results/sweep/grid.ts';
+import type { SweepConfig, SweepSeries } from '../../harness/results/sweep/results.ts';
+import type { RuntimeSpec } from '../../harness/scenario/schema.ts';
+import { closeWarmInstances } from '../bench/warm.ts';
+import { runSeries } from '../sweep/run-series.ts';
+import { prepareSweep, printSeries, sweepFile, sweepOptions, type SweepFlags } from './sweep.ts';
+
+interface SearchFlags extends SweepFlags {
+  grid?: string;
+}
+
+function gridOf(flags: SearchFlags): SweepConfig[] {
+  if (flags.grid === undefined) return defaultGrid(availableParallelism());
+  const parsed = parseGrid(flags.grid);
+  if ('bad' in parsed) throw new InputError('--grid', [`--grid: expected comma-separated i<instances>-t<threads>[-b<maxBatch>-d<maxQueueDelayUs>], got ${JSON.stringify(parsed.bad)}`]);
+  return parsed.grid;
+}
+
+function runtimeWith(runtime: RuntimeSpec, config: SweepConfig): RuntimeSpec {
+  const spec: Record<string, unknown> = { ...runtime, instances: config.instances, threads: config.threads ?? undefined };
+  if (config.batching) spec.batching = config.batching; // read by runtimes that batch (ignored by the schema type until they do)
+  return spec as RuntimeSpec;
+}
+
+export const registerSearch: Register = (program, setExit) => {
+  sweepOptions(program.command('search').description('configuration search: sweep every variant on each configuration of a grid (instances x threads), keep the table, report the best per variant'))
+    .option('--grid <list>', 'configurations, comma-separated i<instances>-t<threads> (default: every power-of-two split of the cores)')
+    .action(async (path: string, flags: SearchFlags) => {
+      const grid = gridOf(flags);
+      const prepared = await prepareSweep(path, flags);
+      const series: SweepSeries[] = [];
+      try {
+        for (const runtime of prepared.base.runtimes) {
+          for (const config of grid) {
+            for (const variant of prepared.base.variants) series.push(await runSeries(prepared.context, variant, runtimeWith(runtime, config), config));
+            await closeWarmInstances(prepared.context.warm); // one configuration's instances at a time
+          }
+        }
+      } finally {
+        await closeWarmInstances(prepared.context.warm);
+      }
+      const best = bestPerVariant(series);
+      writeJsonAtomic(resolve(flags.out), sweepFile(prepared, path, series, { search: { grid, best } }));
+      printSeries(series, prepared.settings.sloP99Ms);
+      for (const b of best) process.stdout.write(`best for ${b.variant}@${b.runtime}: ${b.seriesId ?? 'no configuration met the SLO at any rate tried'}${b.peakQps === null ? '' : ` at ${b.peakQps.toFixed(1)} req/s`}\n`);
+      process.stdout.write(`search written to ${resolve(flags.out)}\n`);
+      setExit(ExitCode.ok);
+    });
+};
