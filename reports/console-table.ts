@@ -49,13 +49,14 @@ const COLUMNS: Column[] = [
   { header: 'p99 ms', numeric: true, standard: true, priority: 96, cell: latency(99, (r) => r.run.latencyUs.overall.p99Us) },
   { header: 'p99.9 ms', numeric: true, standard: false, priority: 0, cell: latency(99.9, (r) => r.run.latencyUs.overall.p999Us) },
   { header: 'max ms', numeric: true, standard: true, priority: 40, cell: (r) => (latencyN(r.run) > 0 ? ms(r.run.latencyUs.overall.maxUs) : '-') },
-  { header: 'offered/s', numeric: true, standard: true, priority: 50, cell: (r) => (r.run.executor.targetQps === null ? '-' : offeredQps(r).toFixed(1)) },
+  { header: 'offered/s', numeric: true, standard: false, priority: 0, cell: (r) => (r.run.executor.targetQps === null ? '-' : offeredQps(r).toFixed(1)) },
   { header: 'req/s', numeric: true, standard: true, priority: 90, cell: (r) => r.run.throughput.requestsPerS.toFixed(1) },
   { header: 'cand/s', numeric: true, standard: false, priority: 0, cell: (r) => r.run.throughput.candidatesPerS.toFixed(0) },
   { header: 'hit', numeric: true, standard: true, priority: 60, cell: (r) => (r.run.observedHitRate === null ? '-' : pct(r.run.observedHitRate)) },
   { header: 'late', numeric: true, standard: false, priority: 0, cell: (r) => String(r.run.counts.lateStarts) },
-  { header: 'drop', numeric: true, standard: true, priority: 30, cell: (r) => String(r.run.counts.dropped) },
-  { header: 'err', numeric: true, standard: true, priority: 35, cell: (r) => String(r.run.counts.errored) },
+  { header: 'lost', numeric: true, standard: true, priority: 30, cell: (r) => String(r.run.counts.dropped + r.run.counts.errored) },
+  { header: 'drop', numeric: true, standard: false, priority: 0, cell: (r) => String(r.run.counts.dropped) },
+  { header: 'err', numeric: true, standard: false, priority: 0, cell: (r) => String(r.run.counts.errored) },
   { header: 'svc p50 ms', numeric: true, standard: true, priority: 80, cell: (r) => { const s = r.run.sutTimingsUs?.service; return s ? percentileMs(s.p50Us, 50, s.count) : '-'; } },
   { header: 'model x', numeric: true, standard: true, priority: 85, cell: (r, c) => ratio(baselineOf(r, c.rows)?.run.sutTimingsUs?.service?.p50Us, r.run.sutTimingsUs?.service?.p50Us) },
   { header: 'system x', numeric: true, standard: false, priority: 0, cell: (r, c) => ratio(baselineOf(r, c.rows)?.run.latencyUs.overall.p50Us, r.run.latencyUs.overall.p50Us) },
@@ -92,5 +93,14 @@ export function runTable(rows: readonly RunRow[], options: { wide?: boolean; lim
   }
   const percentiles = columns.flatMap((c) => { const m = /^p([\d.]+) ms$/.exec(c.header); return m ? [Number(m[1])] : []; });
   const notes = percentileNotes(rows, percentiles);
-  return [table, ...notes].join('\n');
+  return [table, ...notes, ...planLines(rows)].join('\n');
+}
+
+/** The offered rate once per file (every run of a file replays its plan): what the plan realised, beside the nominal rate. */
+function planLines(rows: readonly RunRow[]): string[] {
+  const files = [...new Map(rows.filter((r) => r.run.executor.targetQps !== null).map((r) => [r.fileIndex, r])).values()];
+  return files.map((r) => {
+    const p = r.results.plan;
+    return `${r.source ? `${r.source}: ` : ''}plan: ${p.measuredArrivals} arrivals in ${p.durationS} s = ${offeredQps(r).toFixed(2)} req/s offered (nominal ${r.run.executor.arrival} ${r.run.executor.targetQps}/s), ${p.meanCandidates.toFixed(1)} candidates/request`;
+  });
 }

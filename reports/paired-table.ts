@@ -34,6 +34,6 @@ export function pairedTable(results: BenchResults): PairedTable | null {
     headers: ['candidates', 'n', ...pairs.map((p) => `${p.variant} / ${p.over}`)],
     rows,
     numeric: [false, true, ...pairs.map(() => true)],
-    note: `n = paired requests; each scored by ${paired.variants.join(', ')} back to back (order rotated) on an idle instance, user cache bypassed.\nratio = median service time of the second / of the first; interval: ${resamples} bootstrap resamples, pairs kept together (seed ${paired.seed}).`,
+    note: `n = paired requests, each scored by every variant back to back (order rotated) on an idle\ninstance, user cache bypassed; ratio = median service time of the second / of the first;\ninterval: ${resamples} bootstrap resamples, pairs kept together (seed ${paired.seed}).`,
   };
 }

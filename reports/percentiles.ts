@@ -34,12 +34,11 @@ export function percentileNotes(rows: readonly RunRow[], percentiles: readonly n
       if (note && latencyN(row.run) > 0) unsupported.set(note, [...(unsupported.get(note) ?? []), row.series]);
     }
   }
-  const lines = [...unsupported].map(([note, series]) => `* ${note} for a 99% upper bound (${series.join(', ')})`);
+  const lines = [...unsupported].map(([note, series]) => `* ${note} for a 99% upper bound (${series.length === rows.length && rows.length > 1 ? 'every run' : series.join(', ')})`);
   const top = Math.max(...percentiles);
-  const bounds = rows
-    .map((row) => ({ row, bound: percentileBound(decodeLatencyHistogram(row.run.histograms.overall), top) }))
-    .filter(({ bound }) => bound.supported)
-    .map(({ row, bound }) => `${row.series} ${ms(bound.upperUs!)} ms (n=${bound.n}, ${bound.samplesAbove} above)`);
-  if (bounds.length > 0) lines.push(`${percentileName(top)} 99% upper bound (LoadGen-style binomial): ${bounds.join('; ')}`);
+  for (const row of rows) {
+    const bound = percentileBound(decodeLatencyHistogram(row.run.histograms.overall), top);
+    if (bound.supported) lines.push(`${percentileName(top)} <= ${ms(bound.upperUs!)} ms at 99% confidence (n=${bound.n}, ${bound.samplesAbove} above it): ${row.series}`);
+  }
   return lines;
 }

@@ -7,12 +7,13 @@ export function formatResultsTable(results: BenchResults, options: { wide?: bool
   const out = [consoleTables(runRows([{ path: '', results }]), undefined, options).trimEnd()];
   for (const run of results.runs) {
     for (const reason of run.validity.reasons) out.push(`${run.id}: ${run.validity.status.toUpperCase()}: ${reason}`);
-    if (run.userCache.used) out.push(`${run.id}: used a cross-request user-state cache (ours, not the paper's): hits ${run.userCache.hits}, misses ${run.userCache.misses}, evictions ${run.userCache.evictions}`);
+    if (run.userCache.used) out.push(`${run.id}: cross-request cache (ours, not the paper's): ${run.userCache.hits} hits, ${run.userCache.misses} misses, ${run.userCache.evictions} evicted`);
     for (const [message, count] of Object.entries(run.errors)) out.push(`${run.id}: ${count} x error: ${message}`);
+    if (run.counts.dropped > 0) out.push(`${run.id}: ${run.counts.dropped} dropped at the in-flight limit (over every latency limit)`);
   }
-  out.push('n = completed requests the latency percentiles rest on; * = too few of them for a 99% upper bound (see above).');
-  out.push('offered/s = the plan\'s measured arrivals / measured window; open-loop latency counts from the scheduled start.');
-  out.push('model x = baseline service-time p50 / this service-time p50 (compute inside the model instance, under this load), same runtime.');
-  if (options.wide) out.push('system x = baseline latency p50 / this latency p50 under this load (includes queueing).');
+  out.push('n = completed requests the latency percentiles rest on; * = too few for a 99% upper bound.');
+  out.push('lost = dropped + errored requests; open-loop latency counts from the scheduled start.');
+  out.push('model x = baseline service-time p50 / this one (compute in the model instance), same runtime.');
+  if (options.wide) out.push('system x = baseline latency p50 / this one under this load (queueing included).');
   return out.join('\n');
 }

@@ -133,11 +133,12 @@ describe('parity figures', () => {
 describe('the console table', () => {
   it('fits 100 columns by default, marks p99 of 200 requests, and --wide shows every column', () => {
     const text = formatResultsTable(pairedResults());
-    const tableLines = text.split('\n').filter((l) => !l.startsWith('* ') && !/^(n|offered\/s|model x|ratio) = /.test(l) && !/: used a cross-request/.test(l));
-    const widest = Math.max(...tableLines.map((l) => l.length));
+    // every line: the paired table, the run table, its notes and the legend
+    const widest = Math.max(...text.split('\n').map((l) => l.length));
     console.log(`console table: widest line ${widest} characters`);
     expect(widest).toBeLessThanOrEqual(100);
-    expect(text).toContain('* p99 n=200: too few, needs 459');
+    expect(text).toContain('* p99 n=200: too few, needs 459 for a 99% upper bound (every run)');
+    expect(text).toMatch(/plan: 200 arrivals in 10 s = 20\.00 req\/s offered \(nominal poisson 20\/s\)/);
     expect(text).toMatch(/192-256 +12 +2\.54x \[2\.41, 2\.64\]/);
     const wide = formatResultsTable(pairedResults(), { wide: true });
     for (const header of ['p90 ms', 'p99.9 ms', 'cand/s', 'system x']) expect(wide).toContain(header);
