@@ -15,13 +15,15 @@ export { formatTable } from './console-table.ts';
 export interface ConsoleOptions {
   /** every column (`--wide`) */
   wide?: boolean;
+  /** print the paired speedups (default true; `ugbench bench` prints its own block first) */
+  paired?: boolean;
 }
 
 /** The paired headline per file (with its file's label when several), the run table, parity. */
 export function consoleTables(rows: RunRow[], limits: MachineLimits | undefined, options: ConsoleOptions = {}): string {
   const out: string[] = [];
   const files = [...new Map(rows.map((r) => [r.fileIndex, r])).values()];
-  for (const first of files) {
+  for (const first of options.paired === false ? [] : files) {
     const paired = pairedTable(first.results);
     if (!paired) continue;
     out.push(`${first.source ? `${first.source}: ` : ''}${paired.title}`, formatTable(paired.headers, paired.rows, paired.numeric), paired.note, '');
@@ -38,11 +40,11 @@ export function consoleLimits(rows: RunRow[], limits: MachineLimits | undefined)
   const limitsLine = roof
     ? `machine limits: GEMM ${roof.peakGflopPerS.toFixed(0)} GFLOP/s, bandwidth ${roof.peakGBPerS.toFixed(1)} GB/s, ridge ${ridgePointFlopPerByte(roof).toFixed(1)} FLOP/byte`
     : 'machine limits: not available for this machine (run `ugbench limits`): no % of peak, no bound';
-  const abovePeak = rows.some((row) => {
-    const f = deriveFigures(row, limits);
-    return f !== null && ((f.busyFractionOfPeakGflop ?? 0) > 1 || (f.busyFractionOfPeakBandwidth ?? 0) > 1);
+  const doubts = rows.flatMap((row) => {
+    const doubt = deriveFigures(row, limits)?.limitsDoubt;
+    return doubt ? [`warning: ${row.series}: ${doubt}\n`] : [];
   });
-  const warning = abovePeak ? 'warning: some runs exceed the measured limits: they were probably measured under load (`ugbench limits --remeasure` on a quiet machine)\n' : '';
+  const warning = doubts.join('');
   return `${limitsLine}\n${warning}`;
 }
 

@@ -4,42 +4,17 @@
  * model's, per candidate bucket with a 95% bootstrap interval. The headline speedup of the
  * console and the speedup chart both read it here.
  */
-import type { BenchResults } from '../harness/results/contract.ts';
+import type { BenchResults, PairedBucket, PairedComparison, PairedSpeedup } from '../harness/results/contract.ts';
 
-// The shape of harness/results/contract.ts PairedComparison (the session contract), restated
-// until that type lands there; only the fields the reports read.
-export interface PairedSpeedupFacts {
-  variant: string;
-  over: string;
-  ratio: number;
-  lo95: number;
-  hi95: number;
-  resamples: number;
-  predictedFlopRatio?: number;
-  predictedRooflineRatio?: number;
-}
-export interface PairedBucketFacts {
-  bucket: string;
-  loCandidates: number;
-  hiCandidates: number;
-  n: number;
-  medianServiceUs: Record<string, number>;
-  speedups: PairedSpeedupFacts[];
-}
-export interface PairedFacts {
-  seed: number;
-  variants: string[];
-  cache: 'bypassed';
-  samples: unknown[];
-  buckets: PairedBucketFacts[];
-}
+export type PairedSpeedupFacts = PairedSpeedup;
+export type PairedBucketFacts = PairedBucket;
+export type PairedFacts = PairedComparison;
 
 /** The bucket label of the all-bucket entry. */
 export const ALL_BUCKET = 'all';
 
 export function pairedOf(results: BenchResults): PairedFacts | null {
-  const paired = (results as BenchResults & { paired?: PairedFacts }).paired;
-  return paired && Array.isArray(paired.buckets) ? paired : null;
+  return results.paired ?? null;
 }
 
 /** The candidate buckets in order of their candidates, without the overall entry. */

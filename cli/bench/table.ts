@@ -1,10 +1,14 @@
-/** The console output at the end of `ugbench bench` and `merge`: the report's tables (paired speedups, runs, parity), then what the run's numbers need said. */
+/**
+ * The open-loop console output at the end of `ugbench bench` and `merge`: the report's run table
+ * and parity (reports/console.ts), then what the run's numbers need said. The paired block
+ * (./paired-table.ts) is printed before it by the bench command.
+ */
 import type { BenchResults } from '../../harness/results/contract.ts';
 import { consoleTables } from '../../reports/console.ts';
 import { runRows } from '../../reports/runs.ts';
 
 export function formatResultsTable(results: BenchResults, options: { wide?: boolean } = {}): string {
-  const out = [consoleTables(runRows([{ path: '', results }]), undefined, options).trimEnd()];
+  const out = [consoleTables(runRows([{ path: '', results }]), undefined, { ...options, paired: false }).trimEnd()];
   for (const run of results.runs) {
     for (const reason of run.validity.reasons) out.push(`${run.id}: ${run.validity.status.toUpperCase()}: ${reason}`);
     if (run.userCache.used) out.push(`${run.id}: cross-request cache (ours, not the paper's): ${run.userCache.hits} hits, ${run.userCache.misses} misses, ${run.userCache.evictions} evicted`);

@@ -5,7 +5,9 @@
  * that would be lone points is a table, and the console table fits 100 columns.
  */
 import { describe, expect, it } from 'vitest';
+import { formatPairedTable } from '../../cli/bench/paired-table.ts';
 import { formatResultsTable } from '../../cli/bench/table.ts';
+import { consoleSummary } from '../../reports/console.ts';
 import { allFigures } from '../../reports/charts/index.ts';
 import { isTable, type ChartSpec, type Figure } from '../../reports/charts/spec.ts';
 import { runRows } from '../../reports/runs.ts';
@@ -132,14 +134,17 @@ describe('parity figures', () => {
 
 describe('the console table', () => {
   it('fits 100 columns by default, marks p99 of 200 requests, and --wide shows every column', () => {
-    const text = formatResultsTable(pairedResults());
-    // every line: the paired table, the run table, its notes and the legend
+    const r = pairedResults();
+    // what `ugbench bench` prints: the paired block, then the run table, its notes and the legend
+    const text = `${formatPairedTable(r.paired!)}\n${formatResultsTable(r)}`;
     const widest = Math.max(...text.split('\n').map((l) => l.length));
     console.log(`console table: widest line ${widest} characters`);
     expect(widest).toBeLessThanOrEqual(100);
     expect(text).toContain('* p99 n=200: too few, needs 459 for a 99% upper bound (every run)');
     expect(text).toMatch(/plan: 200 arrivals in 10 s = 20\.00 req\/s offered \(nominal poisson 20\/s\)/);
-    expect(text).toMatch(/192-256 +12 +2\.54x \[2\.41, 2\.64\]/);
+    expect(text).toMatch(/192-256 +12 +2\.54 \[2\.41, 2\.64\]/);
+    // `ugbench report` prints the same paired figures from reports/ (it cannot import cli/)
+    expect(consoleSummary(runRows([{ path: 'r.json', results: r }]), undefined)).toMatch(/192-256 +12 +2\.54x \[2\.41, 2\.64\]/);
     const wide = formatResultsTable(pairedResults(), { wide: true });
     for (const header of ['p90 ms', 'p99.9 ms', 'cand/s', 'system x']) expect(wide).toContain(header);
     expect(Math.max(...wide.split('\n').map((l) => l.length))).toBeGreaterThan(100); // the control: everything does not fit

@@ -62,10 +62,11 @@ export function pairedResults(options: FixtureOptions & { bucketRequests?: numbe
   }
   const paired: PairedFacts = {
     seed: 42,
+    runtime: 'ort-cpu',
     variants: ['baseline', 'ugsep', 'ugsep-w8a16'],
     cache: 'bypassed',
     samples: [],
     buckets: [...BUCKETS.map((b) => pairedBucket(b.bucket, b.lo, b.hi, 12)), pairedBucket('all', 8, 256, 72)],
   };
-  return { ...results, paired } as BenchResults;
+  return { ...results, paired };
 }
