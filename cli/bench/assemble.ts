@@ -21,9 +21,13 @@ export function modelIdentity(config: ModelConfig, variant: Variant, weightsSha2
  * ugbench configured (in process, or its own local server) and no forced hit rate replaced them.
  */
 export function userCacheFacts(scenario: Scenario, config: ModelConfig, variant: Variant, used: boolean, budgetApplies: boolean): RunIdentity['userCache'] {
+  return cacheFactsFor(scenario, userStateBytes(config, variant), used, budgetApplies);
+}
+
+/** The same facts for any model, given the bytes of one user's state (0: no user state). */
+export function cacheFactsFor(scenario: Scenario, stateBytes: number, used: boolean, budgetApplies: boolean): RunIdentity['userCache'] {
   const c = scenario.cache;
   const budget = budgetApplies && c.forcedHitRate === undefined;
-  const stateBytes = userStateBytes(config, variant);
   const facts: Omit<UserCacheFacts, 'hits' | 'misses' | 'evictions' | 'expirations' | 'peakBytes'> = {
     used,
     capacityBytes: budget ? (c.capacityBytes ?? null) : null,

@@ -5,10 +5,13 @@
  */
 import { measure } from '../../harness/loadgen/measure.ts';
 import { createInProcessSut, clearSutCache } from '../../models/sut/in-process.ts';
-import { CACHE_DESIGN, type ScorerCacheOptions } from '../../models/sut/cached-scorer.ts';
+import { CACHE_DESIGN } from '../../models/sut/cached-scorer.ts';
+import { cacheOptions } from './cache-options.ts';
+import { openOwnModelPool, ownModelSystem } from './own-model-system.ts';
 import { createInstancePool, type InstancePool } from '../../models/instances/pool.ts';
 import { threadsPerInstance } from '../../models/instances/threads.ts';
 import { prepareRequestSamples, type RequestTensors } from '../../models/sut/samples.ts';
+import { variantName } from '../../harness/scenario/schema.ts';
 import type { SampleLibrary } from '../../harness/loadgen/sample-library.ts';
 import { VARIANT_TRAITS, type Variant } from '../../models/variants.ts';
 import { modelIdentity, userCacheFacts } from './assemble.ts';
@@ -39,18 +42,19 @@ export async function openInProcessTarget(ctx: TargetContext): Promise<BenchTarg
       pools.push(pool);
       systems.push(inProcessSystem(ctx, variant, pool, samples, weightsSha256));
     }
+    for (const own of ctx.ownVariants ?? []) {
+      const pool = await openOwnModelPool(ctx, own);
+      pools.push(pool);
+      systems.push(ownModelSystem(ctx, own, pool));
+    }
+    // in the scenario's order, built-in and ONNX variants alike
+    const order = ctx.scenario.variants.map(variantName);
+    systems.sort((a, b) => order.indexOf(a.variant) - order.indexOf(b.variant));
     return { runtimeName: rt.name, systems, onlyOnce: false, close };
   } catch (error) {
     await close();
     throw error;
   }
-}
-
-function cacheOptions(ctx: TargetContext): ScorerCacheOptions {
-  const c = ctx.scenario.cache;
-  // a forced hit rate: the plan makes the hits; capacity would only add noise
-  if (c.forcedHitRate !== undefined) return { clock: ctx.clock, limits: {} };
-  return { clock: ctx.clock, limits: { capacityBytes: c.capacityBytes, capacityUsers: c.capacityUsers, ttlUs: c.ttlS === undefined ? undefined : c.ttlS * 1e6 } };
 }
 
 function inProcessSystem(ctx: TargetContext, variant: Variant, pool: InstancePool, samples: SampleLibrary<RequestTensors>, weightsSha256: string | null): BenchSystem {

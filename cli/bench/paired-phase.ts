@@ -10,7 +10,7 @@ import type { TrafficPlan } from '../../harness/loadgen/traffic/plan.ts';
 import type { ModelFacts, PairedComparison } from '../../harness/results/contract.ts';
 import { predictedSpeedup } from '../../harness/results/model.ts';
 import { pairedComparison, type PairPrediction, type SpeedupPair } from '../../harness/results/paired.ts';
-import { VARIANT_TRAITS, type Variant } from '../../models/variants.ts';
+import { VARIANT_TRAITS, type VariantTraits } from '../../models/variants.ts';
 import type { Progress } from './progress.ts';
 import type { BenchTarget } from './systems.ts';
 
@@ -20,14 +20,18 @@ import type { BenchTarget } from './systems.ts';
  */
 export const DEFAULT_PAIRED_PER_BUCKET = 12;
 
-/** Every variant over the baseline (when it ran), and an int8-weight variant over its fp32 twin (when both ran). */
-export function speedupPairs(variants: readonly Variant[]): SpeedupPair[] {
-  const baseline = variants.find((v) => !VARIANT_TRAITS[v].masked && !VARIANT_TRAITS[v].int8Weights);
+/**
+ * Every variant over the baseline (when it ran), and an int8-weight variant over its fp32 twin
+ * (when both ran). An own ONNX variant (no built-in traits) is paired over the baseline only.
+ */
+export function speedupPairs(variants: readonly string[]): SpeedupPair[] {
+  const traits = (v: string): VariantTraits | undefined => (VARIANT_TRAITS as Partial<Record<string, VariantTraits>>)[v];
+  const baseline = variants.find((v) => traits(v) !== undefined && !traits(v)!.masked && !traits(v)!.int8Weights);
   const pairs: SpeedupPair[] = baseline ? variants.filter((v) => v !== baseline).map((v) => ({ variant: v, over: baseline })) : [];
   for (const v of variants) {
-    const t = VARIANT_TRAITS[v];
-    if (!t.int8Weights) continue;
-    const twin = variants.find((w) => w !== v && VARIANT_TRAITS[w].masked === t.masked && VARIANT_TRAITS[w].compensation === t.compensation && !VARIANT_TRAITS[w].int8Weights);
+    const t = traits(v);
+    if (!t?.int8Weights) continue;
+    const twin = variants.find((w) => w !== v && traits(w)?.masked === t.masked && traits(w)?.compensation === t.compensation && traits(w)?.int8Weights === false);
     if (twin && twin !== baseline) pairs.push({ variant: v, over: twin });
   }
   return pairs;
@@ -67,7 +71,7 @@ export async function runPairedPhase(target: BenchTarget, o: PairedPhaseOptions)
   for (const e of run.excluded.slice(0, 5)) o.log(`paired phase: request ${e.index} left out: ${e.reason}`);
   if (run.excluded.length > 0) o.log(`paired phase: ${run.excluded.length} of ${indices.length} requests left out`);
   if (run.rows.length === 0) return undefined;
-  const models = new Map(target.systems.flatMap((s) => (s.identity.model ? [[s.variant as string, s.identity.model] as const] : [])));
+  const models = new Map(target.systems.flatMap((s) => (s.identity.model ? [[s.variant, s.identity.model] as const] : [])));
   return pairedComparison({
     seed: o.seed,
     runtime: target.runtimeName,

@@ -6,7 +6,8 @@
 import { INT8_KERNEL_CHOICES } from '../../models/onnx/options.ts';
 import { isAbsolute, dirname, resolve } from 'node:path';
 import { InputError, describeValue } from '../../harness/errors.ts';
-import type { ModelSpec, Scenario } from '../../harness/scenario/schema.ts';
+import type { ModelSpec, OnnxVariantEntry, Scenario } from '../../harness/scenario/schema.ts';
+import type { ExternalModelSpec } from '../../models/external/contract.ts';
 import { configProblems, type ModelConfig } from '../../models/config.ts';
 import { PRESET_NAMES, presetConfig } from '../../models/presets.ts';
 import { RUNTIME_NAMES, type RuntimeName } from '../../models/runtimes/registry.ts';
@@ -22,6 +23,7 @@ export interface ModelChoice {
 export function checkScenarioNames(scenario: Scenario, source: string): void {
   const problems: string[] = [];
   scenario.variants.forEach((v, i) => {
+    if (typeof v !== 'string') return; // an ONNX variant: its graphs are checked when loaded
     if (!(VARIANTS as readonly string[]).includes(v)) problems.push(`variants[${i}]: expected one of ${VARIANTS.join(', ')}, got ${describeValue(v)}`);
   });
   scenario.runtimes.forEach((r, i) => {
@@ -62,4 +64,28 @@ export function modelKey(choice: ModelChoice): string {
 
 export function asVariant(name: string): Variant {
   return name as Variant; // checked by checkScenarioNames
+}
+
+/** The scenario's built-in variants, in order (its ONNX variants are in onnxVariantSpecs). */
+export function builtinVariants(scenario: Scenario): Variant[] {
+  return scenario.variants.flatMap((v) => (typeof v === 'string' ? [asVariant(v)] : []));
+}
+
+/** For commands that run built-in variants only (sweep, search, surface, k8s): exit 104 on an ONNX variant. */
+export function refuseOnnxVariants(scenario: Scenario, command: string): Variant[] {
+  const problems = scenario.variants.flatMap((v, i) =>
+    typeof v === 'string' ? [] : [`variants[${i}] (${v.name}): expected a built-in variant (${command} does not run your own ONNX models; ugbench bench does), got an onnx entry`],
+  );
+  if (problems.length > 0) throw new InputError(`scenario ${scenario.name}`, problems);
+  return builtinVariants(scenario);
+}
+
+/** The scenario's ONNX variants as model specs, their paths relative to the scenario file. */
+export function onnxVariantSpecs(scenario: Scenario, scenarioPath: string | null): ExternalModelSpec[] {
+  const at = (file: string | undefined): string | undefined => (file === undefined || isAbsolute(file) || scenarioPath === null ? file : resolve(dirname(scenarioPath), file));
+  return scenario.variants.flatMap((v): ExternalModelSpec[] => {
+    if (typeof v === 'string') return [];
+    const o: OnnxVariantEntry['onnx'] = v.onnx;
+    return [{ name: v.name, whole: at(o.whole), user: at(o.user), group: at(o.group), names: o.names, Fu: o.Fu, Fg: o.Fg }];
+  });
 }

@@ -24,7 +24,8 @@ import type { Int8KernelChoice } from '../../models/onnx/options.ts';
 import { effectiveScenarioHash } from '../../harness/results/compare/same-setup.ts';
 import { loadWeights } from '../../models/weights/load.ts';
 import type { ModelWeights } from '../../models/weights/layout.ts';
-import { asVariant, checkScenarioNames, modelFor, modelKey } from './resolve.ts';
+import { builtinVariants, checkScenarioNames, modelFor, modelKey, onnxVariantSpecs } from './resolve.ts';
+import { loadOwnVariants } from './own-variants.ts';
 import type { Progress } from './progress.ts';
 import { measureSystem, openTarget, type ResolvedRuntime, type TargetContext } from './systems.ts';
 import { DEFAULT_PAIRED_PER_BUCKET, runPairedPhase } from './paired-phase.ts';
@@ -48,6 +49,8 @@ export interface BenchOptions {
   pairedPerBucket?: number;
   /** keep weights and instance pools across calls (`ugbench sweep`: no rebuild per step); the caller closes them */
   warm?: WarmInstances;
+  /** observes the scores of the scenario's ONNX variants (tests) */
+  onOwnScores?: TargetContext['onOwnScores'];
 }
 
 const VERSIONED_PACKAGES = ['onnxruntime-node', 'hdr-histogram-js', 'systeminformation', 'zod', 'yaml', '@tensorflow/tfjs-core'];
@@ -76,13 +79,14 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const tool = { name: 'ugbench' as const, version: readToolVersion(o.root) };
   const provenance = { git: gitFacts(o.root), packages: packageVersions(o.root, VERSIONED_PACKAGES) };
   const resolved = await resolveRuntimes(scenario);
+  const ownVariants = loadOwnVariants(scenario, onnxVariantSpecs(scenario, o.scenarioPath), resolved); // graphs checked: exit 104 before any pool
   const fullPlan = buildPlan(scenario);
   const plan = o.shard ? shardPlan(fullPlan, o.shard) : fullPlan;
   // the whole run's buckets, so every shard tags alike and the merged tags add up
   const buckets = candidateBuckets(measuredCandidates(fullPlan));
   const clock = o.clock ?? new HrClock();
   const createdAt = new Date().toISOString();
-  const variants = scenario.variants.map(asVariant);
+  const variants = builtinVariants(scenario);
   const weightsByModel = o.warm?.weights ?? new Map<string, ModelWeights>();
   const runs: RunResult[] = [];
   let paired: PairedComparison | undefined;
@@ -98,7 +102,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       weights = loadWeights({ weightsPath: choice.weightsPath, config: choice.config, seed: scenario.seed }, variants);
       weightsByModel.set(key, weights);
     }
-    const ctx: TargetContext = { scenario, plan, buckets, clock, variants, root: o.root, runtime, choice, weights, log, warm: o.warm };
+    const ctx: TargetContext = { scenario, plan, buckets, clock, variants, ownVariants, onOwnScores: o.onOwnScores, root: o.root, runtime, choice, weights, log, warm: o.warm };
     const target = await openTarget(ctx);
     try {
       // one paired comparison per bench: on the first target, before any load

@@ -18,6 +18,7 @@ import type { Variant } from '../../models/variants.ts';
 import type { ModelWeights } from '../../models/weights/layout.ts';
 import { runDoneLine } from './assemble.ts';
 import type { Progress } from './progress.ts';
+import type { OwnVariant } from './own-model-system.ts';
 import type { ModelChoice } from './resolve.ts';
 import type { WarmInstances } from './warm.ts';
 import type { BatchingPolicy } from '../../models/instances/batcher.ts';
@@ -41,7 +42,12 @@ export interface TargetContext {
   /** the whole run's buckets (a shard's plan is part of the run's) */
   buckets: readonly CandidateBucket[];
   clock: Clock;
+  /** the scenario's built-in variants */
   variants: Variant[];
+  /** the scenario's own ONNX variants, checked (in process only) */
+  ownVariants?: OwnVariant[];
+  /** observes the scores an ONNX variant's runs return (no reference to check them against here; tests compare with onnxruntime) */
+  onOwnScores?: (variant: string, index: number, scores: Float32Array) => void;
   /** project root (bin/ugbench.mjs starts a local server) */
   root: string;
   runtime: ResolvedRuntime;
@@ -60,7 +66,8 @@ export interface MeasureHooks {
 export interface BenchSystem {
   /** `${variant}@${runtime}` */
   label: string;
-  variant: Variant;
+  /** a built-in variant, or an ONNX variant's name */
+  variant: string;
   identity: RunIdentity;
   /** logged as the measured run starts */
   startLine: string;

@@ -13,6 +13,7 @@ import { InputError } from '../../harness/errors.ts';
 import { loadScenarioFile } from '../../harness/scenario/load.ts';
 import { MAX_SHARDS } from '../../harness/loadgen/traffic/shard.ts';
 import { shardScenario } from '../../harness/loadgen/traffic/shard-scenario.ts';
+import { refuseOnnxVariants } from '../bench/resolve.ts';
 import { buildManifests } from '../k8s/manifests.ts';
 
 interface K8sFlags {
@@ -48,6 +49,7 @@ export const registerK8s: Register = (program) => {
     .option('--command <cmd>', 'how the image runs ugbench, space-separated', 'ugbench')
     .action((path: string, flags: K8sFlags) => {
       const scenario = loadScenarioFile(path);
+      refuseOnnxVariants(scenario, 'ugbench k8s'); // the pods would not have the model files
       if (flags.shards > MAX_SHARDS) throw new InputError('--shards', [`expected 1..${MAX_SHARDS}, got ${flags.shards}`]);
       for (let index = 0; index < flags.shards; index++) shardScenario(scenario, { index, count: flags.shards }); // refuses e.g. too few closed-loop clients
       const name = flags.name ?? dnsName(`ugbench-${scenario.name}`);

@@ -45,7 +45,7 @@ export const registerSearch: Register = (program, setExit) => {
       try {
         for (const runtime of prepared.base.runtimes) {
           for (const config of grid) {
-            for (const variant of prepared.base.variants) series.push(await runSeries(prepared.context, variant, runtimeWith(runtime, config), config));
+            for (const variant of prepared.variants) series.push(await runSeries(prepared.context, variant, runtimeWith(runtime, config), config));
             await closeWarmInstances(prepared.context.warm); // one configuration's instances at a time
           }
         }

@@ -14,6 +14,8 @@ import type { Register } from '../main.ts';
 import { ExitCode, InputError } from '../../harness/errors.ts';
 import { loadScenarioFile } from '../../harness/scenario/load.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
+import type { Variant } from '../../models/variants.ts';
+import { refuseOnnxVariants } from '../bench/resolve.ts';
 import { machineFacts } from '../../harness/results/provenance.ts';
 import { writeJsonAtomic } from '../../harness/results/io.ts';
 import { SWEEP_SCHEMA_VERSION, type SweepResults, type SweepSeries } from '../../harness/results/sweep/results.ts';
@@ -57,6 +59,8 @@ export function sweepOptions(command: Command): Command {
 
 export interface PreparedSweep {
   base: Scenario;
+  /** the scenario's variants (built-in only: a sweep does not run ONNX variants) */
+  variants: Variant[];
   settings: SweepSettings;
   context: SeriesContext;
   first: () => BenchResults | undefined;
@@ -64,6 +68,7 @@ export interface PreparedSweep {
 
 export async function prepareSweep(path: string, flags: SweepFlags): Promise<PreparedSweep> {
   const base = loadScenarioFile(path, { durationS: flags.duration, warmupS: flags.warmup, variants: flags.variants?.split(',').map((v) => v.trim()) });
+  const variants = refuseOnnxVariants(base, 'ugbench sweep and search');
   const arrivals = base.traffic.arrivals;
   if (arrivals.process !== 'poisson' && arrivals.process !== 'constant') {
     throw new InputError(path, [`traffic.arrivals.process: expected poisson or constant for a sweep (an open-loop rate), got ${JSON.stringify(arrivals.process)}`]);
@@ -84,7 +89,7 @@ export async function prepareSweep(path: string, flags: SweepFlags): Promise<Pre
     log: (line) => process.stderr.write(`${line}\n`),
     onResults: (r) => (first ??= r),
   };
-  return { base, settings, context, first: () => first };
+  return { base, variants, settings, context, first: () => first };
 }
 
 export function sweepFile(p: PreparedSweep, path: string, series: SweepSeries[], extra: Pick<SweepResults, 'search'> = {}): SweepResults {
@@ -125,7 +130,7 @@ export const registerSweep: Register = (program, setExit) => {
       const series: SweepSeries[] = [];
       try {
         for (const runtime of prepared.base.runtimes) {
-          for (const variant of prepared.base.variants) series.push(await runSeries(prepared.context, variant, runtime));
+          for (const variant of prepared.variants) series.push(await runSeries(prepared.context, variant, runtime));
         }
       } finally {
         await closeWarmInstances(prepared.context.warm);

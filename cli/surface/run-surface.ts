@@ -15,7 +15,7 @@ import { resolveRuntime, runtimeUnavailableReason, type RuntimeName } from '../.
 import type { Int8KernelChoice } from '../../models/onnx/options.ts';
 import { VARIANT_TRAITS, type Variant } from '../../models/variants.ts';
 import { packageVersion } from '../version.ts';
-import { asVariant, checkScenarioNames, modelFor } from '../bench/resolve.ts';
+import { checkScenarioNames, modelFor, refuseOnnxVariants } from '../bench/resolve.ts';
 import type { SurfaceGrid } from './grid.ts';
 import { measureCell, SHAPE_WARMUP_REQUESTS, warmShapes, type CellContext } from './measure-cell.ts';
 
@@ -37,6 +37,7 @@ export async function runSurface(o: SurfaceOptions): Promise<BenchResults> {
   const { scenario, grid } = o;
   const log = o.log ?? (() => {});
   checkScenarioNames(scenario, o.scenarioPath ?? scenario.name);
+  const scenarioVariants = refuseOnnxVariants(scenario, 'ugbench surface');
   if (scenario.target.kind !== 'in-process') throw new InputError('surface', ['target.kind: expected in-process (the surface measures model instances here), got http']);
   const machine = o.machine ?? (await machineFacts());
   const clock = o.clock ?? new HrClock();
@@ -48,11 +49,11 @@ export async function runSurface(o: SurfaceOptions): Promise<BenchResults> {
     if (reason !== undefined) throw new UnavailableError(`runtime ${runtime}`, reason);
     const choice = modelFor(scenario, runtime, o.scenarioPath);
     const options = { ...(spec.int8Kernel ? { int8Kernel: spec.int8Kernel as Int8KernelChoice } : {}), ...(spec.int8AccuracyBound ? { int8AccuracyBound: spec.int8AccuracyBound } : {}), ...(spec.threads !== undefined ? { threads: spec.threads } : {}) };
-    for (const variant of scenario.variants.map(asVariant)) {
+    for (const variant of scenarioVariants) {
       if (o.signal?.aborted) break;
       const weights = { weightsPath: choice.weightsPath, config: choice.config, seed: scenario.seed };
       // one instance: cells run one request at a time, so more would only sit idle
-      const pool = await createInstancePool({ spec: { runtime, variant, weights, weightVariants: scenario.variants.map(asVariant), options }, instances: 1, clock });
+      const pool = await createInstancePool({ spec: { runtime, variant, weights, weightVariants: scenarioVariants, options }, instances: 1, clock });
       try {
         const entry = await measureVariant({ pool, config: pool.config, clock, seed: scenario.seed, grid, cacheUsed: VARIANT_TRAITS[variant].masked && pool.split, signal: o.signal }, variant, runtime, log);
         variants.push({ ...entry, runtimeFacts: { ...pool.info, runtime, instances: 1, details: { ...pool.info.details, engine: pool.info.runtime, model: choice.preset ?? (choice.weightsPath ? 'weights file' : 'custom') } } });

@@ -238,6 +238,24 @@ const targetSchema = z
   })
   .describe('where requests go');
 
+/** A user's own ONNX model as a variant (docs/own-model.md); paths are relative to the scenario file. */
+const onnxVariantSchema = z.strictObject({
+  name: name('a variant name').describe('the variant name in results and reports'),
+  onnx: z
+    .strictObject({
+      whole: z.string().optional().describe('the whole-model graph: user_features, group_features -> scores'),
+      user: z.string().optional().describe('split form: the user graph (user_features -> state tensors)'),
+      group: z.string().optional().describe('split form: the group graph (group_features + state -> scores)'),
+      names: z
+        .strictObject({ user_features: z.string().optional(), group_features: z.string().optional(), scores: z.string().optional() })
+        .optional()
+        .describe("the graphs' names for the contract tensors, when they differ"),
+      Fu: intAtLeast(1).optional().describe('user feature length (default: the graph\'s static dim)'),
+      Fg: intAtLeast(1).optional().describe('candidate feature length (default: the graph\'s static dim)'),
+    })
+    .describe('either whole: FILE, or user: FILE and group: FILE'),
+});
+
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional().describe('editor hint; ignored'),
@@ -246,7 +264,7 @@ export const scenarioSchema = z
     seed: intAtLeast(0).default(1).describe('root seed: plan, weights and request features derive from it'),
     model: modelSchema.prefault({}),
     variants: z
-      .array(name('a variant name'), { error: 'expected a list of variant names' })
+      .array(z.union([name('a variant name'), onnxVariantSchema]), { error: 'expected a list of variant names or { name, onnx } entries' })
       .min(1, { error: 'expected at least 1 variant' })
       .default(['baseline', 'ugsep', 'ugsep-w8a16'])
       .describe('model variants compared on the same traffic'),
@@ -309,7 +327,8 @@ export function crossFieldProblems(s: z.output<typeof scenarioSchema>): { path: 
     if ('error' in parsed) out.push({ path: ['thresholds', i], expected: `expected a threshold expression (col ${parsed.error.col}: ${parsed.error.message})`, got: text });
   });
   const seen = new Set<string>();
-  s.variants.forEach((v, i) => {
+  s.variants.forEach((entry, i) => {
+    const v = variantName(entry);
     if (seen.has(v)) out.push({ path: ['variants', i], expected: 'expected each variant once', got: v });
     seen.add(v);
   });
@@ -336,6 +355,13 @@ export type CacheSpec = Scenario['cache'];
 export type RuntimeSpec = Scenario['runtimes'][number];
 export type BatchingSpec = NonNullable<RuntimeSpec['batching']>;
 export type ModelSpec = Scenario['model'];
+export type VariantEntry = Scenario['variants'][number];
+export type OnnxVariantEntry = Extract<VariantEntry, { onnx: unknown }>;
+
+/** A scenario variant's name: a built-in's own name, or an ONNX variant's `name`. */
+export function variantName(entry: string | { name: string }): string {
+  return typeof entry === 'string' ? entry : entry.name;
+}
 export type TargetSpec = Scenario['target'];
 export type HttpTargetSpec = Extract<TargetSpec, { kind: 'http' }>;
 
