@@ -276,7 +276,7 @@ if (measuredLimits.gemm.peakGflopPerS === null) throw new Error(`no GEMM limit: 
 const limits: RooflineLimits = { peakGflopPerS: measuredLimits.gemm.peakGflopPerS, peakGBPerS: measuredLimits.bandwidth.peakGBPerS, int8PeakGopPerS: measuredLimits.gemm.int8PeakGopPerS ?? null };
 process.stderr.write(`machine limits (${cached ? 'cached' : 'measured now'}): ${measuredLimits.bandwidth.method}; CPU ${measuredLimits.machine.cpuBrand} [${(measuredLimits.machine.cpuFlags ?? []).join(' ')}]\n`);
 const cells: Cell[] = [];
-for (const preset of String(args.presets).split(',')) {
+for (const preset of args.presets.split(',')) {
   process.stderr.write(`bench:kernels ${preset}\n`);
   cells.push(...(await benchPreset(preset, limits)));
 }
@@ -284,7 +284,7 @@ printTable(cells, limits);
 
 if (args.tfjs !== 'none') {
   process.stderr.write(`bench:kernels tfjs-wasm ${args.tfjs}\n`);
-  const tfjsCells = await benchTfjsKernels({ presets: String(args.tfjs).split(','), candidates: [1, 16, 64], timeMs: timeMs / 2, backend: 'tfjs-wasm', reference: false });
+  const tfjsCells = await benchTfjsKernels({ presets: args.tfjs.split(','), candidates: [1, 16, 64], timeMs: timeMs / 2, backend: 'tfjs-wasm', reference: false });
   process.stdout.write('\n');
   printTfjsTable(tfjsCells, 'tfjs-wasm');
 }
