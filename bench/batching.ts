@@ -58,8 +58,8 @@ async function main(): Promise<void> {
     );
     results.forEach((r, i) => process.stdout.write(`${describe(layouts[i]!, pools[i]!, r)}\n`));
     const [plain, batched] = results;
-    const ratio = plain?.peakQps && batched?.peakQps ? (batched.peakQps / plain.peakQps).toFixed(2) : 'n/a';
-    process.stdout.write(`  => batched / unbatched sustainable rate at p99 <= ${sloP99Ms} ms: ${ratio}x\n`);
+    const ratio = plain?.peakQps && batched?.peakQps ? `${(batched.peakQps / plain.peakQps).toFixed(2)}x` : 'n/a (a search found no sustainable rate)';
+    process.stdout.write(`  => batched / unbatched sustainable rate at p99 <= ${sloP99Ms} ms: ${ratio}\n`);
   } finally {
     for (const p of pools) await p.close();
   }
