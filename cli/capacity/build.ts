@@ -41,7 +41,10 @@ export interface SeriesCapacity {
   meanCandidates: number | null;
   observedHitRate: number | null;
   service: ServiceFacts;
+  /** null when no service time was recorded or the knee was not reached (see peakIsLowerBound) */
   consistency: Consistency | null;
+  /** no rate above the peak failed: the sweep stopped (max-qps, max-steps) before the knee */
+  peakIsLowerBound: boolean;
   plan: CapacityPlan | null;
   whatIf: WhatIfPoint[] | null;
   /** the curve: every rate, ascending, judged under this SLO */
@@ -77,6 +80,7 @@ function seriesCapacity(s: SweepSeries, o: CapacityOptions): SeriesCapacity {
   const ask = { targetQps: o.peakQps, headroom: o.headroom, replicaCostPerHour: o.replicaCostPerHour, activeUsers: o.activeUsers };
   const plan = peak.peakQps !== null && atPeak.meanCandidates ? planCapacity({ peakQpsPerReplica: peak.peakQps, meanCandidates: atPeak.meanCandidates, stateBytesPerUser: stateBytes }, ask) : null;
   const profile = hitMissProfile(peak.lowLoadRuns);
+  const kneeFound = peak.peakQps !== null && peak.rates.some((r) => !r.sustainable && r.targetQps > peak.peakQps!);
   return {
     id: s.id,
     variant: s.variant,
@@ -87,7 +91,8 @@ function seriesCapacity(s: SweepSeries, o: CapacityOptions): SeriesCapacity {
     meanCandidates: atPeak.meanCandidates,
     observedHitRate: atPeak.observedHitRate,
     service,
-    consistency: peak.peakQps !== null && service.meanServiceUs !== null ? checkConsistency(peak.peakQps, service.instances, service.meanServiceUs) : null,
+    consistency: kneeFound && service.meanServiceUs !== null ? checkConsistency(peak.peakQps!, service.instances, service.meanServiceUs) : null,
+    peakIsLowerBound: peak.peakQps !== null && !kneeFound,
     plan,
     whatIf: profile && peak.peakQps !== null ? whatIfHitRates(profile, peak.peakQps, o.hitRates) : null,
     curve: peak.rates,
@@ -101,6 +106,7 @@ export function buildCapacityReport(sweep: SweepResults, o: CapacityOptions): Ca
   }
   const series = sweep.series.map((s) => seriesCapacity(s, o));
   for (const s of series) if (s.consistency && !s.consistency.agrees) notes.push(`${s.id}: ${s.consistency.text}.`);
+  for (const s of series) if (s.peakIsLowerBound) notes.push(`${s.id}: every rate tried up to ${s.peakQps} req/s was sustained, so its peak (and the replicas) is a lower bound; sweep with a higher --max-qps or more --max-steps to find the knee.`);
   const estimates = presetEstimates(sweep, series, o);
   const cpu = sweep.machine.cpu;
   const m = sweep.method;

@@ -11,7 +11,7 @@ import type { SweepResults } from '../../harness/results/sweep/results.ts';
 import { userStateBytes } from '../../models/cost.ts';
 import { PRESETS } from '../../models/presets.ts';
 import type { CapacityOptions, SeriesCapacity } from './build.ts';
-import { asVariant, configOf, costPerRequest } from './model-of.ts';
+import { asVariant, costPerRequest } from './model-of.ts';
 
 export const ESTIMATED_PRESETS = ['rankmixer-100m', 'rankmixer-1b'] as const;
 
@@ -49,11 +49,19 @@ function roofOf(sweep: SweepResults): Roof | string {
   return { peakGflopPerS: l.gemm.peakGflopPerS, gemmThreads: l.gemm.threads, peakGBPerS: l.bandwidth.peakGBPerS };
 }
 
+/** The measured facts to scale from, knee utilisation 1 until checked; or why there are none. */
 function measuredOf(s: SeriesCapacity): MeasuredSeries | string {
   const f = s.service;
-  if (s.peakQps === null || !s.consistency) return `${s.id} met the SLO at no rate, or recorded no service time: nothing to scale from`;
+  if (s.peakQps === null) return `${s.id} met the SLO at no rate: nothing to scale from`;
   if (f.flopsPerRequest === null || f.bytesPerRequest === null || f.meanServiceUs === null) return `${s.id} has no cost-model FLOPs or service time in its runs`;
-  return { id: s.id, model: s.model, flopsPerRequest: f.flopsPerRequest, bytesPerRequest: f.bytesPerRequest, meanServiceUs: f.meanServiceUs, instances: f.instances, threads: f.threads, kneeUtilisation: s.consistency.kneeUtilisation };
+  return { id: s.id, model: s.model, flopsPerRequest: f.flopsPerRequest, bytesPerRequest: f.bytesPerRequest, meanServiceUs: f.meanServiceUs, instances: f.instances, threads: f.threads, kneeUtilisation: s.consistency?.kneeUtilisation ?? 1 };
+}
+
+/** The knee must have been found and agree with the service time before its queueing margin is reused. */
+function kneeProblem(s: SeriesCapacity): string | null {
+  if (s.peakIsLowerBound || !s.consistency) return `${s.id} never reached its knee (every rate tried was sustained): the share of capacity usable under the SLO is unknown`;
+  if (!s.consistency.agrees) return `${s.id} fails its self-check (${s.consistency.text}): its service time cannot be trusted to scale from`;
+  return null;
 }
 
 export function presetEstimates(sweep: SweepResults, series: readonly SeriesCapacity[], o: CapacityOptions): PresetEstimates {
@@ -67,16 +75,16 @@ export function presetEstimates(sweep: SweepResults, series: readonly SeriesCapa
     for (const variantName of [...new Set(series.map((s) => s.variant))]) {
       const refuse = (reason: string) => out.refusals.push({ preset, variant: variantName, reason });
       const variant = asVariant(variantName);
-      const candidates = series.filter((s) => s.variant === variantName && s.peakQps !== null).sort((a, b) => b.peakQps! - a.peakQps!);
+      // the best measured series of the variant whose peak agrees with its service time
+      const candidates = series.filter((s) => s.variant === variantName && s.peakQps !== null).sort((a, b) => Number(b.consistency?.agrees ?? false) - Number(a.consistency?.agrees ?? false) || b.peakQps! - a.peakQps!);
       const best = candidates[0];
       if (typeof roof === 'string') { refuse(roof); continue; }
       if (!variant || !best) { refuse(`${variantName}: no measured series met the SLO, nothing to scale from`); continue; }
       const measured = measuredOf(best);
       if (typeof measured === 'string') { refuse(measured); continue; }
       const sibling = series.map(measuredOf).find((m): m is MeasuredSeries => typeof m !== 'string' && m.id !== measured.id && m.model === measured.model);
-      const overhead = overheadBoundReason(measured, roof, sibling);
-      if (overhead) { refuse(overhead); continue; }
-      const config = configOf(sweep.series.find((x) => x.id === best.id)!);
+      const problem = overheadBoundReason(measured, roof, sibling) ?? kneeProblem(best);
+      if (problem) { refuse(problem); continue; }
       const cost = costPerRequest(target, variant, best.meanCandidates ?? 1, best.observedHitRate ?? 0);
       const estimate = rooflineEstimate(measured, cost, roof);
       if (estimate.serviceUs / 1000 > o.sloP99Ms) {
@@ -88,7 +96,7 @@ export function presetEstimates(sweep: SweepResults, series: readonly SeriesCapa
       out.estimates.push({
         preset,
         variant: variantName,
-        scaledFrom: `${best.id}${config ? '' : ' (model shape unknown)'}`,
+        scaledFrom: best.id,
         estimate,
         plan: planCapacity({ peakQpsPerReplica: estimate.peakQps, meanCandidates: best.meanCandidates ?? 1, stateBytesPerUser: stateBytes }, ask),
         planAtBound: planCapacity({ peakQpsPerReplica: estimate.peakBoundQps, meanCandidates: best.meanCandidates ?? 1, stateBytesPerUser: stateBytes }, ask),

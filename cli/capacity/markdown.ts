@@ -21,7 +21,9 @@ function recommendationLines(r: CapacityReport): string[] {
   );
   for (const c of rec.perVariant.slice(1)) lines.push(`- ${c.variant} at its best (${c.config}) needs ${c.replicas} replicas (${(c.replicas / b.replicas).toFixed(2)}x).`);
   for (const v of rec.none) lines.push(`- ${v} met the SLO at no rate tried.`);
+  const rs = r.series.find((s) => s.id === b.id);
   if (check) lines.push(`- Self-check of the recommended series: ${check.text}.`);
+  else if (rs?.peakIsLowerBound) lines.push('- The recommended series never reached its knee: its peak is a lower bound, the replica count an upper bound.');
   return lines;
 }
 
@@ -32,7 +34,7 @@ function seriesTable(r: CapacityReport): string[] {
   for (const s of r.series) {
     const p = s.plan;
     const knee = s.kneeSpread ? `${num(s.kneeSpread.lowQps)}-${num(s.kneeSpread.highQps)}` : '-';
-    const check = s.consistency ? (s.consistency.agrees ? 'ok' : 'DISAGREE') : '-';
+    const check = s.consistency ? (s.consistency.agrees ? 'ok' : 'DISAGREE') : s.peakIsLowerBound ? 'lower bound' : '-';
     lines.push(
       `| ${s.id} | ${s.config} | ${s.model} | ${s.peakQps === null ? 'SLO not met at any rate tried' : num(s.peakQps)} | ${knee} | ${num(s.service.meanServiceUs === null ? null : s.service.meanServiceUs / 1000, 2)} | ${num(s.consistency?.serviceBoundQps)} | ${check} | ${p ? p.replicas : '-'} | ${p ? pct(p.utilisation) : '-'} | ${money(p?.costPerHour ?? null)} | ${money(p?.costPerMillionCandidates ?? null)} | ${bytes(p?.cacheBytes ?? null)} |`,
     );
