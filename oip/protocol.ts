@@ -58,7 +58,8 @@ export function parseInferRequest(body: unknown, shape: FeatureShape): ParsedInf
   const userId = parseUserId(request.parameters);
   if (!Array.isArray(request.inputs)) throw new BadRequest(`inputs: expected an array of tensors, got ${describeValue(request.inputs)}`);
   const byName = new Map<string, { tensor: TensorJson; index: number }>();
-  request.inputs.forEach((tensor, index) => {
+  // the body is untyped JSON: each element is checked before it is read as a tensor
+  request.inputs.forEach((tensor: unknown, index) => {
     if (typeof tensor !== 'object' || tensor === null) throw new BadRequest(`inputs[${index}]: expected a tensor object, got ${describeValue(tensor)}`);
     const name = (tensor as Partial<TensorJson>).name;
     if (name !== USER_INPUT && name !== GROUP_INPUT) {
@@ -171,6 +172,6 @@ export interface InferResponseJson {
 export function scoresFromResponse(body: unknown): number[] | undefined {
   const outputs = (body as Partial<InferResponseJson> | null)?.outputs;
   if (!Array.isArray(outputs)) return undefined;
-  const scores = outputs.find((o) => o?.name === SCORES_OUTPUT);
+  const scores = outputs.find((o: unknown) => (o as { name?: unknown } | null)?.name === SCORES_OUTPUT);
   return Array.isArray(scores?.data) ? scores.data : undefined;
 }

@@ -76,8 +76,14 @@ export function createOipSut(options: OipSutOptions): OipSut {
 export function errorKind(error: unknown): string {
   if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'timeout';
   if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError || error instanceof undiciErrors.ConnectTimeoutError) return 'timeout';
-  const code = (error as { code?: string; cause?: { code?: string } })?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
-  if (code && /^E[A-Z]+$/.test(code)) return `connection ${code}`;
+  // anything may be thrown: read `code` (own or its cause's) and `name` only where they are present
+  const code = fieldOf(error, 'code') ?? fieldOf(fieldOf(error, 'cause'), 'code');
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return `connection ${code}`;
   if (error instanceof undiciErrors.SocketError) return 'connection closed';
-  return `client ${(error as Error)?.name ?? 'error'}`;
+  const name = fieldOf(error, 'name');
+  return `client ${typeof name === 'string' ? name : 'error'}`;
+}
+
+function fieldOf(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
 }

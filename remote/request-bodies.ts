@@ -28,7 +28,7 @@ export function createBodyBuilder(samples: SampleLibrary<RequestTensorsView>, Fg
 
   const rowsOf = (group: Float32Array, n: number): Buffer[] => {
     let cache = rowJson.get(group.buffer);
-    if (!cache) rowJson.set(group.buffer, (cache = new Map()));
+    if (!cache) rowJson.set(group.buffer, (cache = new Map<number, Buffer>()));
     const firstRow = group.byteOffset / 4 / Fg;
     const out: Buffer[] = [];
     for (let r = 0; r < n; r++) {

@@ -4,6 +4,8 @@
  * histograms, never averaged.
  */
 import { decodeFromCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import { valueAtPercentileUs } from '../harness/loadgen/histogram.ts';
+import { requiredSamples } from '../harness/results/percentile-bound.ts';
 
 export function decodeLatencyHistogram(base64: string): Histogram {
   // Same decoding as the harness: 32-bit buckets, plain JS (no WebAssembly needed to read).
@@ -21,15 +23,17 @@ export interface SpectrumPoint {
 /** Percentiles worth plotting: dense in the body, then 1-2-5 steps into the tail. */
 const SPECTRUM_PERCENTILES = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 95, 98, 99, 99.5, 99.8, 99.9, 99.95, 99.98, 99.99, 99.995, 99.999];
 
-/** The spectrum of one histogram, cut where the tail has fewer than one sample. */
+/**
+ * The spectrum of one histogram up to the highest percentile its count supports: one whose
+ * 99% upper bound exists (harness/results/percentile-bound.ts), e.g. p99 from 459 requests on.
+ */
 export function percentileSpectrum(histogram: Histogram): SpectrumPoint[] {
   const count = histogram.totalCount;
   if (count === 0) return [];
-  const maxPercentile = 100 * (1 - 1 / count);
   const points: SpectrumPoint[] = [];
   for (const percentile of SPECTRUM_PERCENTILES) {
-    if (percentile > maxPercentile && percentile !== 0) break;
-    points.push({ percentile, inverseTail: 100 / (100 - percentile), latencyUs: histogram.getValueAtPercentile(percentile) });
+    if (requiredSamples(percentile) > count) break;
+    points.push({ percentile, inverseTail: 100 / (100 - percentile), latencyUs: valueAtPercentileUs(histogram, percentile) });
   }
   return points;
 }
@@ -37,10 +41,10 @@ export function percentileSpectrum(histogram: Histogram): SpectrumPoint[] {
 /** Fine quantile grid (percentile, value) for CDF look-ups: linear body, logarithmic tail. */
 function quantileGrid(histogram: Histogram): { p: number; v: number }[] {
   const grid: { p: number; v: number }[] = [];
-  for (let i = 0; i <= 990; i++) grid.push({ p: i / 10, v: histogram.getValueAtPercentile(i / 10) });
+  for (let i = 0; i <= 990; i++) grid.push({ p: i / 10, v: valueAtPercentileUs(histogram, i / 10) });
   for (let e = 2; e <= 5; e += 0.02) {
     const p = 100 - 100 * 10 ** -e;
-    grid.push({ p, v: histogram.getValueAtPercentile(p) });
+    grid.push({ p, v: valueAtPercentileUs(histogram, p) });
   }
   grid.push({ p: 100, v: histogram.maxValue });
   return grid;
@@ -70,8 +74,8 @@ export function mixtureQuantilesUs(hit: Histogram, miss: Histogram, hitRates: nu
   const missGrid = quantileGrid(miss);
   const target = q / 100;
   return hitRates.map((hitRate) => {
-    if (hitRate >= 1) return hit.getValueAtPercentile(q);
-    if (hitRate <= 0) return miss.getValueAtPercentile(q);
+    if (hitRate >= 1) return valueAtPercentileUs(hit, q);
+    if (hitRate <= 0) return valueAtPercentileUs(miss, q);
     let lo = Math.min(hit.minNonZeroValue, miss.minNonZeroValue);
     let hi = Math.max(hit.maxValue, miss.maxValue);
     for (let i = 0; i < 60 && hi - lo > 0.5; i++) {

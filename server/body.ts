@@ -60,7 +60,8 @@ export function readBody(req: IncomingMessage, limit: number, budget: BodyBudget
       else if (!Number.isFinite(declared)) held += chunk.length;
       if (outcome) {
         chunks.length = 0;
-        return done(outcome);
+        done(outcome);
+        return;
       }
       chunks.push(chunk);
     });

@@ -7,8 +7,8 @@ export interface ServerMetrics {
   requestSeconds: Histogram<'model' | 'code'>;
   queueSeconds: Histogram<'model'>;
   computeSeconds: Histogram<'model'>;
-  inFlight: Gauge<string>;
-  queueDepth: Gauge<string>;
+  inFlight: Gauge;
+  queueDepth: Gauge;
   rejected: Counter<'reason'>;
   cacheHits: Counter<'model'>;
   cacheMisses: Counter<'model'>;

@@ -24,6 +24,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'compare', summary: 'compare two commits or configs over repeated interleaved runs', load: async () => (await import('./compare.ts')).registerCompare },
   { name: 'history', summary: 'keep results per commit and find where each metric changed', load: async () => (await import('./history.ts')).registerHistory },
   { name: 'sweep', summary: 'find the peak sustainable QPS under the p99 SLO', load: async () => (await import('./sweep.ts')).registerSweep },
+  { name: 'surface', summary: 'fit service time = a + b*N + (1 - hit)*c_user over candidates x hit rates', load: async () => (await import('./surface.ts')).registerSurface },
   { name: 'capacity', summary: 'replicas, cost and cache memory from sweep results', load: async () => (await import('./capacity.ts')).registerCapacity },
   { name: 'search', summary: 'configuration search: best instances x threads per variant under the SLO', load: async () => (await import('./search.ts')).registerSearch },
   { name: 'limits', summary: 'measure this machine\'s GFLOP/s and memory bandwidth (cached)', load: async () => (await import('./limits.ts')).registerLimits },

@@ -46,6 +46,15 @@ export function decodeHistogram(base64: string): Histogram {
   return decodeFromCompressedBase64(base64, 32, false);
 }
 
+/**
+ * The value at a percentile, never above the max. hdr-histogram-js answers a percentile with the
+ * highest value of its bucket (up to 0.1% above what was recorded) while `maxValue` is the exact
+ * largest recording, so a p99 that falls in the max's bucket came out above the max.
+ */
+export function valueAtPercentileUs(histogram: Histogram, percentile: number): number {
+  return Math.min(histogram.getValueAtPercentile(percentile), histogram.maxValue);
+}
+
 export function summarize(histogram: Histogram): LatencySummary {
   const count = histogram.totalCount;
   if (count === 0) return { count: 0, minUs: 0, meanUs: 0, p50Us: 0, p90Us: 0, p99Us: 0, p999Us: 0, maxUs: 0 };
@@ -53,10 +62,10 @@ export function summarize(histogram: Histogram): LatencySummary {
     count,
     minUs: histogram.minNonZeroValue,
     meanUs: histogram.mean,
-    p50Us: histogram.getValueAtPercentile(50),
-    p90Us: histogram.getValueAtPercentile(90),
-    p99Us: histogram.getValueAtPercentile(99),
-    p999Us: histogram.getValueAtPercentile(99.9),
+    p50Us: valueAtPercentileUs(histogram, 50),
+    p90Us: valueAtPercentileUs(histogram, 90),
+    p99Us: valueAtPercentileUs(histogram, 99),
+    p999Us: valueAtPercentileUs(histogram, 99.9),
     maxUs: histogram.maxValue,
   };
 }

@@ -68,8 +68,86 @@ export interface BenchResults {
   planDigest?: string;
   /** present when this file is the merge of a sharded run's shard files (`ugbench merge`, `--workers`) */
   merged?: MergeFacts;
-  /** one entry per variant x runtime, in scenario order */
+  /** one entry per variant x runtime, in scenario order (empty in a file written by `ugbench surface`) */
   runs: RunResult[];
+  /** the reuse surface, when this file was written by `ugbench surface` (docs/surface.md) */
+  surface?: ReuseSurface;
+}
+
+/**
+ * `ugbench surface`: mean service time over a grid of candidates x user-cache hit rates, closed
+ * loop (one request at a time, warm), and per variant the least-squares fit
+ * t = a + b·N + (1 − hit)·c_user on the cells' mean service times.
+ */
+export interface ReuseSurface {
+  model: 't = a + b*N + (1 - hit)*c_user';
+  /** what each cell's `t` is: the mean of the SUT's own serviceUs over the cell's measured requests */
+  statistic: 'mean serviceUs';
+  grid: {
+    candidates: number[];
+    hitRates: number[];
+    /** measured requests per cell (fewer when the cell's time cap ended it first) */
+    requestsPerCell: number;
+    /** untimed requests issued before each cell, at its candidate count (misses and hits) */
+    warmupRequestsPerCell: number;
+    /** a cell stops at this wall time even if it has not reached requestsPerCell */
+    maxCellS: number;
+    /** cells with fewer measured requests are left out of the fit */
+    minRequestsPerCell: number;
+  };
+  variants: SurfaceVariant[];
+}
+
+export interface SurfaceVariant {
+  variant: string;
+  runtime: string;
+  runtimeFacts: RuntimeFacts;
+  /**
+   * a cross-request user-state cache made the hits (variants with a split user pass); false: the
+   * user side runs in every request, hit rate does not apply and the fit is t = a + b·N
+   */
+  cacheUsed: boolean;
+  cells: SurfaceCell[];
+  /** null when the cells cannot determine the coefficients (`fitProblem` says why) */
+  fit: SurfaceFit | null;
+  fitProblem?: string;
+}
+
+export interface SurfaceCell {
+  candidates: number;
+  /** the hit rate the cell's plan asked for; null without a cache */
+  targetHitRate: number | null;
+  /** hits / (hits + misses) over the measured requests (what the fit uses); null without a cache */
+  hitRate: number | null;
+  hits: number;
+  misses: number;
+  /** measured requests completed (the mean rests on these) */
+  n: number;
+  errored: number;
+  /** summary of the cell's service-time histogram (meanUs is the fitted statistic) */
+  serviceUs: LatencySummary;
+  /** in the fit (n >= minRequestsPerCell, none errored) */
+  used: boolean;
+  /** fitted t at this cell and measured mean minus it, µs; null when there is no fit */
+  fittedUs: number | null;
+  residualUs: number | null;
+}
+
+export interface SurfaceFit {
+  /** fixed cost per request, µs */
+  aUs: number;
+  /** cost per candidate, µs */
+  bUsPerCandidate: number;
+  /** the user side a cache hit saves, µs per request; null when no cache could make hits */
+  cUserUs: number | null;
+  /** 1 − SS_res / SS_tot over the cells used; null when every cell had the same mean */
+  r2: number | null;
+  /** cells the fit rests on */
+  cells: number;
+  /** root mean square residual, µs */
+  rmsResidualUs: number;
+  /** the cell with the largest |measured − fitted| */
+  worst: { candidates: number; hitRate: number | null; residualUs: number; relative: number };
 }
 
 export type ValidityStatus = 'valid' | 'invalid' | 'aborted';

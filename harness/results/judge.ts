@@ -7,6 +7,9 @@
  *    dropped, errored or timed-out request has an unbounded latency (it is over every limit), so
  *    an overloaded run that sheds load fails its SLO instead of passing on the requests it kept;
  * 3. the thresholds (`thresholds:` of the scenario) that select the run.
+ * A check on a percentile that its requests cannot support (no 99% upper bound exists,
+ * harness/results/percentile-bound.ts) is not a pass: a check that would pass on too few
+ * requests makes the run INVALID, saying how many it needs; a check that fails still fails.
  * One verdict per run, with its reasons; a file's verdict is the worst of its runs' (invalid
  * before failed), and its exit code 0 pass, 98 invalid, 99 SLO or threshold failed.
  */
@@ -17,6 +20,7 @@ import type { RunCounts } from '../loadgen/recorder.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { BenchResults, RunResult, SloFacts, ValidityStatus } from './contract.ts';
 import { evaluateThresholds, type Verdict } from './gates/evaluate.ts';
+import { unsupportedNote } from './percentile-bound.ts';
 import { percentileWithUnansweredUs, unansweredCount } from './unanswered.ts';
 import type { SourcedThreshold } from './gates/source.ts';
 
@@ -81,13 +85,41 @@ export interface RunVerdict {
   thresholds: Verdict[];
 }
 
+const PERCENTILE_OF_METRIC: Record<string, number> = { p50_ms: 50, p90_ms: 90, p99_ms: 99, p999_ms: 99.9 };
+
+/** Requests a latency percentile of this run rests on: all owed an answer, or one cache outcome's. */
+function requestsBehind(run: RunResult, cache: string | undefined): number {
+  if (cache === 'hit') return run.latencyUs.cacheHit?.count ?? 0;
+  if (cache === 'miss') return run.latencyUs.cacheMiss?.count ?? 0;
+  return run.counts.completed + unansweredCount(run.counts);
+}
+
+/** Passing checks on percentiles the run's requests cannot support: each makes the run INVALID. */
+function unsupportedPasses(run: RunResult, mine: readonly Verdict[]): string[] {
+  const reasons: string[] = [];
+  const add = (what: string, percentile: number, n: number): void => {
+    const note = unsupportedNote(percentile, n);
+    if (note) reasons.push(`invalid: ${what} passed on ${note} for a 99% upper bound (run longer or at a higher rate)`);
+  };
+  if (run.slo?.met) {
+    if (run.slo.p99Ms !== null) add(`SLO p99 <= ${run.slo.p99Ms} ms`, 99, requestsBehind(run, undefined));
+    if (run.slo.p50Ms !== null) add(`SLO p50 <= ${run.slo.p50Ms} ms`, 50, requestsBehind(run, undefined));
+  }
+  for (const v of mine) {
+    const percentile = PERCENTILE_OF_METRIC[v.threshold.metric];
+    if (v.pass && percentile !== undefined) add(`threshold ${v.threshold.source}`, percentile, requestsBehind(run, v.threshold.labels.cache));
+  }
+  return reasons;
+}
+
 /** One run's verdict: validity, then SLO, then the thresholds that selected it. */
 export function judgeRun(run: RunResult, verdicts: readonly Verdict[]): RunVerdict {
   const mine = verdicts.filter((v) => v.runId === run.id);
-  const invalid = run.validity.status !== 'valid';
+  const unsupported = unsupportedPasses(run, mine);
+  const invalid = run.validity.status !== 'valid' || unsupported.length > 0;
   const sloReasons = run.slo && !run.slo.met ? (run.slo.reasons ?? ['SLO missed']) : [];
   const failedThresholds = mine.filter((v) => !v.pass).map((v) => `threshold ${v.threshold.source}: ${v.value === null ? `no data: ${v.note ?? ''}` : `value ${v.value}`}`);
-  const reasons = [...run.validity.reasons.map((r) => `${run.validity.status}: ${r}`), ...sloReasons, ...failedThresholds];
+  const reasons = [...run.validity.reasons.map((r) => `${run.validity.status}: ${r}`), ...unsupported, ...sloReasons, ...failedThresholds];
   const status: RunStatus = invalid ? 'invalid' : sloReasons.length + failedThresholds.length > 0 ? 'failed' : 'pass';
   return { runId: run.id, status, reasons, thresholds: mine };
 }

@@ -4,6 +4,7 @@
  * for latency thresholds are taken over completed and unanswered requests together.
  */
 import type { Histogram } from 'hdr-histogram-js';
+import { valueAtPercentileUs } from '../loadgen/histogram.ts';
 import type { RunCounts } from '../loadgen/recorder.ts';
 
 /** Requests the run owed an answer and did not give one: their latency is unbounded. */
@@ -22,5 +23,5 @@ export function percentileWithUnansweredUs(latency: Histogram, unanswered: numbe
   // the smallest rank r with r / total >= percentile / 100 (the nearest-rank definition HDR uses)
   const rank = Math.max(1, Math.ceil((percentile / 100) * total));
   if (rank > completed) return Infinity;
-  return latency.getValueAtPercentile((rank / completed) * 100);
+  return valueAtPercentileUs(latency, (rank / completed) * 100);
 }

@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createRuntime } from '../runtimes/registry.ts';
 import type { ScoringRuntime, UserStateHandle } from '../runtimes/runtime.ts';
 import { loadWeights } from '../weights/load.ts';
+import { lowerThisThreadPriority } from './priority.ts';
 import type { FromInstance, InstanceSpec, InstanceTimingsUs, ToInstance, WorkOrder } from './messages.ts';
 
 const port = parentPort!;
@@ -52,6 +53,8 @@ async function run(runtime: ScoringRuntime, order: WorkOrder, user: Float32Array
 }
 
 async function main(): Promise<void> {
+  // Before the runtime exists, so the intra-op threads it creates inherit the lower priority.
+  const priority = lowerThisThreadPriority();
   let runtime: ScoringRuntime;
   try {
     runtime = await buildRuntime();
@@ -86,7 +89,8 @@ async function main(): Promise<void> {
       );
     }
   });
-  post({ type: 'ready', info: runtime.info, config: runtime.config, split: runtime.userPass !== undefined && runtime.groupPass !== undefined });
+  const info = { ...runtime.info, details: { ...runtime.info.details, ...(priority.nice === undefined ? {} : { computeThreadNice: priority.nice }), ...(priority.unchangedReason === undefined ? {} : { computeThreadNiceUnchanged: priority.unchangedReason }) } };
+  post({ type: 'ready', info, config: runtime.config, split: runtime.userPass !== undefined && runtime.groupPass !== undefined });
 }
 
 await main();

@@ -30,6 +30,8 @@ export interface RooflineLimits {
 export interface GraphPrecision {
   bytesPerWeight: number;
   int8Compute: boolean;
+  /** rows multiplied per activation row: 2 for hilo (hi and lo digits), else 1 */
+  rowFactor?: number;
 }
 
 export const FP32_GRAPH: GraphPrecision = { bytesPerWeight: 4, int8Compute: false };
@@ -37,6 +39,7 @@ export const FP32_GRAPH: GraphPrecision = { bytesPerWeight: 4, int8Compute: fals
 /** The precision a kernel name (as read from the optimized graph) implies. */
 export function graphPrecisionOf(kernel: string): GraphPrecision {
   if (kernel.startsWith('matmulnbits-b') || kernel === 'dynamic') return { bytesPerWeight: 1, int8Compute: true };
+  if (kernel.startsWith('hilo-b')) return { bytesPerWeight: 1, int8Compute: true, rowFactor: 2 };
   if (kernel === 'strict' || kernel.startsWith('matmulnbits-a')) return { bytesPerWeight: 1, int8Compute: false };
   return FP32_GRAPH;
 }
@@ -60,7 +63,7 @@ export function requestGemms(shape: RequestShape): Gemm[] {
   const user = shape.user ?? FP32_GRAPH;
   const group = shape.group ?? FP32_GRAPH;
   const fp32 = { bytesPerWeight: 4, int8Compute: false };
-  const gemm = (M: number, K: number, Nout: number, p: GraphPrecision, count: number): Gemm => ({ M, K, Nout, ...p, count });
+  const gemm = (M: number, K: number, Nout: number, p: GraphPrecision, count: number): Gemm => ({ M: M * (p.rowFactor ?? 1), K, Nout, bytesPerWeight: p.bytesPerWeight, int8Compute: p.int8Compute, count });
   const ffn = (M: number, tokens: number, p: GraphPrecision): Gemm[] => [gemm(M, s.D, s.H, p, s.L * tokens), gemm(M, s.H, s.D, p, s.L * tokens)];
   if (!split) {
     const p = traits.int8Weights ? group : fp32;

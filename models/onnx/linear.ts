@@ -6,7 +6,7 @@
  */
 import type { GraphBuilder } from './builder.ts';
 import { toFp16Array } from './fp16.ts';
-import { nbitsBlockSizeOf, type ResolvedGraphOptions } from './options.ts';
+import { hiloBlockSizeOf, nbitsBlockSizeOf, type ResolvedGraphOptions } from './options.ts';
 import { dequantizeInto, quantizePerChannel, type QuantizedMatrix } from '../weights/quantize.ts';
 
 /** A stack of per-token matrices W [count, K, Nout] and biases b [count, Nout] (float32, row-major). */
@@ -84,6 +84,8 @@ function int8Linear(g: GraphBuilder, x: string, stack: MatrixStack, t: number, o
   }
   const blockSize = nbitsBlockSizeOf(options.int8Kernel);
   if (blockSize !== undefined) return matMulNBits8(g, x, name, quantized, bias, K, Nout, { blockSize, accuracyLevel: 4 }); // [M, Nout]
+  const hiloBlock = hiloBlockSizeOf(options.int8Kernel);
+  if (hiloBlock !== undefined) return hiloLinear(g, x, name, quantized, bias, K, Nout, hiloBlock); // [M, Nout]
   switch (options.int8Kernel) {
     case 'qdq': {
       // Fused by ORT CPU into MatMulNBits (bits 8, accuracy level from the session config).
@@ -110,6 +112,29 @@ function int8Linear(g: GraphBuilder, x: string, stack: MatrixStack, t: number, o
   }
 }
 
+/**
+ * x [M, K] times int8 weights with ~16-bit activations on the int8 MatMulNBits kernel: per block
+ * of B values along K, hi = round(x / s) * s with s = block max / 127 (exactly on the grid the
+ * kernel quantizes to, so the kernel re-quantizes hi without loss) and lo = x - hi (|lo| <= s/2,
+ * quantized by the kernel on its own grid of max |lo| / 127). Both go through one MatMulNBits
+ * as [2M, K] rows, so the weights are read once for both digits; y = y_hi + y_lo + b.
+ * Activation error <= s / 508 per value, against s / 2 for one int8 digit.
+ */
+function hiloLinear(g: GraphBuilder, x: string, name: string, quantized: QuantizedMatrix, bias: string, K: number, Nout: number, blockSize: number): string {
+  const Kp = Math.ceil(K / blockSize) * blockSize;
+  const padded = Kp === K ? x : g.op1('Pad', [x, g.int64s('pads', [0, 0, 0, Kp - K])]); // [M, Kp], zero columns
+  const blocks = g.op1('Reshape', [padded, g.int64s('shape', [-1, Kp / blockSize, blockSize])]); // [M, Kp/B, B]
+  const amax = g.op1('ReduceMax', [g.op1('Abs', [blocks]), g.int64s('axes', [2])], { keepdims: 1 }); // [M, Kp/B, 1]
+  // an all-zero block gets a tiny positive step, so hi = 0 and lo = 0 there (no 0 / 0)
+  const step = g.op1('Max', [g.op1('Div', [amax, g.floats('127', [], [127])]), g.floats('tiny', [], [1e-30])]); // [M, Kp/B, 1]
+  const hi = g.op1('Mul', [g.op1('Round', [g.op1('Div', [blocks, step])]), step]); // [M, Kp/B, B] on the int8 grid
+  const lo = g.op1('Sub', [blocks, hi]); // [M, Kp/B, B], |lo| <= step / 2
+  const rows = g.op1('Reshape', [g.op1('Concat', [hi, lo], { axis: 0 }), g.int64s('shape', [-1, Kp])]); // [2M, Kp]: hi rows, then lo rows
+  const both = matMulNBits8(g, rows, name, quantized, '', Kp, Nout, { blockSize, accuracyLevel: 4, weightRows: K }); // [2M, Nout]
+  const [yHi, yLo] = g.op('Split', [both], { axis: 0, num_outputs: 2 }, { outputs: 2 }); // 2 x [M, Nout]
+  return g.op1('Add', [g.op1('Add', [yHi!, yLo!]), bias]); // [M, Nout]
+}
+
 /** Block size for the strict kernel: a power of two >= 16 (the kernel's constraint), at most 128. */
 function defaultBlockSize(K: number): number {
   let size = 16;
@@ -130,16 +155,18 @@ function matMulNBits8(
   bias: string,
   K: number,
   Nout: number,
-  { blockSize, accuracyLevel }: { blockSize: number; accuracyLevel: number },
+  { blockSize, accuracyLevel, weightRows = K }: { blockSize: number; accuracyLevel: number; weightRows?: number },
 ): string {
+  // weightRows: rows of q (< K when the activations were zero-padded to K)
   const kBlocks = Math.ceil(K / blockSize);
   const codes = new Uint8Array(Nout * kBlocks * blockSize).fill(128); // [Nout, kBlocks, blockSize]
-  for (let k = 0; k < K; k++) {
+  for (let k = 0; k < weightRows; k++) {
     for (let n = 0; n < Nout; n++) codes[n * kBlocks * blockSize + k] = q[k * Nout + n]! + 128;
   }
   const scales = new Float32Array(Nout * kBlocks); // [Nout, kBlocks]
   for (let n = 0; n < Nout; n++) scales.fill(scale[n]!, n * kBlocks, (n + 1) * kBlocks);
   const b = g.initializer(`${name}.codes`, 'uint8', [Nout, kBlocks, blockSize], codes);
   const s = g.floats(`${name}.scales`, [Nout, kBlocks], scales);
-  return g.op1('MatMulNBits', [x, b, s, '', '', bias], { K, N: Nout, bits: 8, block_size: blockSize, accuracy_level: accuracyLevel }, { domain: 'com.microsoft' });
+  const inputs = bias === '' ? [x, b, s] : [x, b, s, '', '', bias];
+  return g.op1('MatMulNBits', inputs, { K, N: Nout, bits: 8, block_size: blockSize, accuracy_level: accuracyLevel }, { domain: 'com.microsoft' });
 }

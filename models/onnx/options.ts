@@ -14,9 +14,19 @@ import { InputError } from '../../harness/errors.ts';
  *   on int8 weights): the literal W8A16 math, slow on CPU.
  * - `dequant-fp32`: int8 weights dequantized once, at build time, to fp32 constants: exact
  *   W8A16 weights with fp32 activations, fp32 GEMM speed (and fp32 bytes).
+ * - `hilo-bB`: activations kept at ~16 bits as two int8 digits per block of B (a high digit on
+ *   the block's int8 grid and the residual on its own grid, stacked as 2M rows), multiplied by
+ *   one MatMulNBits (accuracy level 4) that reads the int8 weights once; the two halves summed.
+ *   Activation error ~ block max / 64516, fp16-like: W8A16 accuracy at int8-weight bytes.
+ *
+ * The first four, qdq and dynamic quantize activations to 8 bits: W8A8, not W8A16. They stay
+ * explicit choices, labelled W8A8 in results; `auto` only chooses among W8A16_KERNELS.
  */
-export const INT8_KERNELS = ['matmulnbits-b16', 'matmulnbits-b32', 'matmulnbits-b64', 'matmulnbits-b128', 'qdq', 'dynamic', 'strict', 'dequant-fp32'] as const;
+export const INT8_KERNELS = ['matmulnbits-b16', 'matmulnbits-b32', 'matmulnbits-b64', 'matmulnbits-b128', 'qdq', 'dynamic', 'strict', 'dequant-fp32', 'hilo-b32', 'hilo-b128'] as const;
 export type Int8Kernel = (typeof INT8_KERNELS)[number];
+
+/** The kernels whose activations stay 16-bit or wider (W8A16): what `auto` may choose. */
+export const W8A16_KERNELS = ['hilo-b32', 'hilo-b128', 'dequant-fp32', 'strict'] as const satisfies readonly Int8Kernel[];
 
 /** What scenarios, `bench`, `serve` and `export` accept: a kernel, or `auto` (calibrated at load). */
 export const INT8_KERNEL_CHOICES = ['auto', ...INT8_KERNELS] as const;
@@ -34,6 +44,12 @@ export function nbitsBlockSizeOf(kernel: Int8Kernel): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** Block size of a `hilo-bB` kernel; undefined for the other kernels. */
+export function hiloBlockSizeOf(kernel: Int8Kernel): number | undefined {
+  const match = /^hilo-b(\d+)$/.exec(kernel);
+  return match ? Number(match[1]) : undefined;
+}
+
 /**
  * Per-token FFN layout for fp32 weights: one batched MatMul over [T, N, D] x [T, D, kD], or T
  * 2-D MatMuls on the slices. int8 kernels take 2-D weights only, so they are always per-token.
@@ -47,7 +63,7 @@ export type ActivationDtype = 'fp32' | 'fp16';
 export interface GraphOptions {
   /** default 'per-token' (measure it with npm run bench:kernels: docs/runtimes.md) */
   ffnLayout?: FfnLayout;
-  /** default 'matmulnbits-b32' */
+  /** default DEFAULT_INT8_KERNEL ('hilo-b32') */
   int8Kernel?: Int8Kernel;
   /** default 'fp32'; 'fp16' is for the CUDA execution provider */
   activations?: ActivationDtype;
@@ -66,7 +82,8 @@ export interface ResolvedGraphOptions {
   w8a16Reference: boolean;
 }
 
-export const DEFAULT_INT8_KERNEL: Int8Kernel = 'matmulnbits-b32';
+/** A W8A16 kernel: what an explicit graph gets when none is named (export, the monolith). */
+export const DEFAULT_INT8_KERNEL: Int8Kernel = 'hilo-b32';
 
 export function resolveGraphOptions(options: GraphOptions = {}): ResolvedGraphOptions {
   return {

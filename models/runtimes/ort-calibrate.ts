@@ -19,19 +19,30 @@ import type * as OrtTypes from 'onnxruntime-node';
 type Session = OrtTypes.InferenceSession;
 type Tensor = OrtTypes.Tensor;
 
-/** Max relative score error against the W8A16 reference that `auto` accepts, by default. */
+/**
+ * Max relative score error against the W8A16 reference that `auto` accepts, by default. The
+ * bound applied is never above EFFECT_FRACTION of the int8 effect measured at calibration (the
+ * fp32 graph's error against the same reference), so a kernel that passes is closer to W8A16
+ * than to fp32, and the fp32 graph (the negative control) fails it.
+ */
 export const DEFAULT_ACCURACY_BOUND = 5e-3;
+export const EFFECT_FRACTION = 0.25;
 export const DEFAULT_CALIBRATION_CANDIDATES = [1, 4, 16, 64, 256];
-/** What auto tries, cheapest bytes first; qdq is left out: ORT fuses it into matmulnbits-b32. */
-export const AUTO_CANDIDATES: readonly Int8Kernel[] = ['dynamic', 'matmulnbits-b128', 'matmulnbits-b32', 'dequant-fp32', 'strict'];
+/**
+ * What auto tries: only W8A16 kernels (activations 16-bit or wider). The W8A8 kernels
+ * (matmulnbits-bB, qdq, dynamic) quantize activations to 8 bits; their error is as large as the
+ * int8 effect itself, so they are explicit, labelled choices only. strict is left out: its
+ * accuracy-level-1 MatMulNBits dequantizes the whole matrix at every call (20x slower than fp32).
+ */
+export const AUTO_CANDIDATES: readonly Int8Kernel[] = ['hilo-b128', 'hilo-b32', 'dequant-fp32'];
 /** Changes whenever what calibration measures changes: cached plans of another version are stale. */
-export const CALIBRATION_VERSION = 3;
+export const CALIBRATION_VERSION = 4;
 /** Calibration requests per point (distinct users): the error is the max over all of them. */
 const CALIBRATION_USERS = 2;
 /** a candidate whose first timed run is this much slower than the fastest is not timed further */
 const PRUNE_FACTOR = 2;
-/** another kernel must be this much faster than dequant-fp32 to be chosen over it */
-const SAFE_MARGIN = 1.15;
+/** another kernel must be this much faster than dequant-fp32 (exact, fp32 speed) to be chosen over it */
+const SAFE_MARGIN = 1.05;
 /** timed rounds per point, and the time after which no round beyond the third starts */
 const ROUNDS = 5;
 const ROUND_BUDGET_MS = 600;
@@ -61,7 +72,13 @@ export interface KernelRange {
 export interface KernelPlan {
   userKernel: Int8Kernel;
   groupRanges: KernelRange[];
+  /** the bound applied: min(the configured bound, EFFECT_FRACTION x int8EffectRelError) */
   accuracyBound: number;
+  /** the configured bound (default DEFAULT_ACCURACY_BOUND) */
+  configuredBound: number;
+  /** the int8 effect: max relative score error of the fp32 graphs against the W8A16 reference
+   *  over the calibration requests; the negative control, which must exceed accuracyBound */
+  int8EffectRelError: number;
   /** what was measured: every (graph, kernel, N) tried */
   points: CalibrationPoint[];
   calibrationS: number;
@@ -120,6 +137,8 @@ export async function calibrateKernels(ctx: CalibrationContext): Promise<KernelP
     reference.set(N, await Promise.all(list.map((x, i) => scores(refGroup, states[i]!, x))));
   }
   const errorOf = (N: number, got: Float32Array[]): number => Math.max(...got.map((g, i) => maxRelError(g, reference.get(N)![i]!)));
+  const int8Effect = await fp32Error(ctx, samples, errorOf);
+  const bound = Math.min(ctx.accuracyBound, EFFECT_FRACTION * int8Effect);
 
   // User graph: timed alone (R = 1), its error checked end to end at the largest point with the reference group graph.
   const largest = Math.max(...points);
@@ -131,7 +150,7 @@ export async function calibrateKernels(ctx: CalibrationContext): Promise<KernelP
     const timing = userTimes.get(kernel)!;
     const states = timing.pruned ? [] : await userStates(session, userList);
     const error = timing.pruned ? NaN : errorOf(largest, await Promise.all(userList.map((x, i) => scores(refGroup, states[i]!, x))));
-    userPoints.push({ graph: 'user', kernel, candidates: largest, ...timing, maxRelError: error, withinBound: error <= ctx.accuracyBound });
+    userPoints.push({ graph: 'user', kernel, candidates: largest, ...timing, maxRelError: error, withinBound: error <= bound });
   }
   const userKernel = fastest(userPoints) ?? 'dequant-fp32';
   const statesByN = new Map<number, Array<Record<string, Tensor>>>();
@@ -148,7 +167,7 @@ export async function calibrateKernels(ctx: CalibrationContext): Promise<KernelP
     for (const [kernel, session] of groupSessions) {
       const timing = times.get(kernel)!;
       const error = timing.pruned ? NaN : errorOf(N, await Promise.all(list.map((x, i) => scores(session, states[i]!, x))));
-      groupPoints.push({ graph: 'group', kernel, candidates: N, ...timing, maxRelError: error, withinBound: error <= ctx.accuracyBound });
+      groupPoints.push({ graph: 'group', kernel, candidates: N, ...timing, maxRelError: error, withinBound: error <= bound });
     }
   }
   await releaseAll(groupSessions.values());
@@ -156,12 +175,31 @@ export async function calibrateKernels(ctx: CalibrationContext): Promise<KernelP
   return {
     userKernel,
     groupRanges: rangesFrom(points, (N) => fastest(groupPoints.filter((p) => p.candidates === N)) ?? 'dequant-fp32'),
-    accuracyBound: ctx.accuracyBound,
+    accuracyBound: bound,
+    configuredBound: ctx.accuracyBound,
+    int8EffectRelError: int8Effect,
     points: [...userPoints, ...groupPoints],
     calibrationS: (performance.now() - started) / 1000,
     calibrationCandidates: [...points],
     calibrationUsers: CALIBRATION_USERS,
   };
+}
+
+/** The int8 effect: max relative error of the fp32 ugsep graphs against the W8A16 reference over the samples. */
+async function fp32Error(ctx: CalibrationContext, samples: ReadonlyMap<number, Sample[]>, errorOf: (N: number, got: Float32Array[]) => number): Promise<number> {
+  const user = await ctx.createSession(buildUserGraph(ctx.weights, 'ugsep', ctx.graphOptions));
+  const group = await ctx.createSession(buildGroupGraph(ctx.weights, 'ugsep', ctx.graphOptions));
+  let max = 0;
+  for (const [N, list] of samples) {
+    const got: Float32Array[] = [];
+    for (const x of list) {
+      const state = (await user.run({ [INPUT_USER]: x.user })) as Record<string, Tensor>;
+      got.push((await group.run({ [INPUT_GROUP]: x.group, ...state }))[OUTPUT_SCORES]!.data as Float32Array);
+    }
+    max = Math.max(max, errorOf(N, got));
+  }
+  await releaseAll([user, group]);
+  return max;
 }
 
 /**

@@ -7,7 +7,7 @@
 import { buildGroupGraph, buildUserGraph, type BuiltGraph } from '../onnx/graphs.ts';
 import type { Int8Kernel, Int8KernelChoice, ResolvedGraphOptions } from '../onnx/options.ts';
 import type { ModelWeights } from '../weights/layout.ts';
-import { CALIBRATION_VERSION, calibrateKernels, DEFAULT_ACCURACY_BOUND, rangeFor, type KernelPlan, type KernelRange } from './ort-calibrate.ts';
+import { CALIBRATION_VERSION, calibrateKernels, DEFAULT_ACCURACY_BOUND, EFFECT_FRACTION, rangeFor, type KernelPlan, type KernelRange } from './ort-calibrate.ts';
 import { cachedKernelPlan } from './ort-kernel-cache.ts';
 import { optimizedGraphTarget, readRanKernel, type RanKernel } from './ort-optimized.ts';
 import type { OrtModule } from './ort-providers.ts';
@@ -133,6 +133,8 @@ export function int8Facts(sessions: Int8Sessions): { activationPrecision: string
   for (const g of groups) details[`int8.group.N${rangeLabel(g.range)}`] = g.ran.kernel;
   if (plan) {
     details['int8.accuracyBound'] = plan.accuracyBound;
+    details['int8.effectRelError'] = plan.int8EffectRelError;
+    details['int8.accuracyBoundRule'] = `min(configured ${plan.configuredBound}, ${EFFECT_FRACTION} x the int8 effect ${plan.int8EffectRelError.toExponential(2)} = fp32 graph vs W8A16 reference, the negative control)`;
     details['int8.calibration'] =
       `${sessions.planCached ? 'cached plan' : `calibrated in ${plan.calibrationS.toFixed(1)} s`}: max relative score error vs the W8A16 reference graph over ` +
       `${plan.calibrationUsers} synthetic requests at N = ${plan.calibrationCandidates.join(', ')}; times are medians of up to 5 interleaved rounds`;

@@ -29,6 +29,7 @@ interface Attr {
 interface Node {
   op_type: string;
   input: string[];
+  output?: string[];
   attribute?: Attr[];
 }
 interface Tensor {
@@ -83,12 +84,15 @@ export function classify(nodes: readonly Node[], initializers: readonly Tensor[]
   const byName = new Map(initializers.map((t) => [t.name, t]));
   const grid = { onGrid: 0, checked: 0 };
   const hasFp16Cast = nodes.some((n) => n.op_type === 'Cast' && attr(n, 'to') === 10);
+  const hiLo = hiLoInputs(nodes);
   for (const node of nodes) {
     if (!MATMUL_OPS.has(node.op_type)) continue;
     matmulOps[node.op_type] = (matmulOps[node.op_type] ?? 0) + 1;
     if (node.op_type === 'MatMulNBits') {
       const level = attr(node, 'accuracy_level');
-      kinds.add(level === 4 ? `matmulnbits-b${attr(node, 'block_size')}` : `matmulnbits-a${level}`);
+      const blocks = attr(node, 'block_size');
+      if (level === 4) kinds.add(hiLo.has(node.input[0] ?? '') ? `hilo-b${blocks}` : `matmulnbits-b${blocks}`);
+      else kinds.add(`matmulnbits-a${level}`);
     } else if (node.op_type === 'DynamicQuantizeMatMul' || node.op_type === 'MatMulIntegerToFloat') {
       kinds.add('dynamic');
     } else {
@@ -106,12 +110,41 @@ export function classify(nodes: readonly Node[], initializers: readonly Tensor[]
   return { kernel, activationPrecision: activationWords(kernel, hasFp16Cast), matmulOps, int8GridWeights: grid };
 }
 
+/**
+ * Tensors that carry hi/lo activation digits: the (reshaped) Concat of a Round-ed grid value and
+ * its residual (Sub of the same block tensor and that value). A MatMulNBits fed by one
+ * multiplies ~16-bit activations (linear.ts hiloLinear), whatever its accuracy level says.
+ */
+function hiLoInputs(nodes: readonly Node[]): Set<string> {
+  const producer = new Map<string, Node>();
+  for (const n of nodes) for (const out of n.output ?? []) producer.set(out, n);
+  const through = (name: string): Node | undefined => {
+    let node = producer.get(name);
+    while (node?.op_type === 'Reshape') node = producer.get(node.input[0] ?? '');
+    return node;
+  };
+  const fromRound = (name: string): boolean => {
+    const node = producer.get(name);
+    return node?.op_type === 'Mul' && node.input.some((i) => producer.get(i)?.op_type === 'Round');
+  };
+  const found = new Set<string>();
+  for (const n of nodes) {
+    if (n.op_type !== 'Reshape') continue;
+    const concat = through(n.input[0] ?? '');
+    const [hi, lo] = concat?.op_type === 'Concat' ? concat.input : [];
+    const residual = lo === undefined ? undefined : producer.get(lo);
+    if (hi !== undefined && fromRound(hi) && residual?.op_type === 'Sub' && residual.input[1] === hi) for (const out of n.output ?? []) found.add(out);
+  }
+  return found;
+}
+
 function activationWords(kernel: string, hasFp16Cast: boolean): string {
   return kernel
     .split('+')
     .map((k) => {
-      if (k.startsWith('matmulnbits-b')) return `int8 dynamic activations (ORT CPU MatMulNBits accuracy level 4) in blocks of ${k.slice('matmulnbits-b'.length)}`;
-      if (k === 'dynamic') return 'uint8 dynamic per-tensor activations (com.microsoft.DynamicQuantizeMatMul)';
+      if (k.startsWith('matmulnbits-b')) return `W8A8: int8 dynamic activations (ORT CPU MatMulNBits accuracy level 4) in blocks of ${k.slice('matmulnbits-b'.length)}`;
+      if (k.startsWith('hilo-b')) return `W8A16: ~16-bit activations as two int8 digits (grid value + residual) per block of ${k.slice('hilo-b'.length)} into MatMulNBits`;
+      if (k === 'dynamic') return 'W8A8: uint8 dynamic per-tensor activations (com.microsoft.DynamicQuantizeMatMul)';
       if (k === 'strict') return 'fp16-rounded activations, fp32 compute (MatMulNBits accuracy level 1)';
       if (k.startsWith('matmulnbits-a')) return `fp32 activations (MatMulNBits accuracy level ${k.slice('matmulnbits-a'.length)})`;
       return hasFp16Cast ? 'fp16-rounded activations, fp32 compute' : 'fp32 activations';

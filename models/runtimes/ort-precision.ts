@@ -23,14 +23,17 @@ export function ortPrecision(int8Weights: boolean, provider: OrtProvider, kernel
         weightPrecision,
         activationPrecision:
           accuracyLevel === 4
-            ? 'int8 dynamic activations (ORT CPU MatMulNBits accuracy level 4), fp32 elsewhere'
+            ? 'W8A8: int8 dynamic activations (ORT CPU MatMulNBits accuracy level 4), fp32 elsewhere'
             : `fp32 activations (ORT CPU MatMulNBits accuracy level ${accuracyLevel})`,
       };
     case 'dynamic':
-      return { weightPrecision, activationPrecision: 'uint8 dynamic per-tensor activations (com.microsoft.DynamicQuantizeMatMul), fp32 elsewhere' };
+      return { weightPrecision, activationPrecision: 'W8A8: uint8 dynamic per-tensor activations (com.microsoft.DynamicQuantizeMatMul), fp32 elsewhere' };
+    case 'hilo-b32':
+    case 'hilo-b128':
+      return { weightPrecision, activationPrecision: `W8A16: ~16-bit activations as two int8 digits per block of ${kernel.slice('hilo-b'.length)} (MatMulNBits), fp32 elsewhere` };
     case 'strict':
       return { weightPrecision, activationPrecision: 'fp16-rounded activations, fp32 compute (MatMulNBits accuracy level 1): the literal W8A16' };
     default:
-      return { weightPrecision, activationPrecision: kernel };
+      return { weightPrecision, activationPrecision: kernel.startsWith('matmulnbits-b') ? `W8A8: int8 dynamic activations in blocks (${kernel}), fp32 elsewhere` : kernel };
   }
 }

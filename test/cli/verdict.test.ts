@@ -73,8 +73,16 @@ describe('every mode judges the same way', () => {
     const missed = runCli(['bench', scenario('missed-slo', 'slo: { p99Ms: 0.001 }'), ...BENCH, '--out', join(dir, 'slo')]);
     expect(missed.stdout).toMatch(/SLO missed: p99 [\d.]+ ms > SLO 0.001 ms/);
     expect(missed.status).toBe(99);
-    const met = runCli(['bench', scenario('met-slo', 'slo: { p99Ms: 60000 }'), ...BENCH, '--out', join(dir, 'slo-met')]);
+    // p50 needs 7 requests for a 99% bound: 1.5 s at 40 req/s supports it
+    const met = runCli(['bench', scenario('met-slo', 'slo: { p50Ms: 60000 }'), ...BENCH, '--out', join(dir, 'slo-met')]);
     expect(met.stdout).toContain('met-slo: PASS (exit 0)');
     expect(met.status).toBe(0);
+  });
+
+  it('a p99 SLO met on ~60 requests is not a pass: INVALID (exit 98), saying it needs 459', () => {
+    const few = runCli(['bench', scenario('few-for-p99', 'slo: { p99Ms: 60000 }'), ...BENCH, '--out', join(dir, 'slo-few')]);
+    expect(few.stdout).toMatch(/SLO p99 <= 60000 ms passed on p99 n=\d+: too few, needs 459/);
+    expect(few.stdout).toContain('few-for-p99: INVALID (exit 98)');
+    expect(few.status).toBe(98);
   });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../../../models/config.ts';
 import { buildGroupGraph } from '../../../models/onnx/graphs.ts';
-import type { GraphOptions } from '../../../models/onnx/options.ts';
+import { W8A16_KERNELS, type GraphOptions } from '../../../models/onnx/options.ts';
 import { rangeFor } from '../../../models/runtimes/ort-calibrate.ts';
 import { onInt8Grid, optimizedGraphTarget, readRanKernel } from '../../../models/runtimes/ort-optimized.ts';
 import { createOrtRuntime } from '../../../models/runtimes/ort.ts';
@@ -35,6 +35,8 @@ describe('the kernel that ran, from the optimized graph', () => {
     ['dynamic', { int8Kernel: 'dynamic' }, 'DynamicQuantizeMatMul'],
     ['strict', { int8Kernel: 'strict' }, 'MatMulNBits'],
     ['dequant-fp32', { int8Kernel: 'dequant-fp32' }, 'Gemm'],
+    ['hilo-b32', { int8Kernel: 'hilo-b32' }, 'MatMulNBits'],
+    ['hilo-b128', { int8Kernel: 'hilo-b128' }, 'MatMulNBits'],
   ] as const)('reads %s from the graph built for %o', async (expected, options, op) => {
     const ran = await ranKernel('ugsep-w8a16', options);
     console.log(`${JSON.stringify(options)}: ran ${ran.kernel} (${ran.activationPrecision}); ops ${JSON.stringify(ran.matmulOps)}`);
@@ -73,14 +75,22 @@ describe('int8Kernel auto', () => {
     const user = String(runtime.info.details['int8.user']);
     // the user kernel passed its check; every group range's kernel passed at its point
     expect(points.some((p) => p.graph === 'user' && p.kernel === user && p.ok && p.maxRelError! <= 5e-3)).toBe(true);
+    const tags = (N: number): Readonly<Record<string, string>> => runtime.dispatchTags!(N);
     for (const N of [1, 2, 8, 9, 32, 100]) {
-      const tags = runtime.dispatchTags!(N);
+      const tagsN = tags(N);
       const point = [1, 8, 32].find((x) => x >= N) ?? 32;
-      expect(points.some((p) => p.graph === 'group' && p.kernel === tags.groupKernel && p.N === point && p.ok)).toBe(true);
-      expect(tags.userKernel).toBe(user);
+      expect(points.some((p) => p.graph === 'group' && p.kernel === tagsN.groupKernel && p.N === point && p.ok)).toBe(true);
+      expect(tagsN.userKernel).toBe(user);
     }
-    // no rejected point was chosen
-    for (const p of points.filter((x) => !x.ok && x.maxRelError !== null)) expect(p.maxRelError).toBeGreaterThan(5e-3);
+    // the bound applied sits below the int8 effect, which the fp32 graph (negative control) shows
+    const bound = Number(runtime.info.details['int8.accuracyBound']);
+    const effect = Number(runtime.info.details['int8.effectRelError']);
+    console.log(`auto: bound ${bound.toExponential(2)}, int8 effect (fp32 graph vs W8A16 reference) ${effect.toExponential(2)}`);
+    expect(bound).toBeLessThan(effect);
+    expect(bound).toBeLessThanOrEqual(5e-3);
+    // only W8A16 kernels serve; no rejected point was chosen
+    for (const N of [1, 8, 100]) for (const k of [tags(N).userKernel, tags(N).groupKernel]) expect(W8A16_KERNELS as readonly string[]).toContain(k);
+    for (const p of points.filter((x) => !x.ok && x.maxRelError !== null)) expect(p.maxRelError).toBeGreaterThan(bound);
     await runtime.dispose();
     expect((await readdir(cacheDir)).filter((f) => f.startsWith('kernels-'))).toHaveLength(1);
     const again = await createOrtRuntime(weights, 'ugsep-w8a16', options);

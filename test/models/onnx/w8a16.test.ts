@@ -41,6 +41,8 @@ const EXACT: Array<[string, GraphOptions, number]> = [
   ['w8a16 reference graph', { int8Kernel: 'dequant-fp32', w8a16Reference: true }, 0.05],
   ['strict', { int8Kernel: 'strict' }, 0.05],
   ['dequant-fp32', { int8Kernel: 'dequant-fp32' }, 0.1],
+  ['hilo-b32', { int8Kernel: 'hilo-b32' }, 0.1],
+  ['hilo-b128', { int8Kernel: 'hilo-b128' }, 0.1],
 ];
 
 /**

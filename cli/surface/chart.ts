@@ -1,0 +1,67 @@
+/**
+ * The reuse surface drawn: mean service time against candidates, measured cells as points and
+ * the fitted model as lines, one colour per variant and one line/point shape per hit rate. Built
+ * with the reports' chart frame (font, sizes), rendered by the reports' SVG/PNG path.
+ */
+import type { ReuseSurface } from '../../harness/results/contract.ts';
+import { predictServiceUs } from '../../harness/results/surface.ts';
+import { chartFrame, round, type ChartSpec } from '../../reports/charts/spec.ts';
+
+export const hitLabel = (hitRate: number | null): string => (hitRate === null ? 'no cache' : `hit ${hitRate}`);
+const seriesOf = (v: { variant: string; runtime: string }): string => `${v.variant}@${v.runtime}`;
+
+/** The plotted values: `measured` points (one per cell) and `fitted` line vertices. */
+export function surfaceChartValues(surface: ReuseSurface): { measured: Record<string, string | number>[]; fitted: Record<string, string | number>[] } {
+  const measured = surface.variants.flatMap((v) =>
+    v.cells.filter((c) => c.n > 0).map((c) => ({ series: seriesOf(v), hit: hitLabel(c.targetHitRate), candidates: c.candidates, serviceMs: c.serviceUs.meanUs / 1000, n: c.n, realisedHitRate: c.hitRate ?? 'n/a', inFit: c.used ? 'yes' : 'no' })),
+  );
+  const fitted = surface.variants.flatMap((v) => {
+    const fit = v.fit;
+    if (!fit) return [];
+    const hits: (number | null)[] = v.cacheUsed ? surface.grid.hitRates : [null];
+    return hits.flatMap((h) => surface.grid.candidates.map((n) => ({ series: seriesOf(v), hit: hitLabel(h), candidates: n, serviceMs: round(predictServiceUs(fit, n, h ?? 0) / 1000, 4) })));
+  });
+  return { measured, fitted };
+}
+
+export function surfaceChart(surface: ReuseSurface): ChartSpec {
+  const { measured, fitted } = surfaceChartValues(surface);
+  const color = { field: 'series', type: 'nominal', title: 'variant' } as const;
+  const x = { field: 'candidates', type: 'quantitative', title: 'candidates per request (N)' } as const;
+  const y = { field: 'serviceMs', type: 'quantitative', title: 'mean service time (ms)' } as const;
+  const r2 = surface.variants.map((v) => `${seriesOf(v)} R² ${v.fit?.r2 == null ? 'n/a' : v.fit.r2.toFixed(3)}`).join(', ');
+  return {
+    name: 'surface',
+    title: 'Mean service time vs candidates: measured and fitted',
+    caption: `Points: each cell's mean service time (closed loop, one request in flight, warm); lines: the least-squares fit t = a + b·N + (1 − hit)·c_user at each hit rate. ${r2}.`,
+    spec: {
+      ...chartFrame('Mean service time vs candidates: measured (points) and fitted (lines)', 't = a + b·N + (1 − hit)·c_user; one line style per hit rate'),
+      layer: [
+        {
+          data: { values: fitted },
+          mark: { type: 'line', strokeWidth: 1.5 },
+          encoding: { x, y, color, strokeDash: { field: 'hit', type: 'nominal', title: 'hit rate' }, detail: { field: 'hit', type: 'nominal' } },
+        },
+        {
+          data: { values: measured },
+          mark: { type: 'point', filled: true, size: 50 },
+          encoding: {
+            x,
+            y,
+            color,
+            shape: { field: 'hit', type: 'nominal', title: 'hit rate' },
+            tooltip: [
+              { field: 'series', type: 'nominal', title: 'variant' },
+              { field: 'hit', type: 'nominal', title: 'target' },
+              { field: 'realisedHitRate', title: 'realised hit rate' },
+              { field: 'candidates', type: 'quantitative' },
+              { field: 'serviceMs', type: 'quantitative', title: 'mean service (ms)' },
+              { field: 'n', type: 'quantitative', title: 'requests' },
+              { field: 'inFit', type: 'nominal', title: 'in fit' },
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
