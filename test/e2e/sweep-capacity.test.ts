@@ -45,7 +45,7 @@ function sustained(run: RunResult, targetQps: number, sloMs: number): boolean {
 function runSweep(name: string, sloMs: number, maxSteps: number): SweepResults {
   const scenario = writeTinyScenario(dir, { name, variants: ['baseline', 'ugsep'], arrivals: 'constant', durationS: 1.5 });
   const out = join(dir, `${name}.json`);
-  const args = ['sweep', scenario, '--slo-p99-ms', String(sloMs), '--start-qps', '10', '--max-qps', '20', '--max-steps', String(maxSteps), '--warmup', '0.2', '--out', out];
+  const args = ['sweep', scenario, '--slo-p99-ms', String(sloMs), '--start-qps', '100', '--max-qps', '150', '--max-steps', String(maxSteps), '--warmup', '0.2', '--out', out];
   const r = runCli(args, { timeoutMs: 170_000 });
   expect(r.stderr).not.toContain('crashed');
   expect(r.status).toBe(0);

@@ -6,7 +6,7 @@
  */
 import type { RunResult } from '../contract.ts';
 import type { SweepSeries, SweepStep } from '../sweep/results.ts';
-import { judgeRepeats, judgeSustained } from '../sweep/sustainable.ts';
+import { judgeRepeats, judgeSustained, owedRequests } from '../sweep/sustainable.ts';
 
 export interface RateUnderSlo {
   targetQps: number;
@@ -45,7 +45,10 @@ export function peakUnder(series: SweepSeries, sloP99Ms: number): SeriesPeak {
   const rates = [...byRate.entries()]
     .sort(([a], [b]) => a - b)
     .map(([targetQps, steps]) => {
-      const verdict = judgeRepeats(steps.map((s) => judgeSustained(s.run, targetQps, { sloP99Ms })));
+      const verdict = judgeRepeats(
+        steps.map((s) => judgeSustained(s.run, targetQps, { sloP99Ms })),
+        steps.map((s) => owedRequests(s.run)),
+      );
       return {
         targetQps,
         sustainable: verdict.sustained,

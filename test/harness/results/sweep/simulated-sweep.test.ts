@@ -17,7 +17,7 @@ import type { RunResult } from '../../../../harness/results/contract.ts';
 import { toRunResult } from '../../../../harness/results/run-result.ts';
 import { sweepWithRepeats } from '../../../../harness/results/sweep/repeated.ts';
 import { seriesOf } from '../../../../harness/results/sweep/series.ts';
-import { judgeSustained } from '../../../../harness/results/sweep/sustainable.ts';
+import { judgeSustained, owedRequests } from '../../../../harness/results/sweep/sustainable.ts';
 import { Rng } from '../../../../harness/rng.ts';
 import { parseScenario } from '../../../../harness/scenario/load.ts';
 import type { Scenario } from '../../../../harness/scenario/schema.ts';
@@ -78,7 +78,7 @@ async function sweep(model: Model, seed: number) {
   const found = await sweepWithRepeats(
     async (qps) => {
       const run = await runOnce(model, qps, rng);
-      return { run, reasons: judgeSustained(run, qps, { sloP99Ms: SLO_P99_MS }) };
+      return { run, reasons: judgeSustained(run, qps, { sloP99Ms: SLO_P99_MS }), owed: owedRequests(run) };
     },
     { startQps: 20, growth: 1.5, relativePrecision: 0.05, maxSteps: 12, repeats: 3 },
   );
