@@ -16,6 +16,7 @@ import { loadScenarioFile } from '../../harness/scenario/load.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
 import { machineFacts } from '../../harness/results/provenance.ts';
 import { writeJsonAtomic } from '../../harness/results/io.ts';
+import { peakVsServiceRatios } from '../../harness/results/sweep/ratios.ts';
 import { SWEEP_SCHEMA_VERSION, type SweepResults, type SweepSeries } from '../../harness/results/sweep/results.ts';
 import type { BenchResults, MachineFacts } from '../../harness/results/contract.ts';
 import { machineLimits } from '../../models/limits/measure.ts';
@@ -128,6 +129,11 @@ export function sweepFile(p: PreparedSweep, path: string, series: SweepSeries[],
 }
 
 export function printSeries(series: readonly SweepSeries[], sloP99Ms: number): void {
+  const r = (x: number | null) => (x === null ? '-' : x.toFixed(3));
+  for (const p of peakVsServiceRatios(series, sloP99Ms)) {
+    const off = p.peakRatio !== null && p.serviceRatio !== null ? ` (peak ratio / service ratio ${r(p.peakRatio / p.serviceRatio)})` : '';
+    process.stdout.write(`${p.variant} / ${p.over}${p.configLabel ? ` ${p.configLabel}` : ''}: peak ratio ${r(p.peakRatio)}, low-load service-time ratio ${r(p.serviceRatio)} at ${p.meanCandidates?.toFixed(1) ?? '-'} candidates per request${off}\n`);
+  }
   for (const s of series) {
     const spread = s.knee?.spread ? ` knee in [${s.knee.spread.lowQps.toFixed(1)}, ${s.knee.spread.highQps.toFixed(1)}]` : '';
     process.stdout.write(`${s.id.padEnd(28)} peak ${s.peakQps === null ? '-'.padStart(8) : s.peakQps.toFixed(1).padStart(8)} req/s under p99 <= ${sloP99Ms} ms${spread}  (${s.rates?.length ?? s.steps.length} rates, ${s.stopped})\n`);
