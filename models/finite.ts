@@ -35,7 +35,8 @@ export function nonFiniteProblem(name: string, data: ArrayLike<number>): string 
  */
 export function float32ValueProblem(path: string, value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= FLOAT32_MAX) return undefined;
-  const got = typeof value === 'number' ? String(value) : value === undefined ? 'nothing' : JSON.stringify(value) ?? typeof value;
+  // JSON.stringify gives undefined for functions and symbols, though its type says string
+  const got = typeof value === 'number' ? String(value) : value === undefined ? 'nothing' : (JSON.stringify(value) as string | undefined) ?? typeof value;
   return `${path}: expected a finite float32 number (|x| <= ${FLOAT32_MAX}), got ${got}`;
 }
 

@@ -37,7 +37,7 @@ function checkRow(value: unknown, length: number, path: string, out: Float32Arra
     return;
   }
   for (let i = 0; i < length; i++) {
-    const v = value[i];
+    const v: unknown = value[i];
     // float32 range: 1e39 is a finite double but Infinity once stored, and every score it touches is NaN
     const problem = float32ValueProblem(`${path}[${i}]`, v);
     if (problem) {

@@ -129,12 +129,19 @@ function readData(tensor: TensorJson, index: number, dims: number[]): Float32Arr
   const expected = dims.reduce((a, b) => a * b, 1);
   const out = new Float32Array(expected);
   let count = 0;
-  const visit = (value: unknown, depth: number): void => {
+  // Nested form (the top level holds arrays): every array at depth d holds dims[d] items, and
+  // numbers sit only at the innermost depth, so ragged rows cannot add up to the right count.
+  const nested = Array.isArray(tensor.data) && tensor.data.some((item) => Array.isArray(item));
+  const depthOf = (value: unknown): number => (Array.isArray(value) ? 1 + Math.max(0, ...value.map(depthOf)) : 0);
+  if (nested && depthOf(tensor.data) > dims.length) throw new BadRequest(`${where}: nested deeper than shape ${JSON.stringify(dims)}`);
+  const visit = (value: unknown, depth: number, path: string): void => {
     if (Array.isArray(value)) {
       if (depth >= dims.length) throw new BadRequest(`${where}: nested deeper than shape ${JSON.stringify(dims)}`);
-      for (const item of value) visit(item, depth + 1);
+      if (nested && value.length !== dims[depth]) throw new BadRequest(`${where}${path}: expected ${dims[depth]} items (shape ${JSON.stringify(dims)}), got ${value.length}: ragged nested data`);
+      value.forEach((item, i) => visit(item, depth + 1, `${path}[${i}]`));
       return;
     }
+    if (nested && depth !== dims.length) throw new BadRequest(`${where}${path}: expected an array of ${dims[depth]} items (shape ${JSON.stringify(dims)}), got ${describeValue(value)}: ragged nested data`);
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new BadRequest(`${where}[${count}]: expected a finite number, got ${describeValue(value)}`);
     }
@@ -142,7 +149,7 @@ function readData(tensor: TensorJson, index: number, dims: number[]): Float32Arr
     count++;
   };
   if (!Array.isArray(tensor.data)) throw new BadRequest(`${where}: expected an array of ${expected} numbers, got ${describeValue(tensor.data)}`);
-  visit(tensor.data, 0);
+  visit(tensor.data, 0, '');
   if (count !== expected) throw new BadRequest(`${where}: expected ${expected} values for shape ${JSON.stringify(dims)}, got ${count}`);
   return out;
 }

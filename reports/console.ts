@@ -27,11 +27,11 @@ export function consoleSummary(rows: RunRow[], limits: MachineLimits | undefined
   const limitsLine = roof
     ? `machine limits: GEMM ${roof.peakGflopPerS.toFixed(0)} GFLOP/s, bandwidth ${roof.peakGBPerS.toFixed(1)} GB/s, ridge ${ridgePointFlopPerByte(roof).toFixed(1)} FLOP/byte`
     : 'machine limits: not available for this machine (run `ugbench limits`): no % of peak, no bound';
-  const abovePeak = rows.some((row) => {
-    const f = deriveFigures(row, limits);
-    return f !== null && ((f.busyFractionOfPeakGflop ?? 0) > 1 || (f.busyFractionOfPeakBandwidth ?? 0) > 1);
+  const doubts = rows.flatMap((row) => {
+    const doubt = deriveFigures(row, limits)?.limitsDoubt;
+    return doubt ? [`warning: ${row.series}: ${doubt}\n`] : [];
   });
-  const warning = abovePeak ? 'warning: some runs exceed the measured limits: they were probably measured under load (`ugbench limits --remeasure` on a quiet machine)\n' : '';
+  const warning = doubts.join('');
   const tags = tagTable(rows);
   const byTag = tags.rows.length > 0 ? `\nby tag:\n${formatTable(tags.headers, tags.rows, tags.numeric)}\n` : '';
   return `${table}\n${byTag}${limitsLine}\n${warning}busy GFLOP/s = FLOPs per request / mean latency; GPU memory utilisation: not available unless read from a driver\n`;

@@ -9,8 +9,13 @@
  *   i.e. what the offered load asked for;
  * - busy-time (the roofline point): FLOPs per request / mean latency, the compute rate while a
  *   request is in service (with queueing included in latency it is a lower bound).
+ *
+ * Each run sits under its own roof: int8-weight runs (the cost model already counts their
+ * weights at 1 byte) under the int8 GEMM ceiling when it was measured higher than the fp32 one.
+ * A run more than ABOVE_ROOF_TOLERANCE above its roof cannot be: the limits are then reported
+ * as not trustworthy, with the reason, instead of a fraction of peak above 100%.
  */
-import type { MachineLimits } from '../harness/results/machine-limits.ts';
+import { limitsTrustProblems, type MachineLimits } from '../harness/results/machine-limits.ts';
 import type { RunRow } from './runs.ts';
 
 export type Bound = 'compute' | 'memory';
@@ -18,7 +23,12 @@ export type Bound = 'compute' | 'memory';
 export interface RooflineLimits {
   peakGflopPerS: number;
   peakGBPerS: number;
+  /** the int8 GEMM ceiling, Gop/s, when measured */
+  int8PeakGopPerS?: number | null;
 }
+
+/** A run this much above its roofline (busy rate / attainable) means the limits are wrong. */
+export const ABOVE_ROOF_TOLERANCE = 1.1;
 
 /** FLOP/byte where the roofs meet: below it a kernel is memory-bound, above it compute-bound. */
 export function ridgePointFlopPerByte(limits: RooflineLimits): number {
@@ -37,7 +47,17 @@ export function boundOf(limits: RooflineLimits, intensityFlopPerByte: number): B
 /** The limits as roofline numbers, or null when the GEMM ceiling was not measured. */
 export function rooflineLimits(limits: MachineLimits | undefined): RooflineLimits | null {
   if (!limits || limits.gemm.peakGflopPerS === null) return null;
-  return { peakGflopPerS: limits.gemm.peakGflopPerS, peakGBPerS: limits.bandwidth.peakGBPerS };
+  return { peakGflopPerS: limits.gemm.peakGflopPerS, peakGBPerS: limits.bandwidth.peakGBPerS, int8PeakGopPerS: limits.gemm.int8PeakGopPerS ?? null };
+}
+
+/** The int8 roof (weights read at 1 byte, as the cost model counts them): the compute ceiling is the higher of the fp32 and int8 GEMM peaks. */
+export function int8Roof(roof: RooflineLimits): RooflineLimits {
+  return { ...roof, peakGflopPerS: Math.max(roof.peakGflopPerS, roof.int8PeakGopPerS ?? 0) };
+}
+
+/** Whether a run stored int8 weights (its roof is the int8 one). */
+export function runsInt8Weights(row: RunRow): boolean {
+  return row.variant === 'ugsep-w8a16' || row.run.runtime.weightPrecision.startsWith('int8');
 }
 
 export interface DerivedFigures {
@@ -58,6 +78,10 @@ export interface DerivedFigures {
   busyFractionOfPeakBandwidth: number | null;
   /** busy GFLOP/s over the attainable roof at this intensity */
   fractionOfAttainable: number | null;
+  /** which roof: 'int8' for int8-weight runs, else 'fp32'; null without limits */
+  roof: 'fp32' | 'int8' | null;
+  /** set when the run sits more than ABOVE_ROOF_TOLERANCE above its roof: "limits not trustworthy: <reason>" */
+  limitsDoubt: string | null;
   bound: Bound | null;
   /** GPU memory utilisation: only ever read from a driver */
   gpuMemory: string;
@@ -68,11 +92,14 @@ export function deriveFigures(row: RunRow, limits: MachineLimits | undefined): D
   const cost = row.run.cost;
   const meanLatencyS = row.run.latencyUs.overall.meanUs / 1e6;
   if (!cost || !(meanLatencyS > 0)) return null;
-  const roof = rooflineLimits(limits);
+  const fp32Roof = rooflineLimits(limits);
+  const int8 = runsInt8Weights(row);
+  const roof = fp32Roof && int8 ? int8Roof(fp32Roof) : fp32Roof;
   const rps = row.run.throughput.requestsPerS;
   const busyGflopPerS = cost.flopsPerRequest / meanLatencyS / 1e9;
   const busyGBPerS = cost.bytesPerRequest / meanLatencyS / 1e9;
   const intensity = cost.flopsPerRequest / cost.bytesPerRequest;
+  const fractionOfAttainable = roof ? busyGflopPerS / attainableGflopPerS(roof, intensity) : null;
   return {
     series: row.series,
     variant: row.variant,
@@ -86,10 +113,18 @@ export function deriveFigures(row: RunRow, limits: MachineLimits | undefined): D
     busyGBPerS,
     busyFractionOfPeakGflop: roof ? busyGflopPerS / roof.peakGflopPerS : null,
     busyFractionOfPeakBandwidth: roof ? busyGBPerS / roof.peakGBPerS : null,
-    fractionOfAttainable: roof ? busyGflopPerS / attainableGflopPerS(roof, intensity) : null,
+    fractionOfAttainable,
     bound: roof ? boundOf(roof, intensity) : null,
+    roof: roof ? (int8 ? 'int8' : 'fp32') : null,
+    limitsDoubt: fractionOfAttainable !== null && limits && fractionOfAttainable > ABOVE_ROOF_TOLERANCE ? aboveRoofDoubt(fractionOfAttainable, limits) : null,
     gpuMemory: gpuMemoryText(row, limits),
   };
+}
+
+function aboveRoofDoubt(fraction: number, limits: MachineLimits): string {
+  const why = limitsTrustProblems(limits);
+  const cause = why.length > 0 ? why.join('; ') : `measured ${limits.measuredAt} at load average ${limits.loadAverage1m.toFixed(2)}, probably while other work ran`;
+  return `limits not trustworthy: the run is at ${(fraction * 100).toFixed(0)}% of its roofline (more than ${((ABOVE_ROOF_TOLERANCE - 1) * 100).toFixed(0)}% above it), so the limits are below what this machine does (${cause}); run \`ugbench limits --remeasure\` on a quiet machine`;
 }
 
 function gpuMemoryText(row: RunRow, limits: MachineLimits | undefined): string {

@@ -7,12 +7,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { MachineLimits } from '../harness/results/machine-limits.ts';
+import { limitsTrustProblems, type MachineLimits } from '../harness/results/machine-limits.ts';
 import type { ChartSpec } from './charts/spec.ts';
 import { deriveFigures, ridgePointFlopPerByte, rooflineLimits } from './derive.ts';
 import type { LoadedResults } from './load.ts';
 import type { RunRow } from './runs.ts';
-import { SUMMARY_COLUMNS, summaryRows } from './summary.ts';
+import { SUMMARY_COLUMNS, summaryRows, UNTRUSTED } from './summary.ts';
 import { tagTable } from './tags.ts';
 
 const require = createRequire(import.meta.url);
@@ -81,10 +81,10 @@ function derivedTable(rows: RunRow[], limits: MachineLimits | undefined): string
       f.throughputGBPerS.toFixed(3),
       f.busyGflopPerS.toFixed(1),
       f.busyGBPerS.toFixed(2),
-      pct(f.busyFractionOfPeakGflop),
-      pct(f.busyFractionOfPeakBandwidth),
-      pct(f.fractionOfAttainable),
-      f.bound ?? 'n/a',
+      f.limitsDoubt ? UNTRUSTED : pct(f.busyFractionOfPeakGflop),
+      f.limitsDoubt ? UNTRUSTED : pct(f.busyFractionOfPeakBandwidth),
+      f.limitsDoubt ? f.limitsDoubt : pct(f.fractionOfAttainable),
+      f.bound === null ? 'n/a' : `${f.bound} (${f.roof ?? ''} roof)`,
       f.gpuMemory,
     ];
   });
@@ -114,7 +114,9 @@ function limitsSection(limits: MachineLimits | undefined): string {
     ...limits.bandwidth.measurements.map((m) => [`memory ${m.kernel}, ${(m.bufferBytes / 2 ** 20).toFixed(0)} MiB buffers (${limits.bandwidth.method})`, `${m.gbPerS.toFixed(1)} GB/s`]),
     ['ridge point', `${ridgePointFlopPerByte(roof).toFixed(2)} FLOP/byte`],
     ['GPU memory utilisation', limits.gpuMemoryUtilisation ? `${(limits.gpuMemoryUtilisation.usedFraction * 100).toFixed(1)}% (${limits.gpuMemoryUtilisation.source})` : 'not available (no driver reading)'],
+    ...(typeof limits.gemm.int8PeakGopPerS === 'number' ? [['GEMM int8 (the roof of int8-weight runs when higher)', `${limits.gemm.int8PeakGopPerS.toFixed(1)} Gop/s`]] : []),
     ['measured', `${limits.measuredAt}, fingerprint ${limits.fingerprint}, load average ${typeof limits.loadAverage1m === 'number' ? limits.loadAverage1m.toFixed(2) : 'unknown'}`],
+    ...limitsTrustProblems(limits).map((p) => ['not trustworthy', p]),
   ];
   return table(['limit', 'value'], rows, [false, true]);
 }

@@ -4,6 +4,9 @@
  */
 import type { MachineLimits } from '../harness/results/machine-limits.ts';
 import { deriveFigures } from './derive.ts';
+
+/** What a fraction of peak reads when the run sits above its roof (derive.ts limitsDoubt). */
+export const UNTRUSTED = 'limits not trustworthy';
 import type { RunRow } from './runs.ts';
 
 export interface SummaryColumn {
@@ -55,8 +58,8 @@ export function summaryRows(rows: RunRow[], limits: MachineLimits | undefined): 
       f ? (f.bytesPerRequest / 1e6).toFixed(1) : 'n/a',
       f ? f.arithmeticIntensityFlopPerByte.toFixed(1) : 'n/a',
       f ? f.busyGflopPerS.toFixed(1) : 'n/a',
-      f ? pct(f.busyFractionOfPeakGflop) : 'n/a',
-      f ? pct(f.busyFractionOfPeakBandwidth) : 'n/a',
+      f ? (f.limitsDoubt ? UNTRUSTED : pct(f.busyFractionOfPeakGflop)) : 'n/a',
+      f ? (f.limitsDoubt ? UNTRUSTED : pct(f.busyFractionOfPeakBandwidth)) : 'n/a',
       f?.bound ?? 'n/a',
     ];
   });

@@ -11,6 +11,7 @@ import type { SutTimingsUs } from '../harness/loadgen/sut.ts';
 import type { InstanceStats } from '../models/instances/pool.ts';
 import { createServerMetrics, observeInstances, type ServerMetrics } from './metrics.ts';
 import { createBodyBudget, nestingDepth, readBody, type BodyBudget } from './body.ts';
+import { admitFromHeaders, pause } from './shed.ts';
 
 /** Deepest JSON nesting accepted: an infer request needs 4 ({inputs: [{data: [[...]]}]}); the rest is headroom. */
 const MAX_NESTING = 32;
@@ -202,12 +203,19 @@ async function infer(state: ServerState, model: HostedModel, req: IncomingMessag
     return;
   }
   // Admission from the headers: a full model is refused before a byte of the body is read.
-  const reservation = state.admissions.get(model.name)!.reserve();
-  if (!reservation) {
-    metrics.rejected.inc({ reason: 'overloaded' });
-    finish(503, { error: `server: overloaded (every instance busy, queue full)` }, { 'retry-after': '1', connection: 'close' });
+  const admitted = admitFromHeaders(state.admissions.get(model.name)!, req);
+  if (!('reservation' in admitted)) {
+    metrics.rejected.inc({ reason: admitted.reason });
+    await pause(admitted.paceMs);
+    finish(admitted.status, { error: admitted.error }, admitted.headers);
     return;
   }
+  const { reservation } = admitted;
+  // The client leaving (its connection closed before the answer) frees its place in the queue.
+  const gone = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) gone.abort();
+  });
   const queuedNs = process.hrtime.bigint();
   const parsed = await readAndParse(state, model, req, finish);
   if (parsed === undefined) {
@@ -215,7 +223,12 @@ async function infer(state: ServerState, model: HostedModel, req: IncomingMessag
     return;
   }
   metrics.queueDepth.set(totalOf(state, (a) => a.queued));
-  const release = await reservation.acquire();
+  const release = await reservation.acquire(gone.signal);
+  if (!release) {
+    metrics.rejected.inc({ reason: 'client_gone' });
+    metrics.queueDepth.set(totalOf(state, (a) => a.queued));
+    return;
+  }
   const startNs = process.hrtime.bigint();
   metrics.inFlight.set(totalOf(state, (a) => a.inFlight));
   metrics.queueDepth.set(totalOf(state, (a) => a.queued));

@@ -4,10 +4,8 @@
  * `parameters.user_id` use the cross-request user-state cache (ugsep variants); the rest run the
  * whole request, still reusing the user pass within it.
  */
-import type { CacheLimits } from '../models/cache/user-state-cache.ts';
-import type { Clock } from '../harness/loadgen/clock.ts';
 import type { InstancePool } from '../models/instances/pool.ts';
-import { CACHE_DESIGN, createCachedScorer } from '../models/sut/cached-scorer.ts';
+import { CACHE_DESIGN, createCachedScorer, type ScorerCacheOptions } from '../models/sut/cached-scorer.ts';
 import type { HostedModel } from './app.ts';
 
 export interface HostedRuntimeOptions {
@@ -16,7 +14,9 @@ export interface HostedRuntimeOptions {
   perInstance?: number;
   maxCandidates: number;
   /** cross-request cache; undefined = no cross-request caching */
-  cache?: { limits: CacheLimits; clock: Clock };
+  cache?: ScorerCacheOptions;
+  /** URL name; default the pool's variant (a user's own ONNX model has its own name) */
+  name?: string;
 }
 
 export function hostRuntime(options: HostedRuntimeOptions): HostedModel {
@@ -24,7 +24,7 @@ export function hostRuntime(options: HostedRuntimeOptions): HostedModel {
   const scorer = createCachedScorer<string>(pool, options.cache);
   const info = pool.info;
   return {
-    name: pool.variant,
+    name: options.name ?? pool.variant,
     platform: `ugbench/${info.runtime}`,
     Fu: pool.config.Fu,
     Fg: pool.config.Fg,

@@ -2,7 +2,7 @@
 import type { Register } from '../main.ts';
 import { integerOption } from '../options.ts';
 import { machineLimits } from '../../models/limits/measure.ts';
-import type { MachineLimits } from '../../harness/results/machine-limits.ts';
+import { limitsTrustProblems, type MachineLimits } from '../../harness/results/machine-limits.ts';
 
 export function formatLimits(limits: MachineLimits): string {
   const lines = [
@@ -20,8 +20,8 @@ export function formatLimits(limits: MachineLimits): string {
   if (limits.gemm.peakGflopPerS !== null) {
     lines.push(`ridge point  ${(limits.gemm.peakGflopPerS / limits.bandwidth.peakGBPerS).toFixed(2)} FLOP/byte (below: memory-bound, above: compute-bound)`);
   }
-  if (limits.loadAverage1m > limits.machine.cores * 0.5) {
-    lines.push(`warning      measured with load average ${limits.loadAverage1m.toFixed(1)} on ${limits.machine.cores} cores: other work shared the machine, so these limits are low; run \`ugbench limits --remeasure\` when it is quiet`);
+  for (const problem of limitsTrustProblems(limits)) {
+    lines.push(`warning      not trustworthy: ${problem}; these limits are low or stale: run \`ugbench limits --remeasure\` when the machine is quiet`);
   }
   lines.push(`GPU memory   ${limits.gpuMemoryUtilisation ? `${(limits.gpuMemoryUtilisation.usedFraction * 100).toFixed(1)}% used (${limits.gpuMemoryUtilisation.source})` : 'not available (no driver reading)'}`);
   return `${lines.join('\n')}\n`;

@@ -4,6 +4,12 @@
  */
 export const LIMITS_SCHEMA_VERSION = 1 as const;
 
+/** (median - best) / best of a GEMM measurement's repetitions. */
+export function gemmRepeatSpread(m: GemmMeasurement): number {
+  const bestMs = (2 * m.n ** 3) / (m.gflopPerS * 1e9) * 1000;
+  return m.medianMs / bestMs - 1;
+}
+
 export interface GemmMeasurement {
   /** square matrix size n: an n x n by n x n fp32 MatMul, 2 n^3 FLOPs */
   n: number;
@@ -22,6 +28,8 @@ export interface BandwidthMeasurement {
   bufferBytes: number;
   /** best repetition, GB/s (1e9 bytes) */
   gbPerS: number;
+  /** median repetition, GB/s (ort-matvec; absent in older files) */
+  medianGbPerS?: number;
 }
 
 export interface MachineLimits {
@@ -58,6 +66,8 @@ export interface MachineLimits {
     int8PeakGopPerS?: number | null;
     /** why the GEMM limit is missing, when it is */
     unavailableReason: string | null;
+    /** (median - best) / best of the repetitions at the peak size: large = the machine was busy; absent in older files */
+    repeatSpread?: number | null;
   };
   bandwidth: {
     /** where the buffers lived: plain JS typed arrays, single thread */
@@ -65,11 +75,49 @@ export interface MachineLimits {
     measurements: BandwidthMeasurement[];
     /** the roofline slope: the ORT matrix-vector GB/s when measured, else the best JS kernel */
     peakGBPerS: number;
+    /** (median - best) / best of the ORT matrix-vector repetitions; absent in older files */
+    repeatSpread?: number | null;
   };
   /** GPU memory utilisation read from the driver; null = not available (no nvidia-smi here) */
   gpuMemoryUtilisation: { source: string; usedFraction: number } | null;
   /** 1-minute load average when measuring began: other work on the machine lowers both limits */
   loadAverage1m: number;
+  /** 1-minute load average when measuring ended; absent in older files */
+  loadAverage1mAfter?: number;
   /** total wall time of the measurement */
   measurementS: number;
+}
+
+/** Limits older than this are measured again: drivers, firmware and neighbours change. */
+export const LIMITS_MAX_AGE_DAYS = 30;
+/** A 1-minute load average above this many runnable tasks per core means the machine was busy. */
+export const LOADED_PER_CORE = 1;
+/** A repeat spread above this means the repetitions did not see a quiet machine. */
+export const MAX_REPEAT_SPREAD = 0.25;
+
+/** Why these limits are too old to use (older than LIMITS_MAX_AGE_DAYS, or of no readable date); null when they are not. */
+export function limitsAgeProblem(limits: MachineLimits, nowMs = Date.now()): string | null {
+  const ageDays = (nowMs - Date.parse(limits.measuredAt)) / 86_400_000;
+  if (ageDays <= LIMITS_MAX_AGE_DAYS) return null;
+  return `measured ${Number.isFinite(ageDays) ? `${ageDays.toFixed(0)} days ago` : `at an unreadable time (${limits.measuredAt})`}, more than ${LIMITS_MAX_AGE_DAYS} days`;
+}
+
+/**
+ * Why these limits cannot be taken as the machine's ceilings: too old, or measured while the
+ * machine was loaded (load average, or repetitions spread wide). Empty when they can.
+ */
+export function limitsTrustProblems(limits: MachineLimits, nowMs = Date.now()): string[] {
+  const age = limitsAgeProblem(limits, nowMs);
+  const problems: string[] = age === null ? [] : [age];
+  const cores = Math.max(1, limits.machine.cores);
+  const load = Math.max(limits.loadAverage1m, limits.loadAverage1mAfter ?? 0);
+  if (load > LOADED_PER_CORE * cores) problems.push(`measured while the machine was loaded (1-minute load average ${load.toFixed(2)} on ${cores} cores)`);
+  const spreads: Array<[string, number | null | undefined]> = [
+    ['GEMM', limits.gemm.repeatSpread],
+    ['bandwidth', limits.bandwidth.repeatSpread],
+  ];
+  for (const [what, spread] of spreads) {
+    if (typeof spread === 'number' && spread > MAX_REPEAT_SPREAD) problems.push(`${what} repetitions spread ${(spread * 100).toFixed(0)}% (more than ${(MAX_REPEAT_SPREAD * 100).toFixed(0)}%: the machine was busy)`);
+  }
+  return problems;
 }

@@ -194,7 +194,7 @@ class Pool implements InstancePool {
     if (this.closing) return;
     this.closing = true;
     this.failAll('instance pool: closed');
-    await Promise.all(this.slots.map((s) => s.worker?.close()));
+    await Promise.all(this.slots.map((s) => s.worker?.close() ?? Promise.resolve()));
   }
 
   private canTake(s: Slot): boolean {
@@ -251,7 +251,8 @@ class Pool implements InstancePool {
     try {
       placed = waiting.task.place(free);
     } catch (error) {
-      return waiting.resolve({ ok: false, slot: null, error: error instanceof Error ? error.message : String(error) });
+      waiting.resolve({ ok: false, slot: null, error: error instanceof Error ? error.message : String(error) });
+      return;
     }
     if (placed.slot === free) this.post(free, waiting, placed.order);
     else this.slots[placed.slot]!.pinned.push({ waiting, order: placed.order });

@@ -18,7 +18,7 @@ export interface BandwidthOptions {
 export function measureBandwidth(options: BandwidthOptions = {}): BandwidthMeasurement[] {
   const bufferBytes = options.bufferBytes ?? 128 * 1024 * 1024;
   const repetitions = options.repetitions ?? 5;
-  const nowNs = options.nowNs ?? process.hrtime.bigint;
+  const nowNs = options.nowNs ?? ((): bigint => process.hrtime.bigint());
   const n = Math.floor(bufferBytes / 8);
   const a = new Float64Array(n);
   const b = new Float64Array(n).fill(1);

@@ -91,5 +91,5 @@ export async function measureGemm(options: GemmOptions): Promise<GemmResult> {
       await session.release();
     }
   }
-  return { version: ort.env.versions.node ?? ort.env.versions.common ?? 'unknown', measurements, int8PeakGopPerS };
+  return { version: ort.env.versions.node ?? ort.env.versions.common, measurements, int8PeakGopPerS };
 }

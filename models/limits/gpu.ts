@@ -7,7 +7,10 @@ import { execFile } from 'node:child_process';
 export function readGpuMemoryUtilisation(timeoutMs = 3000): Promise<{ source: string; usedFraction: number } | null> {
   return new Promise((resolve) => {
     execFile('nvidia-smi', ['--query-gpu=memory.used,memory.total', '--format=csv,noheader,nounits'], { timeout: timeoutMs }, (error, stdout) => {
-      if (error) return resolve(null);
+      if (error) {
+        resolve(null);
+        return;
+      }
       let used = 0;
       let total = 0;
       for (const line of stdout.trim().split('\n')) {

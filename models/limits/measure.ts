@@ -11,7 +11,7 @@ import { fingerprintOf, readMachineSummary } from './fingerprint.ts';
 import { loadOrt } from '../runtimes/ort-providers.ts';
 import { measureGemm } from './gemm.ts';
 import { readGpuMemoryUtilisation } from './gpu.ts';
-import { LIMITS_SCHEMA_VERSION, type MachineLimits } from '../../harness/results/machine-limits.ts';
+import { gemmRepeatSpread, limitsAgeProblem, limitsTrustProblems, LIMITS_SCHEMA_VERSION, LOADED_PER_CORE, type GemmMeasurement, type MachineLimits } from '../../harness/results/machine-limits.ts';
 
 export interface LimitsOptions {
   /** intra-op threads for the GEMM; default: all cores */
@@ -24,6 +24,8 @@ export interface LimitsOptions {
   gemmSizes?: number[];
   /** bandwidth buffer bytes; default 128 MiB */
   bandwidthBufferBytes?: number;
+  /** the 1-minute load average now; default os.loadavg()[0] (tests inject a quiet or a busy machine) */
+  loadAverage?: () => number;
 }
 
 export interface LimitsOutcome {
@@ -31,26 +33,44 @@ export interface LimitsOutcome {
   file: string;
   /** true when read from the cache, false when just measured */
   cached: boolean;
+  /** why these limits are not the machine's ceilings (limitsTrustProblems); empty when trusted */
+  problems: string[];
 }
 
 async function ortVersion(): Promise<string | null> {
   const ort = await loadOrt();
   if (typeof ort === 'string') return null;
-  return ort.env.versions.node ?? ort.env.versions.common ?? 'unknown';
+  return ort.env.versions.node ?? ort.env.versions.common;
 }
 
 export async function machineLimits(options: LimitsOptions = {}): Promise<LimitsOutcome> {
   const threads = options.threads ?? os.availableParallelism();
+  const loadAverage = options.loadAverage ?? ((): number => os.loadavg()[0] ?? 0);
   const machine = await readMachineSummary();
   const version = await ortVersion();
   const fingerprint = fingerprintOf(machine, version ?? 'no-ort', threads);
   const file = options.cacheDir ? limitsPath(fingerprint, options.cacheDir) : limitsPath(fingerprint);
   if (!options.remeasure) {
     const cached = await readCachedLimits(file);
-    if (cached) return { limits: cached, file, cached: true };
+    const problems = cached ? limitsTrustProblems(cached) : [];
+    // Stale by age: measure again. Measured under load: measure again only if the machine is
+    // quiet now (measuring on a busy machine gives no better numbers); else keep and say why.
+    // A wide repeat spread alone is reported, not re-measured (small test sizes spread widely).
+    const busy = (load: number): boolean => load > LOADED_PER_CORE * Math.max(1, machine.cores);
+    const measuredLoaded = cached !== undefined && busy(Math.max(cached.loadAverage1m, cached.loadAverage1mAfter ?? 0));
+    const remeasure = (cached !== undefined && limitsAgeProblem(cached) !== null) || (measuredLoaded && !busy(loadAverage()));
+    if (cached && cached.fingerprint === fingerprint && !remeasure) return { limits: cached, file, cached: true, problems };
   }
+  const limits = await measureLimits(options, { threads, machine, version, fingerprint, loadAverage });
+  await writeCachedLimits(file, limits);
+  return { limits, file, cached: false, problems: limitsTrustProblems(limits) };
+}
 
-  const loadAverage1m = os.loadavg()[0] ?? 0;
+async function measureLimits(
+  options: LimitsOptions,
+  { threads, machine, version, fingerprint, loadAverage }: { threads: number; machine: MachineLimits['machine']; version: string | null; fingerprint: string; loadAverage: () => number },
+): Promise<MachineLimits> {
+  const loadAverage1m = loadAverage();
   const started = performance.now();
   let gemm: MachineLimits['gemm'];
   if (version === null) {
@@ -66,6 +86,7 @@ export async function machineLimits(options: LimitsOptions = {}): Promise<Limits
         peakGflopPerS: Math.max(...measured.measurements.map((m) => m.gflopPerS)),
         int8PeakGopPerS: measured.int8PeakGopPerS,
         unavailableReason: null,
+        repeatSpread: peakSpread(measured.measurements),
       };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -87,11 +108,18 @@ export async function machineLimits(options: LimitsOptions = {}): Promise<Limits
         : 'Float64Array copy (TypedArray.set) and triad loop, 1 JS thread (onnxruntime-node unavailable)',
       measurements: bandwidthMeasurements,
       peakGBPerS: ortBandwidth ? ortBandwidth.gbPerS : Math.max(...bandwidthMeasurements.map((m) => m.gbPerS)),
+      repeatSpread: ortBandwidth?.medianGbPerS ? ortBandwidth.gbPerS / ortBandwidth.medianGbPerS - 1 : null,
     },
     gpuMemoryUtilisation: await readGpuMemoryUtilisation(),
     loadAverage1m,
+    loadAverage1mAfter: loadAverage(),
     measurementS: (performance.now() - started) / 1000,
   };
-  await writeCachedLimits(file, limits);
-  return { limits, file, cached: false };
+  return limits;
+}
+
+/** The repeat spread of the measurement that set the peak. */
+function peakSpread(measurements: readonly GemmMeasurement[]): number | null {
+  const peak = [...measurements].sort((a, b) => b.gflopPerS - a.gflopPerS)[0];
+  return peak ? gemmRepeatSpread(peak) : null;
 }

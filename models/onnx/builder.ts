@@ -67,7 +67,7 @@ export class GraphBuilder {
   /** A constant tensor stored in the model file. `hint` seeds the unique name. */
   initializer(hint: string, dtype: DataTypeName, dims: number[], data: TensorData): string {
     const expected = dims.reduce((a, b) => a * b, 1);
-    if (data.length !== expected) throw new Error(`initializer ${hint}: expected ${expected} values for [${dims}], got ${data.length}`);
+    if (data.length !== expected) throw new Error(`initializer ${hint}: expected ${expected} values for [${dims.join(',')}], got ${data.length}`);
     const name = this.unique(hint);
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength); // little-endian hosts only
     this.initializers.push({ name, dims, data_type: DataType[dtype], raw_data: bytes });

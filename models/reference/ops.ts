@@ -120,7 +120,7 @@ export function roundToFp16(value: number): number {
   const sign = bits >>> 31 ? -1 : 1;
   const exponent = (bits >>> 23) & 0xff;
   if (exponent === 0xff) return value; // NaN, Infinity
-  const abs = Math.abs(f16Scratch[0]!);
+  const abs = Math.abs(f16Scratch[0]);
   if (abs >= 65520) return sign * Infinity; // rounds past the largest fp16 (65504)
   // Spacing of fp16 values around `abs`: 2^(e-10) for normals (e >= -14), 2^-24 for subnormals.
   // The float32 exponent field gives e exactly (log2 can be off by one near powers of two).

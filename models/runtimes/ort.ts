@@ -12,8 +12,8 @@ import { InputError, UnavailableError } from '../../harness/errors.ts';
 import { derive, type DerivedShape } from '../config.ts';
 import { userStateBytes } from '../cost.ts';
 import { buildGroupGraph, buildUserGraph, buildWholeGraph, INPUT_GROUP, INPUT_USER, OUTPUT_SCORES, type BoundaryTensor, type BuiltGraph } from '../onnx/graphs.ts';
-import { DEFAULT_INT8_KERNEL, resolveGraphOptions, type GraphOptions } from '../onnx/options.ts';
-import { VARIANT_TRAITS, type Variant } from '../variants.ts';
+import { DEFAULT_INT8_KERNEL, resolveGraphOptions, type GraphOptions, type ResolvedGraphOptions } from '../onnx/options.ts';
+import { VARIANT_TRAITS, type Variant, type VariantTraits } from '../variants.ts';
 import type { ModelWeights } from '../weights/layout.ts';
 import { loadOrt, providerUnavailableReason, type OrtModule } from './ort-providers.ts';
 import { createInt8Sessions, int8Facts, int8Tags, type Int8Options, type Int8Sessions, type SessionFactory } from './ort-int8.ts';
@@ -45,6 +45,23 @@ class OrtUserState implements UserStateHandle {
 }
 
 export async function createOrtRuntime(weights: ModelWeights, variant: Variant, options: OrtRuntimeOptions = {}): Promise<ScoringRuntime> {
+  const setup = await setUpOrt(weights, variant, options);
+  return setup.execution === 'monolithic' ? createMonolithicRuntime(setup, weights, variant) : createSplitRuntime(setup, weights, variant);
+}
+
+/** What both executions share: ORT, the resolved execution and graph options, sessions, facts, tensors. */
+interface OrtSetup extends TensorHelpers {
+  ort: OrtModule;
+  traits: VariantTraits;
+  execution: OrtExecution;
+  graphOptions: ResolvedGraphOptions;
+  /** the calibrated int8 sessions (split CPU graphs of an int8-weight variant) */
+  int8: Int8Sessions | undefined;
+  create: (graph: BuiltGraph, extra?: OrtTypes.InferenceSession.SessionOptions) => Promise<Session>;
+  info: (modelBytes: number) => RuntimeInfo;
+}
+
+async function setUpOrt(weights: ModelWeights, variant: Variant, options: OrtRuntimeOptions): Promise<OrtSetup> {
   const ort = await loadOrt();
   if (typeof ort === 'string') throw new UnavailableError('runtime ort', ort);
   const settings = resolveSessionSettings(options);
@@ -85,45 +102,66 @@ export async function createOrtRuntime(weights: ModelWeights, variant: Variant, 
     activationPrecision: precision.activationPrecision,
     details: { ...baseDetails, modelBytes },
   });
+  return { ort, traits, execution, graphOptions, int8, create, info, ...tensorHelpers(ort, s) };
+}
 
-  const userTensor = (user: Float32Array): Tensor => {
-    if (user.length !== s.Fu) throw new InputError('request', [`user_features: expected ${s.Fu} values, got ${user.length}`]);
-    return new ort.Tensor('float32', user, [1, s.Fu]);
-  };
-  const groupTensor = (group: Float32Array): Tensor => {
-    if (group.length === 0 || group.length % s.Fg !== 0) {
-      throw new InputError('request', [`group_features: expected N >= 1 rows of ${s.Fg} values, got ${group.length} values`]);
-    }
-    return new ort.Tensor('float32', group, [group.length / s.Fg, s.Fg]);
-  };
-  /** Run a scores graph, writing the scores straight into a fresh [N] array. */
-  const runScores = async (session: Session, feeds: Record<string, Tensor>, N: number): Promise<Float32Array> => {
-    const scores = new Float32Array(N);
-    await session.run(feeds, { [OUTPUT_SCORES]: new ort.Tensor('float32', scores, [N]) });
-    return scores;
-  };
+interface TensorHelpers {
+  s: DerivedShape;
+  /** a request's user features as a [1, Fu] tensor (InputError on a wrong length) */
+  userTensor: (user: Float32Array) => Tensor;
+  /** a request's candidate rows as an [N, Fg] tensor (InputError on a wrong length) */
+  groupTensor: (group: Float32Array) => Tensor;
+  /** run a scores graph, writing the scores straight into a fresh [N] array */
+  runScores: (session: Session, feeds: Record<string, Tensor>, N: number) => Promise<Float32Array>;
+}
 
-  if (execution === 'monolithic') {
-    const graph = buildWholeGraph(weights, variant, graphOptions);
-    // int8 weights: the kernel and activation precision are read from the optimized graph.
-    const target = traits.int8Weights ? await optimizedGraphTarget() : undefined;
-    const session = await create(graph, target?.options);
-    const ran = target ? await readRanKernel(target.dir, target.modelFile) : undefined;
-    const monolithInfo = info(graph.model.byteLength);
-    return {
-      info: ran ? { ...monolithInfo, activationPrecision: `whole graph: ${ran.activationPrecision}`, details: { ...monolithInfo.details, 'int8.whole': ran.kernel } } : monolithInfo,
-      variant,
-      config: weights.config,
-      score: (user, group) => runScores(session, { [INPUT_USER]: userTensor(user), [INPUT_GROUP]: groupTensor(group) }, group.length / s.Fg),
-      dispose: () => session.release(),
-    };
-  }
+function tensorHelpers(ort: OrtModule, s: DerivedShape): TensorHelpers {
+  return {
+    s,
+    userTensor: (user) => {
+      if (user.length !== s.Fu) throw new InputError('request', [`user_features: expected ${s.Fu} values, got ${user.length}`]);
+      return new ort.Tensor('float32', user, [1, s.Fu]);
+    },
+    groupTensor: (group) => {
+      if (group.length === 0 || group.length % s.Fg !== 0) {
+        throw new InputError('request', [`group_features: expected N >= 1 rows of ${s.Fg} values, got ${group.length} values`]);
+      }
+      return new ort.Tensor('float32', group, [group.length / s.Fg, s.Fg]);
+    },
+    runScores: async (session, feeds, N) => {
+      const scores = new Float32Array(N);
+      await session.run(feeds, { [OUTPUT_SCORES]: new ort.Tensor('float32', scores, [N]) });
+      return scores;
+    },
+  };
+}
 
+/** One graph on [T, N, D]: the baseline, or a ugsep variant's masked model (no reuse). */
+async function createMonolithicRuntime(setup: OrtSetup, weights: ModelWeights, variant: Variant): Promise<ScoringRuntime> {
+  const { s, userTensor, groupTensor, runScores } = setup;
+  const graph = buildWholeGraph(weights, variant, setup.graphOptions);
+  // int8 weights: the kernel and activation precision are read from the optimized graph.
+  const target = setup.traits.int8Weights ? await optimizedGraphTarget() : undefined;
+  const session = await setup.create(graph, target?.options);
+  const ran = target ? await readRanKernel(target.dir, target.modelFile) : undefined;
+  const monolithInfo = setup.info(graph.model.byteLength);
+  return {
+    info: ran ? { ...monolithInfo, activationPrecision: `whole graph: ${ran.activationPrecision}`, details: { ...monolithInfo.details, 'int8.whole': ran.kernel } } : monolithInfo,
+    variant,
+    config: weights.config,
+    score: (user, group) => runScores(session, { [INPUT_USER]: userTensor(user), [INPUT_GROUP]: groupTensor(group) }, group.length / s.Fg),
+    dispose: () => session.release(),
+  };
+}
+
+/** A ugsep variant split: the user graph once per request (or cache miss), the group graph on N candidates. */
+async function createSplitRuntime(setup: OrtSetup, weights: ModelWeights, variant: Variant): Promise<ScoringRuntime> {
+  const { ort, s, int8, graphOptions, userTensor, groupTensor, runScores } = setup;
   // Graph bytes (up to ~1 GB on `wide`) are dropped once the sessions hold the weights.
   let modelBytes = int8?.modelBytes ?? 0;
   const session = async (graph: BuiltGraph): Promise<Session> => {
     modelBytes += graph.model.byteLength;
-    return create(graph);
+    return setup.create(graph);
   };
   const userGraph = buildUserGraph(weights, variant, graphOptions);
   const stateSpecs = userGraph.outputs;
@@ -146,7 +184,7 @@ export async function createOrtRuntime(weights: ModelWeights, variant: Variant, 
   };
 
   return {
-    info: info(modelBytes),
+    info: setup.info(modelBytes),
     variant,
     config: weights.config,
     score: async (user, group) => {
@@ -182,7 +220,7 @@ function allocateState(ort: OrtModule, outputs: readonly BoundaryTensor[], s: De
   const tensors: Record<string, Tensor> = {};
   for (const out of outputs) {
     const dims = out.dims.map((d) => (d === 'R' ? 1 : d));
-    if (!dims.every((d): d is number => typeof d === 'number')) throw new Error(`user graph output ${out.name} has dims ${out.dims} (D=${s.D})`);
+    if (!dims.every((d): d is number => typeof d === 'number')) throw new Error(`user graph output ${out.name} has dims ${out.dims.join(',')} (D=${s.D})`);
     tensors[out.name] = new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
   }
   return tensors;

@@ -3,7 +3,7 @@ import { ReferenceModel, type UserState } from '../reference/model.ts';
 import type { Variant } from '../variants.ts';
 import type { ModelWeights } from '../weights/layout.ts';
 import { userStateBytes } from '../cost.ts';
-import type { RuntimeInfo, ScoringRuntime, UserStateHandle } from './runtime.ts';
+import { promised, type RuntimeInfo, type ScoringRuntime, type UserStateHandle } from './runtime.ts';
 
 interface ReferenceState extends UserStateHandle {
   state: UserState;
@@ -25,12 +25,12 @@ export function createReferenceRuntime(weights: ModelWeights, variant: Variant):
     info,
     variant,
     config: weights.config,
-    score: async (user, group) => model.score(user, group),
-    dispose: async () => {},
+    score: (user, group) => promised(() => model.score(user, group)),
+    dispose: () => Promise.resolve(),
   };
   if (model.traits.masked) {
-    runtime.userPass = async (user) => ({ bytes: stateBytes, state: model.userPass(user) }) satisfies ReferenceState;
-    runtime.groupPass = async (handle, group) => model.groupPass((handle as ReferenceState).state, group);
+    runtime.userPass = (user) => promised(() => ({ bytes: stateBytes, state: model.userPass(user) }) satisfies ReferenceState);
+    runtime.groupPass = (handle, group) => promised(() => model.groupPass((handle as ReferenceState).state, group));
   }
   return runtime;
 }

@@ -37,3 +37,14 @@ export interface ScoringRuntime {
   dispatchTags?(candidates: number): Readonly<Record<string, string>>;
   dispose(): Promise<void>;
 }
+
+/**
+ * `compute` run now, its result or its throw delivered as a promise, as an async function does:
+ * how a synchronous model meets the async ScoringRuntime methods (a bad input rejects, it never
+ * throws at the caller).
+ */
+export function promised<T>(compute: () => T): Promise<T> {
+  return new Promise((resolve) => {
+    resolve(compute());
+  });
+}

@@ -8,7 +8,7 @@ import { INT8_STORAGE_ACTIVATION_PRECISION, INT8_STORAGE_NOTE, INT8_STORAGE_WEIG
 import { TfjsModel, disposeUserState, userStateTensors, type TfjsUserState } from '../tfjs/model.ts';
 import type { Variant } from '../variants.ts';
 import type { ModelWeights } from '../weights/layout.ts';
-import type { RuntimeInfo, ScoringRuntime, UserStateHandle } from './runtime.ts';
+import { promised, type RuntimeInfo, type ScoringRuntime, type UserStateHandle } from './runtime.ts';
 
 export interface TfjsRuntimeOptions {
   /** wasm threads to request (only effective before the wasm backend's first use); default: backend default */
@@ -47,19 +47,21 @@ export async function createTfjsRuntime(name: TfjsRuntimeName, weights: ModelWei
     variant,
     config: weights.config,
     score: (user, group) => model.score(user, group),
-    dispose: async () => {
-      if (disposed) return;
-      disposed = true;
-      model.dispose();
-      releaseBackend(name);
-    },
+    dispose: () =>
+      promised(() => {
+        if (disposed) return;
+        disposed = true;
+        model.dispose();
+        releaseBackend(name);
+      }),
   };
   if (model.traits.masked) {
-    runtime.userPass = async (user) => {
-      const state = model.userPass(user);
-      const bytes = userStateTensors(state).reduce((sum, t) => sum + 4 * t.size, 0); // float32 elements
-      return { state, bytes, dispose: () => disposeUserState(state) } satisfies TfjsStateHandle;
-    };
+    runtime.userPass = (user) =>
+      promised(() => {
+        const state = model.userPass(user);
+        const bytes = userStateTensors(state).reduce((sum, t) => sum + 4 * t.size, 0); // float32 elements
+        return { state, bytes, dispose: () => disposeUserState(state) } satisfies TfjsStateHandle;
+      });
     runtime.groupPass = (handle, group) => model.groupPass((handle as TfjsStateHandle).state, group);
   }
   return runtime;

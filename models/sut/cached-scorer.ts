@@ -53,6 +53,8 @@ export interface CachedScorer<K extends number | string> {
 export interface ScorerCacheOptions {
   limits: CacheLimits;
   clock: Clock;
+  /** bytes one user's state takes, when the model is not the built-in family (a user's ONNX split model) */
+  stateBytes?: number;
 }
 
 export function createCachedScorer<K extends number | string>(pool: InstancePool, cacheOptions?: ScorerCacheOptions): CachedScorer<K> {
@@ -82,12 +84,14 @@ export function createCachedScorer<K extends number | string>(pool: InstancePool
     inUse.delete(state);
     if (evictedInUse.delete(state)) release(state);
   };
-  const stateBytes = userStateBytes(pool.config, pool.variant); // what the byte budget counts per user
+  const stateBytes = cacheOptions?.stateBytes ?? userStateBytes(pool.config, pool.variant); // what the byte budget counts per user
 
   return {
     cache,
     async score(userId, userFeatures, groupFeatures) {
-      let cacheHit: boolean | null = null;
+      // set inside task.place, a callback control-flow analysis does not follow: declared wide so
+      // the checks after pool.run are not narrowed to the initial null
+      let cacheHit = null as boolean | null;
       let state: RemoteUserState | undefined;
       const key = cache && userId !== undefined ? userStateKey(userId, userFeatures) : undefined;
       let evictions = 0;
@@ -109,7 +113,7 @@ export function createCachedScorer<K extends number | string>(pool: InstancePool
           cache.set(key, state, state.bytes);
           evictions = cache.stats().evictions - before;
           let owned = bySlot.get(free);
-          if (!owned) bySlot.set(free, (owned = new Map()));
+          if (!owned) bySlot.set(free, (owned = new Map<string, RemoteUserState>()));
           owned.set(key, state);
           return { slot: free, order: { mode: 'miss', stateId: state.stateId } };
         },

@@ -82,12 +82,12 @@ export class TfjsModel {
       for (const p of this.w.layers) {
         // Mixup, T heads: M[h, t*d:(t+1)*d] = X[t, h*d:(h+1)*d], a transpose of the [T, T] grid of d-blocks.
         const grid = tf.reshape(X, [N, T, T, d]); // [N, t, h, d]
-        let M = tf.reshape(tf.transpose(grid, [0, 2, 1, 3]), [N, T, D]) as tf.Tensor3D; // [N, h, T*d]
+        let M = tf.reshape<tf.Rank.R3>(tf.transpose(grid, [0, 2, 1, 3]), [N, T, D]); // [N, h, T*d]
         if (this.traits.masked) M = tf.mul(M, this.w.mixupMask); // user heads see no group tokens: [N, T, D]
         const S = layerNorm(tf.add<tf.Tensor3D>(M, X), p.ln1Weight, p.ln1Bias); // [N, T, D]
         const rows = unstackTokens(S); // T x [N, D]
         if (p.compWeight && p.compBias) {
-          const z = tf.mean(tf.slice(S, [0, 0, 0], [N, Tu, D]), 1) as tf.Tensor2D; // [N, D]
+          const z = tf.mean<tf.Tensor2D>(tf.slice(S, [0, 0, 0], [N, Tu, D]), 1); // [N, D]
           for (let j = 0; j < this.shape.Tg; j++) rows[Tu + j] = tf.add(rows[Tu + j]!, linear(z, p.compWeight[j]!, p.compBias[j]!)); // [N, D]
         }
         X = layerNorm(tf.stack(this.ffnResidual(rows, 0, p), 1) as tf.Tensor3D, p.ln2Weight, p.ln2Bias); // [N, T, D]
@@ -122,7 +122,7 @@ export class TfjsModel {
         X = layerNorm(tf.concat(this.ffnResidual(tf.split(S, Tu, 0), 0, p), 0), p.ln2Weight, p.ln2Bias); // [Tu, D]
         layers.push({ userSlices, compensation });
       }
-      return { layers, userSum: tf.sum(X, 0) as tf.Tensor1D }; // userSum: [D]
+      return { layers, userSum: tf.sum<tf.Tensor1D>(X, 0) }; // userSum: [D]
     });
   }
 

@@ -36,7 +36,7 @@ export function writeSafetensors(path: string, weights: ModelWeights, extraMetad
       throw new Error(`weights object lacks ${spec.name}`);
     }
     if (data.length !== elementCount(spec.shape)) {
-      throw new Error(`${spec.name}: expected ${elementCount(spec.shape)} values for shape [${spec.shape}], got ${data.length}`);
+      throw new Error(`${spec.name}: expected ${elementCount(spec.shape)} values for shape [${spec.shape.join(',')}], got ${data.length}`);
     }
     header[spec.name] = { dtype: 'F32', shape: spec.shape, data_offsets: [offset, offset + data.byteLength] };
     offset += data.byteLength;
@@ -166,8 +166,8 @@ function readHeader(fd: number, fileBytes: number, context: string): { header: R
 function coverageProblems(header: Record<string, unknown>, names: readonly string[], bodyBytes: number): string[] {
   const spans: { name: string; begin: number; end: number }[] = [];
   for (const name of names) {
-    const offsets = (header[name] as Partial<HeaderEntry> | null)?.data_offsets;
-    if (Array.isArray(offsets) && offsets.length === 2 && offsets.every((v) => Number.isSafeInteger(v) && v >= 0) && offsets[0] <= offsets[1]) {
+    const offsets: unknown = (header[name] as Partial<HeaderEntry> | null)?.data_offsets;
+    if (isOffsetPair(offsets, (v) => Number.isSafeInteger(v)) && offsets[0] <= offsets[1]) {
       spans.push({ name, begin: offsets[0], end: offsets[1] });
     }
   }
@@ -217,6 +217,11 @@ function readConfig(metadata: unknown, context: string): ModelConfig {
   return parseConfig(config);
 }
 
+/** Untyped header JSON as `[begin, end]`: two numbers, each non-negative and passing `isWhole`. */
+function isOffsetPair(value: unknown, isWhole: (v: number) => boolean): value is [number, number] {
+  return Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number' && isWhole(v) && v >= 0);
+}
+
 function entryProblem(name: string, entry: unknown, shape: number[], bodyBytes: number): string | undefined {
   if (typeof entry !== 'object' || entry === null) return `${name}: expected a tensor entry {dtype, shape, data_offsets}`;
   const e = entry as Partial<HeaderEntry>;
@@ -224,8 +229,8 @@ function entryProblem(name: string, entry: unknown, shape: number[], bodyBytes: 
   if (!Array.isArray(e.shape) || e.shape.length !== shape.length || e.shape.some((v, i) => v !== shape[i])) {
     return `${name}: expected shape [${shape.join(', ')}], got ${JSON.stringify(e.shape)}`;
   }
-  const offsets = e.data_offsets;
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((v) => Number.isInteger(v) && v >= 0)) {
+  const offsets: unknown = e.data_offsets;
+  if (!isOffsetPair(offsets, (v) => Number.isInteger(v))) {
     return `${name}: expected data_offsets [begin, end], got ${JSON.stringify(offsets)}`;
   }
   const [begin, end] = offsets;

@@ -4,9 +4,11 @@
  * points are drawn alone and the caption says so.
  */
 import type { MachineLimits } from '../../harness/results/machine-limits.ts';
-import { attainableGflopPerS, deriveFigures, ridgePointFlopPerByte, rooflineLimits } from '../derive.ts';
+import { attainableGflopPerS, deriveFigures, int8Roof, ridgePointFlopPerByte, rooflineLimits, type DerivedFigures, type RooflineLimits } from '../derive.ts';
 import type { RunRow } from '../runs.ts';
 import { chartFrame, round, type ChartSpec } from './spec.ts';
+
+type Layer = NonNullable<Extract<ChartSpec['spec'], { layer: unknown }>['layer']>[number];
 
 export function rooflineChart(rows: RunRow[], limits: MachineLimits | undefined): ChartSpec | null {
   const figures = rows.map((row) => deriveFigures(row, limits)).filter((f) => f !== null);
@@ -17,12 +19,14 @@ export function rooflineChart(rows: RunRow[], limits: MachineLimits | undefined)
     gflopPerS: round(f.busyGflopPerS),
     bound: f.bound ?? 'unknown',
     fractionOfAttainable: f.fractionOfAttainable === null ? null : round(f.fractionOfAttainable),
+    roof: f.roof ?? 'none',
+    limits: f.limitsDoubt === null ? 'trusted' : 'not trustworthy (run above its roof)',
   }));
   const roof = rooflineLimits(limits);
   const intensities = points.map((p) => p.intensity);
   const xMin = Math.min(0.1, ...intensities.map((i) => i / 4));
   const xMax = Math.max(roof ? ridgePointFlopPerByte(roof) * 8 : 100, ...intensities.map((i) => i * 4));
-  const layers: NonNullable<Extract<ChartSpec['spec'], { layer: unknown }>['layer']> = [];
+  const layers: Layer[] = [];
   if (roof) {
     const ridge = ridgePointFlopPerByte(roof);
     const roofLine = [xMin, ridge, xMax].map((x) => ({ intensity: round(x, 6), gflopPerS: round(attainableGflopPerS(roof, x), 6) }));
@@ -34,6 +38,7 @@ export function rooflineChart(rows: RunRow[], limits: MachineLimits | undefined)
         y: { field: 'gflopPerS', type: 'quantitative' },
       },
     });
+    layers.push(...int8RoofLayers(roof, figures, xMax));
     // Roof labels: the flat one above its line, right of the ridge; the sloped one above-left of
     // its line and right-aligned, so the line (falling to the left) never crosses the text.
     const slopeLabelX = Math.sqrt(xMin * ridge);
@@ -61,6 +66,8 @@ export function rooflineChart(rows: RunRow[], limits: MachineLimits | undefined)
         { field: 'gflopPerS', type: 'quantitative', title: 'GFLOP/s' },
         { field: 'bound', type: 'nominal' },
         { field: 'fractionOfAttainable', type: 'quantitative', title: 'of attainable' },
+        { field: 'roof', type: 'nominal' },
+        { field: 'limits', type: 'nominal' },
       ],
     },
   });
@@ -72,7 +79,28 @@ export function rooflineChart(rows: RunRow[], limits: MachineLimits | undefined)
     title: 'Roofline',
     caption:
       'Each run at its cost-model arithmetic intensity and its FLOPs per request / mean latency. Left of the ridge a run is memory-bound, right of it compute-bound.' +
-      (roof ? '' : ' Limits were not available, so no roofs are drawn.'),
+      ' int8-weight runs count weights at 1 byte and sit under the int8 roof (dashed) where it is higher.' +
+      (roof ? '' : ' Limits were not available, so no roofs are drawn.') +
+      (figures.some((f) => f.limitsDoubt !== null) ? ' Some runs sit more than 10% above their roof: the limits are not trustworthy (see the derived figures table).' : ''),
     spec: { ...chartFrame('Roofline', subtitle), layer: layers },
   };
+}
+
+/** The dashed int8 roof, when int8-weight runs are drawn and the int8 GEMM ceiling is above the fp32 one. */
+function int8RoofLayers(roof: RooflineLimits, figures: readonly DerivedFigures[], xMax: number): Layer[] {
+  const int8 = int8Roof(roof);
+  if (!(int8.peakGflopPerS > roof.peakGflopPerS) || !figures.some((f) => f.roof === 'int8')) return [];
+  const int8Ridge = ridgePointFlopPerByte(int8);
+  return [
+    {
+      data: { values: [int8Ridge, xMax].map((x) => ({ intensity: round(x, 6), gflopPerS: round(attainableGflopPerS(int8, x), 6) })) },
+      mark: { type: 'line', color: '#444', strokeWidth: 1.5, strokeDash: [6, 4] },
+      encoding: { x: { field: 'intensity', type: 'quantitative' }, y: { field: 'gflopPerS', type: 'quantitative' } },
+    },
+    {
+      data: { values: [{ intensity: round(int8Ridge * 1.3, 6), gflopPerS: round(int8.peakGflopPerS, 6), label: `int8 GEMM ${int8.peakGflopPerS.toFixed(0)} Gop/s` }] },
+      mark: { type: 'text', align: 'left', dy: -10, color: '#444' },
+      encoding: { x: { field: 'intensity', type: 'quantitative' }, y: { field: 'gflopPerS', type: 'quantitative' }, text: { field: 'label', type: 'nominal' } },
+    },
+  ];
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { measureBandwidth } from '../../models/limits/bandwidth.ts';
-import { limitsCacheDir, limitsPath, readCachedLimits } from '../../models/limits/cache.ts';
+import { limitsCacheDir, limitsPath, readCachedLimits, writeCachedLimits } from '../../models/limits/cache.ts';
 import { fingerprintOf } from '../../models/limits/fingerprint.ts';
 import { measureGemm } from '../../models/limits/gemm.ts';
 import { machineLimits } from '../../models/limits/measure.ts';
@@ -47,7 +47,7 @@ describe('machine limits', () => {
 
   it('caches per fingerprint and measures again only when asked', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ugbench-limits-'));
-    const options = { cacheDir: dir, threads: 1, gemmSizes: [128], bandwidthBufferBytes: 8 * 2 ** 20 };
+    const options = { cacheDir: dir, threads: 1, gemmSizes: [128], bandwidthBufferBytes: 8 * 2 ** 20, loadAverage: () => 0 };
     const first = await machineLimits(options);
     expect(first.cached).toBe(false);
     expect(first.file).toBe(limitsPath(first.limits.fingerprint, dir));
@@ -68,6 +68,26 @@ describe('machine limits', () => {
     expect(second.limits).toEqual(first.limits);
     const third = await machineLimits({ ...options, remeasure: true });
     expect(third.cached).toBe(false);
+  });
+
+  it('stale cached limits are measured again (too old), or kept with the reason when measured under load on a machine still busy', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ugbench-limits-'));
+    const options = { cacheDir: dir, threads: 1, gemmSizes: [128], bandwidthBufferBytes: 8 * 2 ** 20, loadAverage: () => 0 };
+    const first = await machineLimits(options);
+    const old = { ...first.limits, measuredAt: new Date(Date.now() - 40 * 86_400_000).toISOString() };
+    await writeCachedLimits(first.file, old);
+    const again = await machineLimits(options);
+    expect(again.cached).toBe(false);
+    expect(Date.parse(again.limits.measuredAt)).toBeGreaterThan(Date.parse(old.measuredAt));
+    // measured under load: kept with the reason while the machine is still busy, measured again once it is quiet
+    await writeCachedLimits(first.file, { ...again.limits, loadAverage1m: 1000 });
+    const busy = await machineLimits({ ...options, loadAverage: () => 1000 });
+    expect(busy.cached).toBe(true);
+    expect(busy.problems[0]).toMatch(/^measured while the machine was loaded \(1-minute load average 1000\.00 on \d+ cores\)$/);
+    const quiet = await machineLimits({ ...options, loadAverage: () => 0 });
+    expect(quiet.cached).toBe(false);
+    expect(quiet.limits.loadAverage1m).toBe(0);
+    expect(quiet.problems.filter((p) => p.includes('loaded'))).toEqual([]);
   });
 
   it('the cache lives in UGBENCH_CACHE_DIR, else XDG_CACHE_HOME/ugbench, else ~/.cache/ugbench', () => {

@@ -1,6 +1,6 @@
 /** Roofline arithmetic on a hand-computed example, and the predicted speedup formula. */
 import { describe, expect, it } from 'vitest';
-import type { MachineLimits } from '../../harness/results/machine-limits.ts';
+import { gemmRepeatSpread, limitsTrustProblems, type MachineLimits } from '../../harness/results/machine-limits.ts';
 import { attainableGflopPerS, boundOf, deriveFigures, ridgePointFlopPerByte } from '../../reports/derive.ts';
 import { predictedSpeedup } from '../../reports/predict.ts';
 import { runRows } from '../../reports/runs.ts';
@@ -66,5 +66,64 @@ describe('predicted speedup', () => {
     // 64 x 16 / (8 + 64 x 8 + 8 / 8) = 1024 / 521
     expect(predictedSpeedup({ T: 16, Tu: 8, k: 4 }, 64, true)).toBeCloseTo(1024 / 521, 12);
     expect(predictedSpeedup({ T: 16, Tu: 8, k: 4 }, 64, false)).toBeCloseTo(1024 / 520, 12);
+  });
+});
+
+describe('the int8 roof and runs above their roof', () => {
+  const withInt8Peak: MachineLimits = { ...LIMITS, gemm: { ...LIMITS.gemm, int8PeakGopPerS: 250 } };
+  /** one run at 2 FLOP/B (memory side), busy rate set by its mean latency */
+  const row = (variant: string, meanUs: number): ReturnType<typeof runRows>[number] => {
+    const results = makeResults();
+    const run = results.runs[0]!;
+    run.variant = variant;
+    run.cost = { flopsPerRequest: 2e9, bytesPerRequest: 1e9, weightBytesPerRequest: 0.9e9, activationBytesPerRequest: 0.1e9, arithmeticIntensity: 2, achievedGflopPerS: 10, achievedGBPerS: 5 };
+    run.latencyUs.overall.meanUs = meanUs;
+    return runRows([{ path: 'x', results }])[0]!;
+  };
+
+  it('an int8-weight run is held to the int8 GEMM ceiling on the compute side, an fp32 run to the fp32 one', () => {
+    const compute = (variant: string): ReturnType<typeof deriveFigures> => {
+      const r = row(variant, 10_000);
+      r.run.cost = { ...r.run.cost!, bytesPerRequest: 2e7 }; // 100 FLOP/B: compute side of both ridges
+      return deriveFigures(r, withInt8Peak);
+    };
+    const int8 = compute('ugsep-w8a16')!;
+    const fp32 = compute('ugsep')!;
+    expect(int8.roof).toBe('int8');
+    expect(fp32.roof).toBe('fp32');
+    // 2e9 FLOP / 10 ms = 200 GFLOP/s: 80% of the int8 roof (250), 200% of the fp32 roof (100)
+    expect(int8.fractionOfAttainable).toBeCloseTo(0.8, 12);
+    expect(int8.limitsDoubt).toBeNull();
+    expect(fp32.fractionOfAttainable).toBeCloseTo(2, 12);
+    expect(fp32.limitsDoubt).toMatch(/^limits not trustworthy: the run is at 200% of its roofline/);
+  });
+
+  it('a run more than 10% above its roof is flagged with the reason; at 105% it is not', () => {
+    // attainable at 2 FLOP/B = 40 GFLOP/s; 2e9 FLOP at mean latency t -> 2e9 / t
+    const at = (fraction: number): ReturnType<typeof deriveFigures> => deriveFigures(row('ugsep', 2e9 / (40e9 * fraction) * 1e6), LIMITS);
+    expect(at(1.05)!.limitsDoubt).toBeNull();
+    const flagged = at(4.24)!;
+    console.log(`flagged: ${flagged.limitsDoubt}`);
+    expect(flagged.limitsDoubt).toMatch(/limits not trustworthy: the run is at 424% of its roofline \(more than 10% above it\)/);
+    // LIMITS were measured on 2026-01-01, more than 30 days before any run of this test: the reason says so
+    expect(flagged.limitsDoubt).toMatch(/measured \d+ days ago, more than 30 days/);
+  });
+});
+
+describe('limitsTrustProblems', () => {
+  const now = Date.parse('2026-01-02T00:00:00.000Z');
+  it('fresh limits measured on a quiet machine with tight repetitions have none', () => {
+    expect(limitsTrustProblems({ ...LIMITS, gemm: { ...LIMITS.gemm, repeatSpread: 0.05 }, bandwidth: { ...LIMITS.bandwidth, repeatSpread: 0.02 } }, now)).toEqual([]);
+  });
+  it('old, loaded or spread-out measurements each say why', () => {
+    expect(limitsTrustProblems(LIMITS, Date.parse('2026-03-01T00:00:00.000Z'))).toEqual(['measured 59 days ago, more than 30 days']);
+    expect(limitsTrustProblems({ ...LIMITS, loadAverage1m: 5.1 }, now)).toEqual(['measured while the machine was loaded (1-minute load average 5.10 on 2 cores)']);
+    expect(limitsTrustProblems({ ...LIMITS, loadAverage1m: 0.2, loadAverage1mAfter: 3 }, now)).toHaveLength(1);
+    expect(limitsTrustProblems({ ...LIMITS, gemm: { ...LIMITS.gemm, repeatSpread: 0.6 } }, now)).toEqual(['GEMM repetitions spread 60% (more than 25%: the machine was busy)']);
+    expect(limitsTrustProblems({ ...LIMITS, measuredAt: 'yesterday' }, now)[0]).toMatch(/unreadable time/);
+  });
+  it('the repeat spread of a GEMM measurement: median over best time, minus 1', () => {
+    // n = 1000: 2e9 FLOP; best at 100 GFLOP/s = 20 ms; median 30 ms -> 0.5
+    expect(gemmRepeatSpread({ n: 1000, gflopPerS: 100, medianMs: 30, repetitions: 5 })).toBeCloseTo(0.5, 12);
   });
 });

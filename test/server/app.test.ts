@@ -96,6 +96,9 @@ describe('OIP server', () => {
     ['unknown output asked for', () => ({ ...good(), outputs: [{ name: 'logits' }] }), /^outputs\[0\]\.name: expected "scores", got "logits"/],
     ['inputs not a list', () => ({ inputs: { user_features: [1] } }), /^inputs: expected an array of tensors/],
     ['nested deeper than the shape', () => ({ inputs: [good().inputs[0], { ...good().inputs[1], data: [[[1, 1, 1]], [[2, 2, 2]]] }] }), /^inputs\[1\]\.data: nested deeper than shape \[2,3\]/],
+    // ragged rows whose values add up to the shape's count: 4 + 2 = 6 = 2 x 3
+    ['ragged nested rows', () => ({ inputs: [good().inputs[0], { ...good().inputs[1], data: [[1, 1, 1, 2], [2, 2]] }] }), /^inputs\[1\]\.data\[0\]: expected 3 items \(shape \[2,3\]\), got 4: ragged nested data$/],
+    ['a number beside nested rows', () => ({ inputs: [good().inputs[0], { ...good().inputs[1], data: [[1, 1, 1], 2] }] }), /^inputs\[1\]\.data\[1\]: expected an array of 3 items \(shape \[2,3\]\), got 2: ragged nested data$/],
   ];
   for (const [label, body, message] of malformed) {
     it(`400 for ${label}, naming the part; a healthy request succeeds after it`, async () => {

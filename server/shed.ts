@@ -1,0 +1,55 @@
+/**
+ * The overload path of an infer request, from its headers: admit it, or answer 503 +
+ * Retry-After + Connection: close without reading its body.
+ *
+ * - `x-request-timeout-ms` (optional): how long the client waits for an answer. When the
+ *   estimated queue wait is already longer, the request is refused at once (reason
+ *   `deadline`): queued, it would time out after holding a place another request could use.
+ * - A request refused because every place is taken (reason `overloaded`) is answered after a
+ *   pause of the estimated queue wait (at most MAX_PACE_MS): a client that retries at once,
+ *   without back-off, would only be refused again, and on a machine whose cores all compute,
+ *   an unpaced refusal loop takes CPU from the requests being served (the client's and the
+ *   server's). Waiting on a timer costs no CPU; the socket is bounded by maxConnections.
+ * - Retry-After says the estimated wait in whole seconds, at least 1.
+ */
+import type { IncomingMessage } from 'node:http';
+import { isRejection, type Admission, type Rejection, type Reservation } from './admission.ts';
+
+/** The longest pause before an `overloaded` 503. */
+export const MAX_PACE_MS = 250;
+export const DEADLINE_HEADER = 'x-request-timeout-ms';
+
+export type HeaderCheck = { reservation: Reservation } | { status: 503 | 400; reason: 'overloaded' | 'deadline' | 'bad_request'; error: string; headers: Record<string, string>; paceMs: number };
+
+/** The deadline header in µs; undefined when absent; a message when malformed. */
+export function deadlineUsOf(req: IncomingMessage): number | undefined | string {
+  const raw = req.headers[DEADLINE_HEADER];
+  if (raw === undefined) return undefined;
+  const ms = Number(Array.isArray(raw) ? raw[0] : raw);
+  if (!(Number.isFinite(ms) && ms > 0)) return `header ${DEADLINE_HEADER}: expected a positive number of milliseconds, got ${JSON.stringify(raw)}`;
+  return ms * 1000;
+}
+
+export function admitFromHeaders(admission: Admission, req: IncomingMessage): HeaderCheck {
+  const deadlineUs = deadlineUsOf(req);
+  if (typeof deadlineUs === 'string') return { status: 400, reason: 'bad_request', error: deadlineUs, headers: {}, paceMs: 0 };
+  const outcome = admission.admit(deadlineUs);
+  if (!isRejection(outcome)) return { reservation: outcome };
+  return refusal(outcome, deadlineUs);
+}
+
+function refusal(rejection: Rejection, deadlineUs: number | undefined): HeaderCheck {
+  const waitMs = rejection.estimatedWaitUs / 1000;
+  const headers = { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))), connection: 'close' };
+  if (rejection.reason === 'deadline') {
+    const error = `server: overloaded (estimated queue wait ${waitMs.toFixed(1)} ms exceeds ${DEADLINE_HEADER} ${(deadlineUs ?? 0) / 1000} ms)`;
+    return { status: 503, reason: 'deadline', error, headers, paceMs: 0 };
+  }
+  return { status: 503, reason: 'overloaded', error: 'server: overloaded (every instance busy, queue full)', headers, paceMs: Math.min(MAX_PACE_MS, waitMs) };
+}
+
+/** Resolves after `ms` (at once for 0) without holding the event loop open. */
+export function pause(ms: number): Promise<void> {
+  if (!(ms > 0)) return Promise.resolve();
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
