@@ -8,14 +8,23 @@
  * and top-10 overlap against the fp32 ugsep graph and the W8A16 reference graph, and what ran
  * (dispatchTags: the kernel per graph at that N, read from ORT's optimized graphs).
  *
+ * Accuracy: every ugsep-w8a16 row is checked against the bound auto uses (models/runtimes/
+ * ort-calibrate.ts: min(5e-3, a quarter of the int8 effect, which is the fp32 graph's error
+ * against the W8A16 reference on the same request)); W8A8 kernels are labelled so and are
+ * outside auto.
+ *
+ * `wide` (~1 GB of fp32 weights per fp32 runtime) runs only the setups its targets need
+ * (WIDE_SETUPS), so the whole table takes a few minutes.
+ *
  * Options: --presets small,wide  --time-ms 2000 (per cell: half tinybench, half paired)  --threads n  --strict-wide (also time
- * the slow strict kernel on `wide`)  --only REGEX (setups whose label matches).
+ * the slow strict kernel on `wide`)  --only REGEX (setups whose label matches)  --tfjs small (also TF.js wasm; default none).
  */
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { machineLimits } from '../models/limits/measure.ts';
 import { graphPrecisionOf, requestGemms, rooflineFloorUs, type RooflineLimits } from '../models/limits/roofline.ts';
-import { maxRelError, topKOverlap } from '../models/runtimes/ort-calibrate.ts';
+import { DEFAULT_ACCURACY_BOUND, EFFECT_FRACTION, maxRelError, topKOverlap } from '../models/runtimes/ort-calibrate.ts';
+import { W8A16_KERNELS } from '../models/onnx/options.ts';
 import { predictedSpeedup, requestCost } from '../models/cost.ts';
 import { presetConfig } from '../models/presets.ts';
 import { syntheticRequest, type ScoringRequest } from '../models/requests.ts';
@@ -46,8 +55,8 @@ const { values: args } = parseArgs({
     threads: { type: 'string' },
     'strict-wide': { type: 'boolean', default: false },
     only: { type: 'string' },
-    // presets also timed on TF.js wasm (bench/kernels-tfjs.ts); 'none' skips. Not `wide`: 1 GB of fp32 weights in the wasm heap.
-    tfjs: { type: 'string', default: 'small' },
+    // presets also timed on TF.js wasm (bench/kernels-tfjs.ts, also `npm run bench:kernels:tfjs`); 'none' skips. Not `wide`: 1 GB of fp32 weights in the wasm heap.
+    tfjs: { type: 'string', default: 'none' },
   },
 });
 const timeMs = Number(args['time-ms']);
@@ -63,6 +72,8 @@ const SETUPS: Setup[] = [
   { label: 'ugsep-w8a16 matmulnbits-b128', variant: 'ugsep-w8a16', options: { int8Kernel: 'matmulnbits-b128' }, against: 'ugsep' },
   { label: 'ugsep-w8a16 dynamic', variant: 'ugsep-w8a16', options: { int8Kernel: 'dynamic' }, against: 'ugsep' },
   { label: 'ugsep-w8a16 dequant-fp32', variant: 'ugsep-w8a16', options: { int8Kernel: 'dequant-fp32' }, against: 'ugsep' },
+  { label: 'ugsep-w8a16 hilo-b32', variant: 'ugsep-w8a16', options: { int8Kernel: 'hilo-b32' }, against: 'ugsep' },
+  { label: 'ugsep-w8a16 hilo-b128', variant: 'ugsep-w8a16', options: { int8Kernel: 'hilo-b128' }, against: 'ugsep' },
   { label: 'ugsep-w8a16 strict', variant: 'ugsep-w8a16', options: { int8Kernel: 'strict' }, against: 'ugsep', skip: args['strict-wide'] ? [] : ['wide'] },
   // The W8A16 reference graph (fp16-rounded activations x dequantized weights): accuracy baseline.
   { label: W8A16_REFERENCE, variant: 'ugsep-w8a16', options: { int8Kernel: 'dequant-fp32', w8a16Reference: true }, against: 'ugsep' },
@@ -70,6 +81,9 @@ const SETUPS: Setup[] = [
   { label: 'baseline batched', variant: 'baseline', options: { ffnLayout: 'batched' }, against: 'baseline', skip: ['wide'] },
   { label: 'ugsep batched', variant: 'ugsep', options: { ffnLayout: 'batched' }, against: 'baseline batched', skip: ['wide'] },
 ];
+
+/** What `wide` runs: the targets' pair, the accuracy reference, and the plain MatMulNBits graph for comparison. */
+const WIDE_SETUPS = new Set(['ugsep', 'ugsep-w8a16 auto', 'ugsep-w8a16 matmulnbits-b32', 'ugsep-w8a16 hilo-b128', W8A16_REFERENCE]);
 
 interface Cell {
   preset: string;
@@ -83,8 +97,12 @@ interface Cell {
   floorUs: number;
   /** what served this N (dispatchTags), when the runtime says */
   ran: string;
-  /** ugsep-w8a16 setups: accuracy against the fp32 graph and the W8A16 reference graph */
-  accuracy?: { vsFp32: Accuracy; vsW8a16: Accuracy };
+  /** the user and group kernels read from the optimized graphs */
+  ranKernels: string[];
+  /** the setup the measured ratio is against (the row itself when that setup does not run on this preset) */
+  vs: string;
+  /** ugsep-w8a16 setups: accuracy against the fp32 graph and the W8A16 reference graph, and the bound */
+  accuracy?: { vsFp32: Accuracy; vsW8a16: Accuracy; bound: number };
 }
 
 interface Accuracy {
@@ -153,7 +171,8 @@ async function benchPreset(preset: string, limits: RooflineLimits): Promise<Cell
     grew = false;
     for (const o of SETUPS) if (labels.has(o.label) && !labels.has(o.against)) grew = labels.add(o.against).size > 0;
   }
-  const setups = SETUPS.filter((setup) => !setup.skip?.includes(preset) && labels.has(setup.label));
+  const setups = SETUPS.filter((setup) => !setup.skip?.includes(preset) && labels.has(setup.label) && (preset !== 'wide' || WIDE_SETUPS.has(setup.label)));
+  const present = new Set(setups.map((o) => o.label));
   const runtimes = new Map<string, ScoringRuntime>();
   for (const setup of setups) {
     const started = performance.now();
@@ -172,7 +191,8 @@ async function benchPreset(preset: string, limits: RooflineLimits): Promise<Cell
     for (const setup of setups) {
       const runtime = runtimes.get(setup.label)!;
       const latency = await p50Ms(runtime, request, timeMs / 2);
-      const reference = runtimes.get(setup.against)!;
+      const vs = present.has(setup.against) ? setup.against : setup.label;
+      const reference = runtimes.get(vs)!;
       const measured = reference === runtime ? 1 : await pairedSpeedup(reference, runtime, request, timeMs / 2);
       const tags = runtime.dispatchTags?.(N);
       const floorUs = rooflineFloorUs(
@@ -186,11 +206,13 @@ async function benchPreset(preset: string, limits: RooflineLimits): Promise<Cell
         }),
         limits,
       );
-      const cell: Cell = { preset, setup, N, p50Ms: latency, measured, floorUs, ran: tags ? `user ${tags.userKernel}, group ${tags.groupKernel}` : '' };
+      const cell: Cell = { preset, setup, N, vs, p50Ms: latency, measured, floorUs, ran: tags ? `user ${tags.userKernel}, group ${tags.groupKernel}` : '', ranKernels: tags ? [tags.userKernel ?? '', tags.groupKernel ?? ''] : [] };
       if (setup.variant === 'ugsep-w8a16' && fp32Scores && w8a16Scores) {
         const got = await runtime.score(request.userFeatures, request.groupFeatures);
         const accuracy = (ref: Float32Array): Accuracy => ({ maxRelError: maxRelError(got, ref), top10: topKOverlap(got, ref, Math.min(10, N)) });
-        cell.accuracy = { vsFp32: accuracy(fp32Scores), vsW8a16: accuracy(w8a16Scores) };
+        // auto's rule on this request: the fp32 graph's own error is the int8 effect
+        const bound = Math.min(DEFAULT_ACCURACY_BOUND, EFFECT_FRACTION * maxRelError(fp32Scores, w8a16Scores));
+        cell.accuracy = { vsFp32: accuracy(fp32Scores), vsW8a16: accuracy(w8a16Scores), bound };
       }
       cells.push(cell);
       process.stderr.write(`  ${preset} ${setup.label} N=${N}: ${latency.toFixed(3)} ms (p50), ${measured.toFixed(2)}x vs ${setup.against}${cell.ran ? ` [${cell.ran}]` : ''}\n`);
@@ -220,7 +242,7 @@ function predictedFor(cell: Cell): number {
 }
 
 function printTable(cells: Cell[], limits: RooflineLimits): void {
-  const header = ['preset', 'variant', 'N', 'p50 ms', 'vs', 'measured x', 'predicted x', 'realized/pred', 'floor ms', 'p50/floor', 'err vs fp32', 'top10', 'err vs w8a16', 'top10', 'ran'];
+  const header = ['preset', 'variant', 'N', 'p50 ms', 'vs', 'measured x', 'predicted x', 'realized/pred', 'floor ms', 'p50/floor', 'err vs fp32', 'top10', 'err vs w8a16', 'top10', 'bound', 'within', 'class', 'ran'];
   const rows: string[][] = [];
   for (const cell of cells) {
     const measured = cell.measured;
@@ -232,7 +254,7 @@ function printTable(cells: Cell[], limits: RooflineLimits): void {
       cell.setup.label,
       String(cell.N),
       cell.p50Ms.toFixed(3),
-      cell.setup.against,
+      cell.vs,
       measured.toFixed(2),
       predicted.toFixed(2),
       (measured / predicted).toFixed(2),
@@ -242,6 +264,9 @@ function printTable(cells: Cell[], limits: RooflineLimits): void {
       a ? a.vsFp32.top10.toFixed(1) : '',
       a ? a.vsW8a16.maxRelError.toExponential(1) : '',
       a ? a.vsW8a16.top10.toFixed(1) : '',
+      a ? a.bound.toExponential(1) : '',
+      a ? (a.vsW8a16.maxRelError <= a.bound ? 'yes' : 'NO') : '',
+      a ? kernelClass(cell) : '',
       cell.ran,
     ]);
   }
@@ -254,9 +279,16 @@ function printTable(cells: Cell[], limits: RooflineLimits): void {
       'p50 ms: tinybench. measured x: median of (latency of "vs" / latency of the row) over back-to-back pairs. ORT CPU, session.intra_op.spin_duration_us=50.\n' +
       `floor: sum over the request's GEMMs of max(FLOPs / peak, bytes / bandwidth), limits GEMM ${limits.peakGflopPerS.toFixed(0)} GFLOP/s` +
       `${limits.int8PeakGopPerS ? `, int8 GEMM ${limits.int8PeakGopPerS.toFixed(0)} Gop/s` : ''}, bandwidth ${limits.peakGBPerS.toFixed(1)} GB/s (ORT matrix-vector); p50/floor < 0.91 = more than 10% above the roof.\n` +
-      'err: max relative score error on the row\'s request; top10: overlap of the top min(10, N) candidates. ran: kernels read from the optimized graphs (dispatchTags).\n',
+      'err: max relative score error on the row\'s request; top10: overlap of the top min(10, N) candidates. ran: kernels read from the optimized graphs (dispatchTags).\n' +
+      `bound: auto's rule on the row's request, min(${DEFAULT_ACCURACY_BOUND}, ${EFFECT_FRACTION} x the fp32 graph's error vs the W8A16 reference); class: W8A16 = activations 16-bit or wider, W8A8 kernels quantize activations to 8 bits and auto never picks them.\n`,
   );
   printTargets(cells);
+}
+
+/** W8A16 when every kernel that served keeps activations 16-bit or wider; else W8A8 (never chosen by auto). */
+function kernelClass(cell: Cell): string {
+  if (cell.setup.label === W8A16_REFERENCE) return 'reference';
+  return cell.ranKernels.every((k) => (W8A16_KERNELS as readonly string[]).includes(k)) ? 'W8A16' : 'W8A8 (outside auto)';
 }
 
 /** The issue's targets for ugsep-w8a16 auto against fp32 ugsep, from this run's paired ratios. */
@@ -266,17 +298,18 @@ function printTargets(cells: Cell[]): void {
   process.stdout.write('\ntargets (ugsep-w8a16 auto vs fp32 ugsep, paired ratios of this run):\n');
   for (const c of auto) {
     const target = c.preset === 'wide' && c.N === 1 ? 2.8 : c.preset === 'wide' && c.N === 4 ? 2.3 : 0.97;
-    const err = c.accuracy ? `, error vs W8A16 reference ${c.accuracy.vsW8a16.maxRelError.toExponential(1)}` : '';
+    const err = c.accuracy ? `, error vs W8A16 reference ${c.accuracy.vsW8a16.maxRelError.toExponential(1)} (bound ${c.accuracy.bound.toExponential(1)}: ${c.accuracy.vsW8a16.maxRelError <= c.accuracy.bound ? 'within' : 'OUTSIDE'}) [${c.ran}]` : '';
     process.stdout.write(`  ${c.preset} N=${c.N}: ${c.measured.toFixed(2)}x (target >= ${target}) ${c.measured >= target ? 'met' : 'NOT MET'}${err}\n`);
   }
 }
 
-const { limits: measuredLimits, cached } = await machineLimits({ ...(args.threads !== undefined ? { threads: Number(args.threads) } : {}) });
+const { limits: measuredLimits, cached, problems } = await machineLimits({ ...(args.threads !== undefined ? { threads: Number(args.threads) } : {}) });
 if (measuredLimits.gemm.peakGflopPerS === null) throw new Error(`no GEMM limit: ${measuredLimits.gemm.unavailableReason}`);
 const limits: RooflineLimits = { peakGflopPerS: measuredLimits.gemm.peakGflopPerS, peakGBPerS: measuredLimits.bandwidth.peakGBPerS, int8PeakGopPerS: measuredLimits.gemm.int8PeakGopPerS ?? null };
 process.stderr.write(`machine limits (${cached ? 'cached' : 'measured now'}): ${measuredLimits.bandwidth.method}; CPU ${measuredLimits.machine.cpuBrand} [${(measuredLimits.machine.cpuFlags ?? []).join(' ')}]\n`);
+for (const problem of problems) process.stderr.write(`machine limits not trustworthy: ${problem} (floors and p50/floor are then low; \`ugbench limits --remeasure\` on a quiet machine)\n`);
 const cells: Cell[] = [];
-for (const preset of String(args.presets).split(',')) {
+for (const preset of args.presets.split(',')) {
   process.stderr.write(`bench:kernels ${preset}\n`);
   cells.push(...(await benchPreset(preset, limits)));
 }
@@ -284,7 +317,7 @@ printTable(cells, limits);
 
 if (args.tfjs !== 'none') {
   process.stderr.write(`bench:kernels tfjs-wasm ${args.tfjs}\n`);
-  const tfjsCells = await benchTfjsKernels({ presets: String(args.tfjs).split(','), candidates: [1, 16, 64], timeMs: timeMs / 2, backend: 'tfjs-wasm', reference: false });
+  const tfjsCells = await benchTfjsKernels({ presets: args.tfjs.split(','), candidates: [1, 16, 64], timeMs: timeMs / 2, backend: 'tfjs-wasm', reference: false });
   process.stdout.write('\n');
   printTfjsTable(tfjsCells, 'tfjs-wasm');
 }

@@ -7,6 +7,7 @@
 import type { InstancePool } from '../models/instances/pool.ts';
 import { CACHE_DESIGN, createCachedScorer, type ScorerCacheOptions } from '../models/sut/cached-scorer.ts';
 import type { HostedModel } from './app.ts';
+import { describeBatching } from '../models/instances/batcher.ts';
 
 export interface HostedRuntimeOptions {
   pool: InstancePool;
@@ -29,7 +30,9 @@ export function hostRuntime(options: HostedRuntimeOptions): HostedModel {
     Fu: pool.config.Fu,
     Fg: pool.config.Fg,
     maxCandidates: options.maxCandidates,
-    concurrency: pool.size * (options.perInstance ?? 1),
+    // with dynamic batching an instance computes up to maxBatch requests at once: admit that many,
+    // or batches could never fill
+    concurrency: pool.size * (options.perInstance ?? 1) * (pool.batching?.maxBatch ?? 1),
     facts: {
       runtime: info.runtime,
       provider: info.provider,
@@ -38,6 +41,7 @@ export function hostRuntime(options: HostedRuntimeOptions): HostedModel {
       weight_precision: info.weightPrecision,
       activation_precision: info.activationPrecision,
       cross_request_user_cache: scorer.cache !== undefined,
+      ...(pool.batching ? { dynamic_batching: describeBatching(pool.batching), batched_form: pool.batchedForm } : {}),
       ...(scorer.cache ? { user_cache_design: CACHE_DESIGN } : {}),
     },
     instances: () => pool.stats(),

@@ -22,6 +22,11 @@ export function serveArgs(ctx: TargetContext, target: HttpTargetSpec): string[] 
     '--max-queue', String(target.server.maxQueue),
   ];
   if (ctx.runtime.threads !== undefined) args.push('--threads', String(ctx.runtime.threads));
+  const batching = ctx.runtime.batching;
+  if (batching) {
+    args.push('--max-batch', String(batching.maxBatch), '--max-queue-delay-us', String(batching.maxQueueDelayUs));
+    if (batching.preferredBatch.length > 0) args.push('--preferred-batch', batching.preferredBatch.join(','));
+  }
   if (ctx.choice.weightsPath !== undefined) args.push('--weights', ctx.choice.weightsPath);
   else if (ctx.choice.preset !== null) args.push('--preset', ctx.choice.preset);
   const cache = scenario.cache;

@@ -14,6 +14,7 @@ import { VARIANT_TRAITS, type Variant } from '../../models/variants.ts';
 import { modelIdentity, userCacheFacts } from './assemble.ts';
 import { fileSha256 } from './file-sha256.ts';
 import { warmPool } from './warm.ts';
+import { batchingFacts } from '../../models/instances/batcher.ts';
 import { createParitySampler, parityFacts } from './parity.ts';
 import type { BenchSystem, BenchTarget, TargetContext } from './systems.ts';
 
@@ -32,8 +33,8 @@ export async function openInProcessTarget(ctx: TargetContext): Promise<BenchTarg
       // Model instances: each worker builds its own runtime from this spec (untimed).
       const threads = threadsPerInstance(rt.instances, rt.threads);
       const weightsSource = { weightsPath: ctx.choice.weightsPath, config: ctx.choice.config, seed: scenario.seed };
-      const spec = { runtime: rt.name, variant, weights: weightsSource, weightVariants: ctx.variants, options: { ...rt.int8, ...(threads !== undefined ? { threads } : {}) } };
-      const poolOptions = { spec, instances: rt.instances, perInstance: rt.parallelRequests, clock: ctx.clock };
+      const spec = { runtime: rt.name, variant, weights: weightsSource, weightVariants: ctx.variants, options: { ...rt.int8, ...(threads !== undefined ? { threads } : {}), ...(rt.batching ? { batched: true } : {}) } };
+      const poolOptions = { spec, instances: rt.instances, perInstance: rt.parallelRequests, clock: ctx.clock, ...(rt.batching ? { batching: rt.batching } : {}) };
       const pool = ctx.warm ? await warmPool(ctx.warm, poolOptions) : await createInstancePool(poolOptions);
       pools.push(pool);
       systems.push(inProcessSystem(ctx, variant, pool, samples, weightsSha256));
@@ -77,6 +78,7 @@ function inProcessSystem(ctx: TargetContext, variant: Variant, pool: InstancePoo
         ...pool.info,
         runtime: rt.name,
         instances: pool.size,
+        ...batchingFacts(pool),
         details: { ...pool.info.details, engine: pool.info.runtime, model: modelLabel, modelConfig: Object.entries(config).map(([k, v]) => `${k}=${v}`).join(' ') },
       },
       userCache: { ...userCacheFacts(scenario, config, variant, cacheWanted, true), ...(cacheWanted ? { design: CACHE_DESIGN } : {}) },

@@ -19,6 +19,7 @@ import { shardScenario } from '../../harness/loadgen/traffic/shard-scenario.ts';
 import { candidateBuckets, measuredCandidates } from '../../harness/loadgen/candidate-buckets.ts';
 import { overallStatus } from '../../harness/results/judge.ts';
 import { resolveRuntime, runtimeUnavailableReason, type RuntimeName } from '../../models/runtimes/registry.ts';
+import { batchingPolicy } from '../../models/instances/batcher.ts';
 import type { Int8KernelChoice } from '../../models/onnx/options.ts';
 import { effectiveScenarioHash } from '../../harness/results/compare/same-setup.ts';
 import { loadWeights } from '../../models/weights/load.ts';
@@ -58,7 +59,7 @@ async function resolveRuntimes(scenario: Scenario): Promise<ResolvedRuntime[]> {
     const reason = await runtimeUnavailableReason(name);
     if (reason !== undefined) throw new UnavailableError(`runtime ${name}`, reason);
     const int8 = { ...(spec.int8Kernel ? { int8Kernel: spec.int8Kernel as Int8KernelChoice } : {}), ...(spec.int8AccuracyBound ? { int8AccuracyBound: spec.int8AccuracyBound } : {}) };
-    resolved.push({ requested: spec.name, name, threads: spec.threads, instances: spec.instances ?? 1, parallelRequests: spec.parallelRequests, int8 });
+    resolved.push({ requested: spec.name, name, threads: spec.threads, instances: spec.instances ?? 1, parallelRequests: spec.parallelRequests, int8, ...(spec.batching ? { batching: batchingPolicy(spec.batching) } : {}) });
   }
   return resolved;
 }

@@ -20,6 +20,7 @@ import { runDoneLine } from './assemble.ts';
 import type { Progress } from './progress.ts';
 import type { ModelChoice } from './resolve.ts';
 import type { WarmInstances } from './warm.ts';
+import type { BatchingPolicy } from '../../models/instances/batcher.ts';
 
 /** A scenario runtime, resolved and checked available. */
 export interface ResolvedRuntime {
@@ -29,6 +30,8 @@ export interface ResolvedRuntime {
   instances: number;
   parallelRequests: number;
   int8: RuntimeOptions;
+  /** dynamic batching, when the scenario asks for it */
+  batching?: BatchingPolicy;
 }
 
 /** What opening a target needs: the run's shared facts and one runtime's model. */

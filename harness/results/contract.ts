@@ -227,12 +227,25 @@ export interface RuntimeFacts {
   threads: number;
   /** model instances (worker threads, each with `threads` intra-op threads); absent in files from before instances */
   instances?: number;
+  /** dynamic batching, when it was on; every completion then has the tag `batch` = its batch size */
+  batching?: BatchingFacts;
   /** weight precision that ran, e.g. 'fp32', 'int8 per-channel' */
   weightPrecision: string;
   /** activation precision that ran: on CPU int8 runs may quantize activations, and say so here */
   activationPrecision: string;
   /** package versions, session options, kernels: free-form */
   details: Record<string, string | number | boolean>;
+}
+
+/** Dynamic batching as it ran (Triton's dynamic batcher rules). */
+export interface BatchingFacts {
+  maxBatch: number;
+  /** sizes sent as soon as they can be formed; empty: wait for maxBatch or the delay */
+  preferredBatch: number[];
+  /** longest the oldest waiting request was held for a larger batch, µs (it counts in queue time) */
+  maxQueueDelayUs: number;
+  /** true: one user pass on the batch's unique users and one group pass on all its rows (or one whole-graph run); false: the runtime has no batched form and ran the requests one by one inside each batch */
+  batchedForm: boolean;
 }
 
 /** One variant on one runtime under the shared traffic plan. */
@@ -432,6 +445,31 @@ export interface TargetFacts {
   modelName: string | null;
   /** resolution of the recorded latencies in µs: 1 for the plan-driven clients, 1000 for autocannon */
   latencyResolutionUs: number;
+  /** http: the server's own times from Triton's statistics extension, read before and after the run; absent in older files */
+  serverStats?: ServerStatsFacts;
+}
+
+/**
+ * The server's own view of the run (GET /v2/models/{name}/stats before and after, differenced):
+ * mean µs per successful request in each phase, beside ugbench's client-side latency. With an
+ * ensemble, these are the ensemble model's own totals (its steps report separately).
+ */
+export interface ServerStatsFacts {
+  /** false when the server offers no statistics extension (or the model has none); `reason` says why */
+  available: boolean;
+  reason?: string;
+  /** the endpoint whose statistics were read (the first one) */
+  endpoint?: string;
+  /** successful requests the server counted between the two reads */
+  requests?: number;
+  failed?: number;
+  /** mean per successful request, µs */
+  queueUs?: number;
+  computeInputUs?: number;
+  computeInferUs?: number;
+  computeOutputUs?: number;
+  /** success.ns / success.count: the server's whole request time, µs */
+  requestUs?: number;
 }
 
 export interface ReplicaFacts {

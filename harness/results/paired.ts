@@ -30,6 +30,8 @@ export interface PairedStatsInput {
   buckets: readonly CandidateBucket[];
   pairs: readonly SpeedupPair[];
   resamples?: number;
+  /** of the interval; default 0.95 (the results file's lo95/hi95) */
+  confidence?: number;
   predict?: PairPrediction;
 }
 
@@ -49,8 +51,11 @@ function quantileOfSorted(sorted: Float64Array, p: number): number {
   return sorted[lo]! + (position - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
-/** median(over) / median(variant) over paired service times, with its percentile-bootstrap 95% interval. */
-export function pairedRatio(overUs: ArrayLike<number>, variantUs: ArrayLike<number>, rng: Rng, resamples: number): Pick<PairedSpeedup, 'ratio' | 'lo95' | 'hi95' | 'resamples'> {
+/**
+ * median(over) / median(variant) over paired service times, with its percentile-bootstrap
+ * interval (95% unless `confidence` says otherwise: `ugbench compare --confidence`).
+ */
+export function pairedRatio(overUs: ArrayLike<number>, variantUs: ArrayLike<number>, rng: Rng, resamples: number, confidence = 0.95): Pick<PairedSpeedup, 'ratio' | 'lo95' | 'hi95' | 'resamples'> {
   const n = overUs.length;
   if (n === 0 || variantUs.length !== n) throw new RangeError(`pairedRatio: expected equal, non-empty samples, got ${n} and ${variantUs.length}`);
   const ratios = new Float64Array(resamples);
@@ -65,7 +70,8 @@ export function pairedRatio(overUs: ArrayLike<number>, variantUs: ArrayLike<numb
     ratios[r] = median(a) / median(b);
   }
   ratios.sort();
-  return { ratio: median(overUs) / median(variantUs), lo95: quantileOfSorted(ratios, 0.025), hi95: quantileOfSorted(ratios, 0.975), resamples };
+  const tail = (1 - confidence) / 2;
+  return { ratio: median(overUs) / median(variantUs), lo95: quantileOfSorted(ratios, tail), hi95: quantileOfSorted(ratios, 1 - tail), resamples };
 }
 
 function bucketEntry(label: string, lo: number, hi: number, samples: readonly PairedSample[], input: PairedStatsInput, rng: Rng): PairedBucket {
@@ -74,7 +80,7 @@ function bucketEntry(label: string, lo: number, hi: number, samples: readonly Pa
   const medianN = median(samples.map((s) => s.candidates));
   const speedups = input.pairs.map((pair): PairedSpeedup => ({
     ...pair,
-    ...pairedRatio(series(pair.over), series(pair.variant), rng, resamples),
+    ...pairedRatio(series(pair.over), series(pair.variant), rng, resamples, input.confidence),
     ...(input.predict ? input.predict(pair, medianN) : {}),
   }));
   return { bucket: label, loCandidates: lo, hiCandidates: hi, n: samples.length, medianServiceUs: Object.fromEntries(input.variants.map((v) => [v, median(series(v))])), speedups };
