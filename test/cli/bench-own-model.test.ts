@@ -93,7 +93,12 @@ describe('ugbench bench with ONNX variants', () => {
         for (const [index, s] of scores) {
           const t = samples.get(index);
           const direct = await session.run({ user_features: new ort.Tensor('float32', t.userFeatures, [1, FU]), group_features: new ort.Tensor('float32', t.groupFeatures, [t.groupFeatures.length / FG, FG]) });
-          max = Math.max(max, maxAbsDiff(s, direct.scores!.data as Float32Array));
+          const want = direct.scores!.data as Float32Array;
+          max = Math.max(max, maxAbsDiff(s, want));
+          // negative control: a score off by 10x the tolerance is caught
+          const off = Float32Array.from(s);
+          off[0] = off[0]! + 10 * TOLERANCE;
+          expect(maxAbsDiff(off, want)).toBeGreaterThan(TOLERANCE);
         }
         console.log(`${variant} under ugbench bench vs onnxruntime direct (whole model): ${scores.size} requests, max diff ${max}`);
         expect(max).toBeLessThanOrEqual(TOLERANCE);
