@@ -9,6 +9,7 @@
 import autocannon from 'autocannon';
 import type { ExecutorRecord } from '../harness/loadgen/executors/executor.ts';
 import { Recorder } from '../harness/loadgen/recorder.ts';
+import { candidateBuckets, measuredCandidates, type CandidateBucket } from '../harness/loadgen/candidate-buckets.ts';
 import type { Completion } from '../harness/loadgen/sut.ts';
 import type { TrafficPlan } from '../harness/loadgen/traffic/plan.ts';
 import type { BodyBuilder } from './request-bodies.ts';
@@ -24,11 +25,13 @@ export interface AutocannonOptions {
   sendUserId: boolean;
   signal?: AbortSignal;
   onMeasuredStart?: () => void;
+  /** buckets of the `candidates` tag (default: drawn from the plan) */
+  candidateBuckets?: readonly CandidateBucket[];
   onProgress?: (done: number, planned: number) => void;
 }
 
 export async function runAutocannon(o: AutocannonOptions): Promise<ExecutorRecord> {
-  const recorder = new Recorder();
+  const recorder = new Recorder(o.candidateBuckets ?? candidateBuckets(measuredCandidates(o.plan)));
   const { plan } = o;
   if (plan.warmupUs > 0) await runPhase(o, plan.warmupUs / 1e6, 0, Math.max(1, plan.warmupCount), () => recorder.counts.warmupCompleted++);
   o.onMeasuredStart?.();

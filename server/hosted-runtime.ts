@@ -4,11 +4,10 @@
  * `parameters.user_id` use the cross-request user-state cache (ugsep variants); the rest run the
  * whole request, still reusing the user pass within it.
  */
-import type { CacheLimits } from '../models/cache/user-state-cache.ts';
-import type { Clock } from '../harness/loadgen/clock.ts';
 import type { InstancePool } from '../models/instances/pool.ts';
-import { CACHE_DESIGN, createCachedScorer } from '../models/sut/cached-scorer.ts';
+import { CACHE_DESIGN, createCachedScorer, type ScorerCacheOptions } from '../models/sut/cached-scorer.ts';
 import type { HostedModel } from './app.ts';
+import { describeBatching } from '../models/instances/batcher.ts';
 
 export interface HostedRuntimeOptions {
   pool: InstancePool;
@@ -16,7 +15,9 @@ export interface HostedRuntimeOptions {
   perInstance?: number;
   maxCandidates: number;
   /** cross-request cache; undefined = no cross-request caching */
-  cache?: { limits: CacheLimits; clock: Clock };
+  cache?: ScorerCacheOptions;
+  /** URL name; default the pool's variant (a user's own ONNX model has its own name) */
+  name?: string;
 }
 
 export function hostRuntime(options: HostedRuntimeOptions): HostedModel {
@@ -24,12 +25,14 @@ export function hostRuntime(options: HostedRuntimeOptions): HostedModel {
   const scorer = createCachedScorer<string>(pool, options.cache);
   const info = pool.info;
   return {
-    name: pool.variant,
+    name: options.name ?? pool.variant,
     platform: `ugbench/${info.runtime}`,
     Fu: pool.config.Fu,
     Fg: pool.config.Fg,
     maxCandidates: options.maxCandidates,
-    concurrency: pool.size * (options.perInstance ?? 1),
+    // with dynamic batching an instance computes up to maxBatch requests at once: admit that many,
+    // or batches could never fill
+    concurrency: pool.size * (options.perInstance ?? 1) * (pool.batching?.maxBatch ?? 1),
     facts: {
       runtime: info.runtime,
       provider: info.provider,
@@ -38,6 +41,7 @@ export function hostRuntime(options: HostedRuntimeOptions): HostedModel {
       weight_precision: info.weightPrecision,
       activation_precision: info.activationPrecision,
       cross_request_user_cache: scorer.cache !== undefined,
+      ...(pool.batching ? { dynamic_batching: describeBatching(pool.batching), batched_form: pool.batchedForm } : {}),
       ...(scorer.cache ? { user_cache_design: CACHE_DESIGN } : {}),
     },
     instances: () => pool.stats(),

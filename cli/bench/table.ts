@@ -10,10 +10,10 @@ export function formatResultsTable(results: BenchResults): string {
   const rows = results.runs.map((run) => {
     const l = run.latencyUs.overall;
     const base = baseline.get(run.runtime.runtime);
-    const speedup = base && base !== run && l.p50Us > 0 ? `${(base.latencyUs.overall.p50Us / l.p50Us).toFixed(2)}` : '';
+    const speedup = base && base !== run && l.p50Us > 0 ? (base.latencyUs.overall.p50Us / l.p50Us).toFixed(2) : '';
     const service = run.sutTimingsUs?.service;
     const baseService = base?.sutTimingsUs?.service;
-    const modelSpeedup = service && baseService && base !== run && service.p50Us > 0 ? `${(baseService.p50Us / service.p50Us).toFixed(2)}` : '';
+    const modelSpeedup = service && baseService && base !== run && service.p50Us > 0 ? (baseService.p50Us / service.p50Us).toFixed(2) : '';
     const exec = run.executor.kind === 'open' ? `${run.executor.arrival}@${run.executor.targetQps}` : run.executor.kind === 'closed' ? `closed x${run.executor.concurrency}` : 'offline';
     return [
       run.id,

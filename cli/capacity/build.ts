@@ -5,7 +5,7 @@
  * measured FLOP rate (labelled as estimates). harness/ does the arithmetic; this file knows the
  * models (cost model, presets), so it lives with the composition root.
  */
-import { planCapacity, type CapacityPlan } from '../../harness/results/capacity/plan.ts';
+import { planCapacity, type CapacityAsk, type CapacityPlan } from '../../harness/results/capacity/plan.ts';
 import { whatIfHitRates, type WhatIfPoint } from '../../harness/results/capacity/what-if.ts';
 import { fromEncoded } from '../../harness/results/compare/sample.ts';
 import type { RunResult } from '../../harness/results/contract.ts';
@@ -109,32 +109,63 @@ export function buildCapacityReport(sweep: SweepResults, o: CapacityOptions): Ca
   if (o.sloP99Ms > sweep.sloP99Ms) {
     notes.push(`The sweep searched under p99 <= ${sweep.sloP99Ms} ms; steps above that rate were not measured, so peaks under the looser ${o.sloP99Ms} ms SLO are lower bounds.`);
   }
-  const ask = { targetQps: o.peakQps, headroom: o.headroom, replicaCostPerHour: o.replicaCostPerHour, activeUsers: o.activeUsers };
-  const series: SeriesCapacity[] = sweep.series.map((s) => {
-    const ok = s.steps.filter((step) => sustainReasons(step.run, step.targetQps, { sloP99Ms: o.sloP99Ms }).length === 0);
-    const peakStep = ok.sort((a, b) => b.targetQps - a.targetQps)[0] ?? null;
-    const meanCandidates = peakStep ? meanCandidatesOf(peakStep.run) : null;
-    const config = configOf(s);
-    const variant = asVariant(s.variant);
-    const stateBytes = peakStep?.run.userCache.stateBytesPerUser ?? (config && variant ? userStateBytes(config, variant) || null : null);
-    const plan = peakStep && meanCandidates ? planCapacity({ peakQpsPerReplica: peakStep.targetQps, meanCandidates, stateBytesPerUser: stateBytes }, ask) : null;
-    const profile = hitMissProfile(s.steps);
-    return {
-      id: s.id,
-      variant: s.variant,
-      model: s.model || s.modelConfig,
-      peakQps: peakStep?.targetQps ?? null,
-      peakStep,
-      meanCandidates,
-      observedHitRate: peakStep?.run.observedHitRate ?? null,
-      plan,
-      whatIf: profile && peakStep ? whatIfHitRates(profile, peakStep.targetQps, o.hitRates) : null,
-      curve: [...s.steps]
-        .sort((a, b) => a.targetQps - b.targetQps)
-        .map((step) => ({ targetQps: step.targetQps, p99Ms: step.run.latencyUs.overall.p99Us / 1000, achievedQps: step.run.throughput.requestsPerS, sustainable: step.sustainable })),
-    };
-  });
+  const ask: CapacityAsk = { targetQps: o.peakQps, headroom: o.headroom, replicaCostPerHour: o.replicaCostPerHour, activeUsers: o.activeUsers };
+  const series = sweep.series.map((s) => seriesCapacity(s, o, ask));
+  const estimates = presetEstimates(sweep, series, ask);
+  if (estimates.length > 0) {
+    notes.push(
+      'RankMixer sizes marked "estimate" were not run here: their peak is the measured series\' achieved GFLOP/s at its peak divided by the cost-model FLOPs per request of the larger model, at the same candidates and hit rate. Larger GEMMs usually run at a higher FLOP rate, so for compute-bound runtimes these estimates are conservative; latency (the SLO) is not modelled. Run `ugbench sweep` with `model: {preset: rankmixer-100m}` to measure instead.',
+    );
+  }
+  const slowest = Math.min(...estimates.map((e) => e.achievedGflopPerS));
+  if (estimates.length > 0 && slowest < 5) {
+    notes.push(`A source series ran at only ${slowest.toFixed(2)} GFLOP/s: small models are bound by per-request overhead, not FLOPs, so estimates scaled from them are far too pessimistic. Sweep a larger preset (small, wide) before trusting them.`);
+  }
+  const cpu = sweep.machine.cpu;
+  return {
+    options: o,
+    sweep: {
+      name: sweep.scenario.name,
+      createdAt: sweep.createdAt,
+      sloP99Ms: sweep.sloP99Ms,
+      commit: sweep.git.commit,
+      machine: `${cpu.brand}, ${cpu.cores} logical cores, ${(sweep.machine.memory.totalBytes / 2 ** 30).toFixed(0)} GiB`,
+      memoryBytes: sweep.machine.memory.totalBytes,
+    },
+    series,
+    estimates,
+    notes,
+  };
+}
 
+/** One measured series: its peak under the SLO, the capacity plan at that peak, its curve. */
+function seriesCapacity(s: SweepSeries, o: CapacityOptions, ask: CapacityAsk): SeriesCapacity {
+  const ok = s.steps.filter((step) => sustainReasons(step.run, step.targetQps, { sloP99Ms: o.sloP99Ms }).length === 0);
+  const peakStep = ok.sort((a, b) => b.targetQps - a.targetQps)[0] ?? null;
+  const meanCandidates = peakStep ? meanCandidatesOf(peakStep.run) : null;
+  const config = configOf(s);
+  const variant = asVariant(s.variant);
+  const stateBytes = peakStep?.run.userCache.stateBytesPerUser ?? (config && variant ? userStateBytes(config, variant) || null : null);
+  const plan = peakStep && meanCandidates ? planCapacity({ peakQpsPerReplica: peakStep.targetQps, meanCandidates, stateBytesPerUser: stateBytes }, ask) : null;
+  const profile = hitMissProfile(s.steps);
+  return {
+    id: s.id,
+    variant: s.variant,
+    model: s.model || s.modelConfig,
+    peakQps: peakStep?.targetQps ?? null,
+    peakStep,
+    meanCandidates,
+    observedHitRate: peakStep?.run.observedHitRate ?? null,
+    plan,
+    whatIf: profile && peakStep ? whatIfHitRates(profile, peakStep.targetQps, o.hitRates) : null,
+    curve: [...s.steps]
+      .sort((a, b) => a.targetQps - b.targetQps)
+      .map((step) => ({ targetQps: step.targetQps, p99Ms: step.run.latencyUs.overall.p99Us / 1000, achievedQps: step.run.throughput.requestsPerS, sustainable: step.sustainable })),
+  };
+}
+
+/** The RankMixer presets not measured, scaled from each measured series' achieved GFLOP/s. */
+function presetEstimates(sweep: SweepResults, series: readonly SeriesCapacity[], ask: CapacityAsk): PresetEstimate[] {
   const measuredModels = new Set(series.map((s) => s.model));
   const estimates: PresetEstimate[] = [];
   for (const preset of ['rankmixer-100m', 'rankmixer-1b'] as const) {
@@ -164,28 +195,5 @@ export function buildCapacityReport(sweep: SweepResults, o: CapacityOptions): Ca
       });
     }
   }
-  if (estimates.length > 0) {
-    notes.push(
-      'RankMixer sizes marked "estimate" were not run here: their peak is the measured series\' achieved GFLOP/s at its peak divided by the cost-model FLOPs per request of the larger model, at the same candidates and hit rate. Larger GEMMs usually run at a higher FLOP rate, so for compute-bound runtimes these estimates are conservative; latency (the SLO) is not modelled. Run `ugbench sweep` with `model: {preset: rankmixer-100m}` to measure instead.',
-    );
-  }
-  const slowest = Math.min(...estimates.map((e) => e.achievedGflopPerS));
-  if (estimates.length > 0 && slowest < 5) {
-    notes.push(`A source series ran at only ${slowest.toFixed(2)} GFLOP/s: small models are bound by per-request overhead, not FLOPs, so estimates scaled from them are far too pessimistic. Sweep a larger preset (small, wide) before trusting them.`);
-  }
-  const cpu = sweep.machine.cpu;
-  return {
-    options: o,
-    sweep: {
-      name: sweep.scenario.name,
-      createdAt: sweep.createdAt,
-      sloP99Ms: sweep.sloP99Ms,
-      commit: sweep.git.commit,
-      machine: `${cpu.brand}, ${cpu.cores} logical cores, ${(sweep.machine.memory.totalBytes / 2 ** 30).toFixed(0)} GiB`,
-      memoryBytes: sweep.machine.memory.totalBytes,
-    },
-    series,
-    estimates,
-    notes,
-  };
+  return estimates;
 }

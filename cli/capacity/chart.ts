@@ -27,5 +27,5 @@ export function capacityChartSpec(r: CapacityReport): TopLevelSpec {
         encoding: { y: { field: 'slo', type: 'quantitative' } },
       },
     ],
-  } as TopLevelSpec;
+  };
 }

@@ -9,11 +9,14 @@ import { claimResultsDir, writeJsonAtomic } from '../../harness/results/io.ts';
 import { runBench } from '../bench/run-bench.ts';
 import { createProgress } from '../bench/progress.ts';
 import { formatResultsTable } from '../bench/table.ts';
+import { formatPairedTable } from '../bench/paired-table.ts';
+import { DEFAULT_PAIRED_PER_BUCKET } from '../bench/paired-phase.ts';
 import { reportVerdict } from '../bench/verdict.ts';
 import { parseShardSpec } from '../../harness/loadgen/traffic/shard.ts';
 import { InvalidArgumentError } from 'commander';
 import { collectLabel, formatLabels } from '../labels.ts';
 import { readResultsFile } from '../../harness/results/read.ts';
+import type { BenchResults } from '../../harness/results/contract.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 export const DEFAULT_SCENARIO = join(ROOT, 'scenarios', 'default.yaml');
@@ -47,6 +50,26 @@ interface BenchCliOptions {
   workers?: number;
   label?: Record<string, string>;
   json?: boolean;
+  paired?: number;
+}
+
+function overridesFrom(opts: BenchCliOptions): ScenarioOverrides {
+  return {
+    durationS: opts.duration,
+    warmupS: opts.warmup,
+    minQueries: opts.minQueries,
+    runtime: opts.runtime,
+    variants: opts.variants?.split(',').map((v) => v.trim()),
+    preset: opts.preset,
+    rateQps: opts.rate,
+    seed: opts.seed,
+  };
+}
+
+/** The paired speedups first (the model's speedup), then the open-loop table. */
+function printTables(results: BenchResults, human: NodeJS.WritableStream): void {
+  if (results.paired) human.write(printable(`\n${formatPairedTable(results.paired)}\n`));
+  human.write(printable(`\n${formatResultsTable(results)}\n\n`));
 }
 
 export const registerBench: Register = (program, setExit) => {
@@ -70,19 +93,10 @@ export const registerBench: Register = (program, setExit) => {
     .option('--shard <i/n>', 'run only segment i (0-based) of n of the plan, split by user id; merge the n results with `ugbench merge`')
     .option('--workers <k>', 'run the plan as k shards in k worker threads here and merge them', integerOption(1))
     .option('--label <key=value>', 'tag the run (repeatable); stored in results.json `labels` and shown by every export', collectLabel)
+    .option('--paired <n>', `paired requests per candidate bucket scored by every variant back to back before the open-loop runs; 0 = none (default ${DEFAULT_PAIRED_PER_BUCKET})`, integerOption(0))
     .option('--json', 'print the results JSON on stdout; the table and messages go to stderr')
     .action(async (path: string, opts: BenchCliOptions) => {
-      const overrides: ScenarioOverrides = {
-        durationS: opts.duration,
-        warmupS: opts.warmup,
-        minQueries: opts.minQueries,
-        runtime: opts.runtime,
-        variants: opts.variants?.split(',').map((v) => v.trim()),
-        preset: opts.preset,
-        rateQps: opts.rate,
-        seed: opts.seed,
-      };
-      const scenario = loadScenarioFile(path, overrides);
+      const scenario = loadScenarioFile(path, overridesFrom(opts));
       if (opts.int8Kernel !== undefined) for (const r of scenario.runtimes) r.int8Kernel = parseInt8KernelChoice(opts.int8Kernel, '--int8-kernel');
       const started = Date.now();
       const shard = opts.shard !== undefined ? parseShardSpec(opts.shard) : undefined;
@@ -117,12 +131,13 @@ export const registerBench: Register = (program, setExit) => {
           progress,
           log: (line) => process.stderr.write(`${line}\n`),
           shard,
+          pairedPerBucket: opts.paired,
         });
         if (opts.label) results.labels = opts.label;
         const file = join(outDir, 'results.json');
         writeJsonAtomic(file, results);
         const human = opts.json ? process.stderr : process.stdout; // --json keeps stdout for the JSON alone
-        human.write(printable(`\n${formatResultsTable(results)}\n\n`));
+        printTables(results, human);
         if (opts.label) human.write(printable(`labels: ${formatLabels(opts.label)}\n`));
         human.write(printable(`results written to ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`));
         if (opts.report) {

@@ -7,6 +7,8 @@
  * repeat replays the same schedule. --until-decided adds ABBA blocks while the answer is
  * inconclusive, up to --max-repeats per side. Two checkouts (e.g. a `git worktree` of the base
  * commit) compare two commits; two scenarios compare two configs (needs --allow-different).
+ *   compare results.json --variants A,B
+ * compares two variants of one bench from its paired samples (./compare-variants.ts).
  * Exit 0 decided, no regression; 99 regression; 97 inconclusive; 98 a run was invalid; 104 bad
  * input, including results of different scenarios, models, machines or runtimes.
  */
@@ -25,6 +27,7 @@ import { toJUnitXml } from '../../harness/results/compare/junit.ts';
 import { abbaSchedule, type Side } from '../../harness/results/compare/abba.ts';
 import { integerOption } from '../options.ts';
 import { addCompareOptions, checkSameSetup, compareOptionsFrom, type CompareFlags } from './compare-options.ts';
+import { compareVariantsCommand } from './compare-variants.ts';
 
 interface CompareCommandFlags extends CompareFlags {
   a?: string[];
@@ -38,6 +41,7 @@ interface CompareCommandFlags extends CompareFlags {
   out?: string;
   bmf?: string;
   junit?: string;
+  variants?: string;
 }
 
 const THIS_CHECKOUT = fileURLToPath(new URL('../../', import.meta.url));
@@ -59,9 +63,15 @@ export const registerCompare: Register = (program, setExit) => {
       .option('--bench-arg <arg>', 'extra argument passed to every `ugbench bench` (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
       .option('--out <dir>', 'keep the run results here (default: a temporary directory)')
       .option('--bmf <file>', 'also write Bencher Metric Format JSON')
-      .option('--junit <file>', 'also write JUnit XML'),
+      .option('--junit <file>', 'also write JUnit XML')
+      .option('--variants <a,b>', 'compare variant b with variant a of one results file (the positional argument) from its paired samples'),
   ).action((scenarioA: string | undefined, scenarioB: string | undefined, flags: CompareCommandFlags) => {
     const out = (line: string) => process.stdout.write(`${line}\n`);
+    if (flags.variants !== undefined) {
+      if (!scenarioA || scenarioB || flags.a || flags.b) throw new InputError('compare', ['--variants: expected exactly one results file, e.g. compare results.json --variants baseline,ugsep']);
+      setExit(compareVariantsCommand(scenarioA, flags.variants, flags, out));
+      return;
+    }
     let a: BenchResults[];
     let b: BenchResults[];
     let comparison: Comparison;

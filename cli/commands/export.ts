@@ -6,8 +6,11 @@ import { loadWeights } from '../../models/weights/load.ts';
 import { exportModel } from '../../models/onnx/export.ts';
 import { DEFAULT_INT8_KERNEL, FFN_LAYOUTS, INT8_KERNELS, type FfnLayout, type Int8Kernel } from '../../models/onnx/options.ts';
 import type { TritonDevice } from '../../models/onnx/triton.ts';
+import { InputError } from '../../harness/errors.ts';
+import { onnxSpecFromOptions, type OnnxCliOptions } from './onnx-options.ts';
 
-interface ExportOpts {
+interface ExportOpts extends OnnxCliOptions {
+  name?: string;
   preset: string;
   variant: Variant;
   out: string;
@@ -30,7 +33,14 @@ export const registerExport: Register = (program) => {
     .option('--int8-kernel <name>', `ugsep-w8a16 int8 kernel baked into the graphs (auto calibrates at load, so export takes an explicit one): ${INT8_KERNELS.join(', ')}`, choiceOption(INT8_KERNELS), DEFAULT_INT8_KERNEL)
     .option('--ffn-layout <name>', `per-token FFN layout: ${FFN_LAYOUTS.join(', ')}`, choiceOption(FFN_LAYOUTS), 'per-token')
     .option('--device <kind>', 'Triton instance kind; gpu also builds fp16-activation int8 graphs for CUDA', choiceOption(['cpu', 'gpu'] as const), 'cpu')
-    .action((opts: ExportOpts) => {
+    .option('--onnx <file>', 'export your own whole ONNX model instead (docs/own-model.md); checked against the contract first')
+    .option('--onnx-user <file>', 'your own split model: the user graph (with --onnx-group); exported with an ensemble')
+    .option('--onnx-group <file>', 'your own split model: the group graph (with --onnx-user)')
+    .option('--onnx-names <map>', 'graph names of the contract tensors when they differ, e.g. user_features=u,group_features=g,scores=out')
+    .option('--name <model>', 'Triton model name of your own model (default own_model)')
+    .action(async (opts: ExportOpts) => {
+      const onnx = onnxSpecFromOptions(opts, 'export');
+      if (onnx) return exportOwnModel(onnx, opts);
       const weights = loadWeights({ weightsPath: opts.weights, preset: opts.preset, seed: opts.seed }, [opts.variant]);
       const manifest = exportModel({
         weights,
@@ -45,3 +55,15 @@ export const registerExport: Register = (program) => {
       process.stderr.write(`wrote ${manifest.weightsPath} and ${opts.out}/export.json\n`);
     });
 };
+
+/** --onnx*: the user's graphs, checked, copied into a Triton repository. */
+async function exportOwnModel(spec: NonNullable<ReturnType<typeof onnxSpecFromOptions>>, opts: ExportOpts): Promise<void> {
+  const name = opts.name ?? 'own_model';
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new InputError('export', [`--name: expected a Triton model name (letters, digits, _ . -), got ${JSON.stringify(name)}`]);
+  const { loadExternalModel } = await import('../../models/external/model.ts');
+  const { exportExternalModel } = await import('../export/onnx-triton.ts');
+  const manifest = exportExternalModel(loadExternalModel({ ...spec, name }), opts.out, name, opts.device);
+  for (const m of manifest.models) process.stderr.write(`wrote triton/${m}\n`);
+  if (manifest.ensemble) process.stderr.write(`wrote triton/${manifest.ensemble} (ensemble user -> group)\n`);
+  process.stderr.write(`wrote ${opts.out}/export.json\n`);
+}

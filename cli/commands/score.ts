@@ -8,20 +8,33 @@ import { VARIANTS, type Variant } from '../../models/variants.ts';
 import { readSafetensors } from '../../models/weights/safetensors.ts';
 import { parseScoreRequest } from '../../models/request-file.ts';
 import { RUNTIME_NAMES, createRuntime, type RuntimeName } from '../../models/runtimes/registry.ts';
+import type { ScoringRuntime } from '../../models/runtimes/runtime.ts';
+import type { ModelConfig } from '../../models/config.ts';
+import { onnxSpecFromOptions, type OnnxCliOptions } from './onnx-options.ts';
+
+interface ScoreOpts extends OnnxCliOptions {
+  weights?: string;
+  request: string;
+  variant: Variant;
+  runtime: RuntimeName;
+}
 
 export const registerScore: Register = (program) => {
   program
     .command('score')
     .description('score one request file and print the scores as a JSON array on stdout')
-    .requiredOption('--weights <file>', 'safetensors weights file (any file that follows the contract)')
+    .option('--weights <file>', 'safetensors weights file (any file that follows the contract)')
+    .option('--onnx <file>', 'your own whole ONNX model instead of --weights (docs/own-model.md); runs on onnxruntime')
+    .option('--onnx-user <file>', 'your own split model: the user graph (with --onnx-group)')
+    .option('--onnx-group <file>', 'your own split model: the group graph (with --onnx-user)')
+    .option('--onnx-names <map>', 'graph names of the contract tensors when they differ, e.g. user_features=u,group_features=g,scores=out')
     .requiredOption('--request <file>', 'JSON {"user_features": [Fu], "group_features": [[Fg], ...]}')
     .option('--variant <name>', `model variant: ${VARIANTS.join(', ')}`, choiceOption(VARIANTS), 'ugsep')
     .option('--runtime <name>', `runtime: ${RUNTIME_NAMES.join(', ')}`, choiceOption(RUNTIME_NAMES), 'reference')
-    .action(async (opts: { weights: string; request: string; variant: Variant; runtime: RuntimeName }) => {
-      const weights = readSafetensors(opts.weights);
-      const request = parseScoreRequest(readJson(opts.request), weights.config, `request file ${opts.request}`);
-      const runtime = await createRuntime(opts.runtime, weights, opts.variant, {});
+    .action(async (opts: ScoreOpts) => {
+      const { runtime, config } = await scoringRuntime(opts);
       try {
+        const request = parseScoreRequest(readJson(opts.request), config, `request file ${opts.request}`);
         const scores = await runtime.score(request.userFeatures, request.groupFeatures);
         // finite weights and float32 inputs can still overflow inside the model: never print null scores
         const nonFinite = nonFiniteProblem('scores', scores);
@@ -32,6 +45,21 @@ export const registerScore: Register = (program) => {
       }
     });
 };
+
+/** The built-in family from --weights, or a user's ONNX model (always onnxruntime, CPU). */
+async function scoringRuntime(opts: ScoreOpts): Promise<{ runtime: ScoringRuntime; config: ModelConfig }> {
+  const onnx = onnxSpecFromOptions(opts, 'score');
+  if (onnx) {
+    if (opts.weights !== undefined) throw new InputError('score', ['--weights: expected either --weights or --onnx/--onnx-user/--onnx-group, got both']);
+    const { loadExternalModel } = await import('../../models/external/model.ts');
+    const { createExternalOrtRuntime } = await import('../../models/external/ort-runtime.ts');
+    const runtime = await createExternalOrtRuntime(loadExternalModel(onnx));
+    return { runtime, config: runtime.config };
+  }
+  if (opts.weights === undefined) throw new InputError('score', ['--weights: expected a safetensors file, or --onnx FILE (or --onnx-user U --onnx-group G) for your own model, got none']);
+  const weights = readSafetensors(opts.weights);
+  return { runtime: await createRuntime(opts.runtime, weights, opts.variant, {}), config: weights.config };
+}
 
 function readJson(path: string): unknown {
   // the largest string V8 holds: a longer file could not be parsed as JSON anyway

@@ -78,7 +78,7 @@ function details(schema: Schema): string {
 
 function walk(root: Schema, input: Schema, path: string, required: boolean, rows: Row[]): void {
   const schema = resolve(root, input);
-  if (path !== '') rows.push({ path, type: typeName(root, schema), required, details: details(schema), description: String(schema.description ?? '') });
+  if (path !== '') rows.push({ path, type: typeName(root, schema), required, details: details(schema), description: typeof schema.description === 'string' ? schema.description : '' });
   const alts = alternatives(schema);
   if (alts) {
     // a discriminated union: list each alternative's fields under its discriminator value

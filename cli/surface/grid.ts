@@ -6,17 +6,10 @@
 import { InputError } from '../../harness/errors.ts';
 import { MAX_CANDIDATES_PER_REQUEST } from '../../harness/scenario/limits.ts';
 import type { CandidatesSpec } from '../../harness/scenario/schema.ts';
+import type { ReuseSurface } from '../../harness/results/contract.ts';
 
-export interface SurfaceGrid {
-  /** ascending, distinct */
-  candidates: number[];
-  /** ascending, distinct, in [0, 1] */
-  hitRates: number[];
-  requestsPerCell: number;
-  warmupRequestsPerCell: number;
-  maxCellS: number;
-  minRequestsPerCell: number;
-}
+/** the grid as the results file records it (ascending, distinct lists) */
+export type SurfaceGrid = ReuseSurface['grid'];
 
 export interface GridFlags {
   candidates?: string;

@@ -30,9 +30,11 @@ export interface CellContext {
  * Before a variant's first cell: a miss and a hit at every candidate count of the grid, untimed,
  * so the first cells do not carry the runtime's first-call costs at a new shape (JIT, allocation).
  */
+export const SHAPE_WARMUP_REQUESTS = 2;
+
 export async function warmShapes(ctx: CellContext): Promise<void> {
   for (const candidates of ctx.grid.candidates) {
-    const plan = cellPlan({ candidates, hitRate: null, warmupRequests: 2, requests: 0, maxCellS: ctx.grid.maxCellS, seed: ctx.seed });
+    const plan = cellPlan({ candidates, hitRate: null, warmupRequests: SHAPE_WARMUP_REQUESTS, requests: 0, maxCellS: ctx.grid.maxCellS, seed: ctx.seed });
     const samples = prepareRequestSamples(ctx.config, ctx.seed, plan);
     const sut = createInProcessSut({ pool: ctx.pool, samples, cache: ctx.cacheUsed ? { clock: ctx.clock, limits: {} } : undefined });
     try {
@@ -67,6 +69,7 @@ export async function measureCell(ctx: CellContext, candidates: number, targetHi
     const n = service.totalCount;
     const errored = record.recorder.counts.errored;
     const decided = mix.hit.requests + mix.miss.requests;
+    const issued = plan.userId.subarray(plan.warmupCount, plan.warmupCount + n + errored);
     return {
       candidates,
       targetHitRate: ctx.cacheUsed ? targetHitRate : null,
@@ -75,6 +78,7 @@ export async function measureCell(ctx: CellContext, candidates: number, targetHi
       misses: mix.miss.requests,
       n,
       errored,
+      users: new Set(issued).size,
       serviceUs: summarize(service),
       used: n >= grid.minRequestsPerCell && errored === 0 && (!ctx.cacheUsed || decided > 0),
       fittedUs: null,

@@ -17,7 +17,7 @@ import { VARIANT_TRAITS, type Variant } from '../../models/variants.ts';
 import { packageVersion } from '../version.ts';
 import { asVariant, checkScenarioNames, modelFor } from '../bench/resolve.ts';
 import type { SurfaceGrid } from './grid.ts';
-import { measureCell, warmShapes, type CellContext } from './measure-cell.ts';
+import { measureCell, SHAPE_WARMUP_REQUESTS, warmShapes, type CellContext } from './measure-cell.ts';
 
 export interface SurfaceOptions {
   scenario: Scenario;
@@ -42,7 +42,6 @@ export async function runSurface(o: SurfaceOptions): Promise<BenchResults> {
   const clock = o.clock ?? new HrClock();
   const createdAt = new Date().toISOString();
   const variants: SurfaceVariant[] = [];
-  let cellsMeasured = 0;
   for (const spec of scenario.runtimes) {
     const runtime = await resolveRuntime(spec.name as RuntimeName | 'auto');
     const reason = await runtimeUnavailableReason(runtime);
@@ -56,7 +55,6 @@ export async function runSurface(o: SurfaceOptions): Promise<BenchResults> {
       const pool = await createInstancePool({ spec: { runtime, variant, weights, weightVariants: scenario.variants.map(asVariant), options }, instances: 1, clock });
       try {
         const entry = await measureVariant({ pool, config: pool.config, clock, seed: scenario.seed, grid, cacheUsed: VARIANT_TRAITS[variant].masked && pool.split, signal: o.signal }, variant, runtime, log);
-        cellsMeasured += entry.cells.length;
         variants.push({ ...entry, runtimeFacts: { ...pool.info, runtime, instances: 1, details: { ...pool.info.details, engine: pool.info.runtime, model: choice.preset ?? (choice.weightsPath ? 'weights file' : 'custom') } } });
       } finally {
         await pool.close();
@@ -75,7 +73,7 @@ export async function runSurface(o: SurfaceOptions): Promise<BenchResults> {
     machine,
     scenario: { path: o.scenarioPath, name: scenario.name, effective: scenario, hash: effectiveScenarioHash(scenario) },
     seeds: { scenario: scenario.seed, plan: scenario.seed, weights: scenario.seed, requests: scenario.seed },
-    plan: { measuredArrivals: variants.reduce((s, v) => s + v.cells.reduce((t, c) => t + c.n + c.errored, 0), 0), warmupArrivals: cellsMeasured * grid.warmupRequestsPerCell, warmupS: 0, durationS: 0, meanCandidates: 0, distinctUsers: 0 },
+    plan: surfacePlanFacts(variants, grid),
     runs: [],
     surface: { model: 't = a + b*N + (1 - hit)*c_user', statistic: 'mean serviceUs', grid: { ...grid }, variants },
   };
@@ -108,4 +106,23 @@ async function measureVariant(ctx: CellContext, variant: Variant, runtime: strin
   }
   log(`${variant}@${runtime}: ${cells.length} cells in ${((Date.now() - started) / 1000).toFixed(1)} s${outcome.ok ? '' : `; no fit: ${outcome.problem}`}`);
   return { variant, runtime, cacheUsed: ctx.cacheUsed, cells, fit: outcome.ok ? outcome.fit : null, ...(outcome.ok ? {} : { fitProblem: outcome.problem }) };
+}
+
+/**
+ * The plan facts of the whole surface: every cell's measured requests, the untimed ones (each
+ * cell's warm-up and each variant's shape warm-up: a miss and a hit per candidate count), and the
+ * measured window as planned (each cell's cap; warm-up is a count, not a time).
+ */
+function surfacePlanFacts(variants: readonly SurfaceVariant[], grid: SurfaceGrid): BenchResults['plan'] {
+  const cells = variants.flatMap((v) => v.cells);
+  const measuredArrivals = cells.reduce((s, c) => s + c.n + c.errored, 0);
+  const candidates = cells.reduce((s, c) => s + c.candidates * (c.n + c.errored), 0);
+  return {
+    measuredArrivals,
+    warmupArrivals: cells.length * grid.warmupRequestsPerCell + variants.length * SHAPE_WARMUP_REQUESTS * grid.candidates.length,
+    warmupS: 0,
+    durationS: cells.length * grid.maxCellS,
+    meanCandidates: measuredArrivals > 0 ? candidates / measuredArrivals : 0,
+    distinctUsers: cells.reduce((s, c) => s + c.users, 0),
+  };
 }

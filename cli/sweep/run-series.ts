@@ -54,7 +54,8 @@ export async function runSeries(ctx: SeriesContext, variant: string, runtime: Ru
   const label = `${variant}@${runtime.name}${config ? ` ${config.label}` : ''}`;
   const runAt = async (targetQps: number): Promise<RunResult> => {
     const scenario: Scenario = { ...base, variants: [variant], runtimes: [runtime], traffic: { ...base.traffic, arrivals: { ...arrivals, rateQps: targetQps } } };
-    const results = await runBench({ scenario, scenarioPath: resolve(ctx.path), root: ctx.root, machine: ctx.machine, warm: ctx.warm });
+    // each step measures load; the paired (model-speedup) phase belongs to `ugbench bench`
+    const results = await runBench({ scenario, scenarioPath: resolve(ctx.path), root: ctx.root, machine: ctx.machine, warm: ctx.warm, pairedPerBucket: 0 });
     ctx.onResults?.(results);
     const run = results.runs[0];
     if (!run) throw new Error(`sweep: bench produced no run for ${label}`);

@@ -36,7 +36,7 @@ export class HrClock implements Clock {
   async sleepUntilUs(targetUs: number): Promise<void> {
     // One microtask turn first: completions already resolved get their end time now, not after
     // the spin below.
-    await undefined;
+    await Promise.resolve();
     for (;;) {
       const remainingUs = targetUs - this.nowUs();
       if (remainingUs <= 0) return;

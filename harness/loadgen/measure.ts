@@ -8,6 +8,7 @@ import { runExecutor } from './executors/run-executor.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { SystemUnderTest } from './sut.ts';
 import type { TrafficPlan } from './traffic/plan.ts';
+import type { CandidateBucket } from './candidate-buckets.ts';
 
 export interface MeasureOptions {
   scenario: Scenario;
@@ -15,6 +16,8 @@ export interface MeasureOptions {
   sut: SystemUnderTest;
   clock: Clock;
   signal?: AbortSignal;
+  /** buckets of the `candidates` tag (default: drawn from the plan; a shard passes the whole plan's) */
+  candidateBuckets?: readonly CandidateBucket[];
   onProgress?: (done: number, planned: number) => void;
 }
 
@@ -28,6 +31,7 @@ export async function measure(o: MeasureOptions): Promise<ExecutorRecord> {
     lateThresholdUs: o.scenario.traffic.lateThresholdUs,
     concurrency: arrivals.process === 'closed' ? arrivals.concurrency : undefined,
     signal: o.signal,
+    candidateBuckets: o.candidateBuckets,
     onMeasuredStart: () => o.sut.cache?.resetCounters(),
     onProgress: o.onProgress,
   });

@@ -8,6 +8,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { createLatencyHistogram, recordUs } from './histogram.ts';
 import type { Completion } from './sut.ts';
+import { bucketOf, CANDIDATES_TAG, type CandidateBucket } from './candidate-buckets.ts';
 
 export interface RunCounts {
   /** measured arrivals in the plan */
@@ -105,6 +106,9 @@ export class Recorder {
   /** tag key -> tag value -> split */
   readonly tags = new Map<string, Map<string, SplitRecord>>();
 
+  /** `candidateBuckets`: every completion is also tagged `candidates` = its bucket's label (none: no such tag) */
+  constructor(private readonly candidateBuckets: readonly CandidateBucket[] = []) {}
+
   /** latency of completed measured requests */
   get overall(): Histogram {
     return this.all.latency;
@@ -123,11 +127,12 @@ export class Recorder {
   completed(latencyUs: number, completion: Completion, candidates: number): void {
     const timings = completionTimings(completion);
     const tags = Object.entries(completionTags(completion));
+    if (this.candidateBuckets.length > 0) tags.push([CANDIDATES_TAG, bucketOf(this.candidateBuckets, candidates).label]);
     const pairs = tags.map(([k, v]) => `${k}=${v}`);
     recordInto(this.all, latencyUs, completion, candidates, timings, []);
     tags.forEach(([key, value], i) => {
       let values = this.tags.get(key);
-      if (!values) this.tags.set(key, (values = new Map()));
+      if (!values) this.tags.set(key, (values = new Map<string, SplitRecord>()));
       let split = values.get(value);
       if (!split) values.set(value, (split = createSplit()));
       recordInto(split, latencyUs, completion, candidates, timings, pairs.filter((_p, j) => j !== i));

@@ -68,6 +68,8 @@ export interface BenchResults {
   planDigest?: string;
   /** present when this file is the merge of a sharded run's shard files (`ugbench merge`, `--workers`) */
   merged?: MergeFacts;
+  /** the paired, interleaved service-time comparison run before the open-loop phase */
+  paired?: PairedComparison;
   /** one entry per variant x runtime, in scenario order (empty in a file written by `ugbench surface`) */
   runs: RunResult[];
   /** the reuse surface, when this file was written by `ugbench surface` (docs/surface.md) */
@@ -124,6 +126,8 @@ export interface SurfaceCell {
   /** measured requests completed (the mean rests on these) */
   n: number;
   errored: number;
+  /** distinct users among the measured requests (ids restart in every cell) */
+  users: number;
   /** summary of the cell's service-time histogram (meanUs is the fitted statistic) */
   serviceUs: LatencySummary;
   /** in the fit (n >= minRequestsPerCell, none errored) */
@@ -223,12 +227,25 @@ export interface RuntimeFacts {
   threads: number;
   /** model instances (worker threads, each with `threads` intra-op threads); absent in files from before instances */
   instances?: number;
+  /** dynamic batching, when it was on; every completion then has the tag `batch` = its batch size */
+  batching?: BatchingFacts;
   /** weight precision that ran, e.g. 'fp32', 'int8 per-channel' */
   weightPrecision: string;
   /** activation precision that ran: on CPU int8 runs may quantize activations, and say so here */
   activationPrecision: string;
   /** package versions, session options, kernels: free-form */
   details: Record<string, string | number | boolean>;
+}
+
+/** Dynamic batching as it ran (Triton's dynamic batcher rules). */
+export interface BatchingFacts {
+  maxBatch: number;
+  /** sizes sent as soon as they can be formed; empty: wait for maxBatch or the delay */
+  preferredBatch: number[];
+  /** longest the oldest waiting request was held for a larger batch, µs (it counts in queue time) */
+  maxQueueDelayUs: number;
+  /** true: one user pass on the batch's unique users and one group pass on all its rows (or one whole-graph run); false: the runtime has no batched form and ran the requests one by one inside each batch */
+  batchedForm: boolean;
 }
 
 /** One variant on one runtime under the shared traffic plan. */
@@ -344,6 +361,25 @@ export interface ModelFacts {
   baselineCost: AffineCost;
   /** sha256 (hex) of the user's weights file; null for seeded weights */
   weightsSha256: string | null;
+  /** a user's own ONNX model (docs/own-model.md): each graph file's provenance */
+  onnxFiles?: ModelFileFacts[];
+  /** ops that make `cost` a lower bound (a user's ONNX model with ops the cost does not count); absent when complete */
+  costPartial?: string[];
+}
+
+/** Provenance of one model file a run loaded. */
+export interface ModelFileFacts {
+  /** whole, user or group */
+  role: string;
+  path: string;
+  sha256: string;
+  bytes: number;
+  /** ONNX IR version */
+  irVersion: number;
+  /** ai.onnx opset the file imports */
+  opset: number;
+  /** producer name and version written in the file */
+  producer: string;
 }
 
 /** One HDR histogram of µs (compressed base64) and its summary. */
@@ -499,4 +535,61 @@ export interface ParityFigures {
   topkOverlap: number;
   /** mean over requests of Kendall tau-b between the two score orders (1 = same order) */
   kendallTau: number;
+}
+
+/**
+ * The paired, interleaved service-time comparison (cli/bench, harness/loadgen/paired.ts): a
+ * seeded sample of the plan's requests, spread over the candidate buckets, each scored by every
+ * variant back to back on an idle instance without the cross-request user cache. It gives the
+ * model's speedup (a service-time ratio), apart from queueing and cache hits.
+ */
+export interface PairedComparison {
+  seed: number;
+  /** the runtime the variants ran on (run ids are `variant@runtime`) */
+  runtime: string;
+  /** variants in the order of the first request; request i uses this list rotated by i */
+  variants: string[];
+  /** the cross-request user cache was bypassed; each variant ran on an idle instance */
+  cache: 'bypassed';
+  samples: PairedSample[];
+  buckets: PairedBucket[];
+}
+
+/** One plan request scored by every variant: service time (compute inside the instance) per variant, µs. */
+export interface PairedSample {
+  /** index into the traffic plan */
+  index: number;
+  userId: number;
+  candidates: number;
+  /** label of its candidate bucket */
+  bucket: string;
+  /** the order the variants ran in for this request */
+  order: string[];
+  serviceUs: Record<string, number>;
+}
+
+/** One candidate bucket (or `all`: every sample) of the paired comparison. */
+export interface PairedBucket {
+  bucket: string;
+  loCandidates: number;
+  hiCandidates: number;
+  /** paired requests in the bucket */
+  n: number;
+  medianServiceUs: Record<string, number>;
+  speedups: PairedSpeedup[];
+}
+
+/** ratio = median(service of `over`) / median(service of `variant`) over the bucket's requests;
+ *  [lo95, hi95] = percentile bootstrap resampling the bucket's requests with pairs kept together */
+export interface PairedSpeedup {
+  variant: string;
+  over: string;
+  ratio: number;
+  lo95: number;
+  hi95: number;
+  resamples: number;
+  /** the cost model's FLOP ratio (over / variant) at the bucket's median candidate count */
+  predictedFlopRatio?: number;
+  /** the roofline floor ratio at the bucket's median candidate count, when machine limits were known */
+  predictedRooflineRatio?: number;
 }

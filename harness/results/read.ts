@@ -9,7 +9,15 @@ import { InputError } from '../errors.ts';
 import { READABLE_SCHEMA_VERSIONS, RESULTS_SCHEMA_VERSION, type BenchResults } from './contract.ts';
 import { READABLE_SWEEP_VERSIONS, type SweepResults } from './sweep/results.ts';
 
-const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v) : typeof v === 'object' ? 'an object' : String(v));
+/** A value as an error message shows it: the value where it is short, else what it is. */
+function kind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v);
+  if (typeof v === 'object') return 'an object';
+  // JSON holds no other kinds; a value from code (function, symbol, bigint) is named by its type
+  return typeof v === 'number' || typeof v === 'boolean' || v === undefined ? String(v) : typeof v;
+}
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function runProblems(run: unknown, i: number): string[] {

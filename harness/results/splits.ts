@@ -71,7 +71,7 @@ export function addTags(all: readonly TagFacts[]): TagFacts {
   for (const tags of all) {
     for (const [key, values] of Object.entries(tags)) {
       let byValue = grouped.get(key);
-      if (!byValue) grouped.set(key, (byValue = new Map()));
+      if (!byValue) grouped.set(key, (byValue = new Map<string, SplitFacts[]>()));
       for (const [value, split] of Object.entries(values)) byValue.set(value, [...(byValue.get(value) ?? []), split]);
     }
   }

@@ -5,7 +5,8 @@
  * what-if figures. The mean is the statistic because the model is linear in the hit rate: a cell
  * with hit rate h is a mix of hits and misses, whose mean (not median) is the mix of their means.
  */
-import type { ReuseSurface, SurfaceFit } from './contract.ts';
+import { InputError } from '../errors.ts';
+import type { BenchResults, ReuseSurface, SurfaceFit } from './contract.ts';
 
 /** One cell as the fit sees it. hitRate null: no cache, the user side runs in every request. */
 export interface SurfacePoint {
@@ -118,4 +119,11 @@ export function surfacePrediction(surface: ReuseSurface, variant: string, candid
   const entry = surface.variants.find((v) => v.variant === variant && (runtime === undefined || v.runtime === runtime));
   if (!entry?.fit) return null;
   return { serviceUs: predictServiceUs(entry.fit, candidates, hitRate), r2: entry.fit.r2, cells: entry.fit.cells };
+}
+
+/** The surface of a results file (read with read.ts), or bad input naming the file when it has none. */
+export function surfaceOf(results: BenchResults, name: string): ReuseSurface {
+  const surface = results.surface;
+  if (typeof surface !== 'object' || !Array.isArray(surface.variants)) throw new InputError(name, ['surface: expected the section `ugbench surface` writes, got none (a `ugbench bench` results file?)']);
+  return surface;
 }

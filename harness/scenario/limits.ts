@@ -35,6 +35,10 @@ export const MAX_RUN_S = MAX_TIMER_MS / 1000;
 
 /** Intra-op threads per runtime: far beyond any CPU, so a larger value is a typo. */
 export const MAX_THREADS = 1_024;
+/** Requests in one dynamic batch: a batch is one [sum of N, Fg] tensor, so the candidate cap bounds it anyway. */
+export const MAX_BATCH = 4_096;
+/** Longest a request is held for a larger batch: 10 s, far beyond any latency objective. */
+export const MAX_QUEUE_DELAY_US = 10_000_000;
 /** Requests in flight at once (in-process parallelRequests, open-loop inFlightLimit, server slots). */
 export const MAX_IN_FLIGHT = 65_536;
 /** HTTP keep-alive connections per endpoint: one client address has at most this many ports. */

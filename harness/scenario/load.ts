@@ -91,7 +91,7 @@ export function applyOverrides(raw: unknown, o: ScenarioOverrides): unknown {
   }
   if (o.runtime !== undefined) {
     const runtimes = Array.isArray(doc.runtimes) && doc.runtimes.length > 0 ? (doc.runtimes as unknown[]) : [{}];
-    doc.runtimes = runtimes.map((r) => (r !== null && typeof r === 'object' ? { ...(r as object), name: o.runtime } : { name: o.runtime }));
+    doc.runtimes = runtimes.map((r) => (r !== null && typeof r === 'object' ? { ...r, name: o.runtime } : { name: o.runtime }));
   }
   if (o.rateQps !== undefined) {
     const traffic = section('traffic');

@@ -65,6 +65,25 @@ export const modelSchema = modelChoice
   })
   .describe('the model under test');
 
+/** Dynamic batching per runtime (models/instances/batcher.ts decides with these). */
+export const batchingSchema = z
+  .strictObject({
+    maxBatch: intInRange(1, limits.MAX_BATCH, 'requests in one batch').describe('most requests in one batch'),
+    preferredBatch: z
+      .array(intAtLeast(1), { error: 'expected a list of batch sizes' })
+      .optional()
+      .describe('batch size(s) sent as soon as that many requests wait (each <= maxBatch); default none: wait for maxBatch or the delay'),
+    maxQueueDelayUs: intInRange(0, limits.MAX_QUEUE_DELAY_US, 'µs a request is held for a larger batch')
+      .default(0)
+      .describe('longest the oldest waiting request is held for a larger batch, µs; counts in its queue time and latency; default 0 (send what is waiting)'),
+  })
+  .superRefine((b, ctx) => {
+    (b.preferredBatch ?? []).forEach((p, i) => {
+      if (p > b.maxBatch) ctx.addIssue({ code: 'custom', path: ['preferredBatch', i], message: `expected a batch size <= maxBatch (${b.maxBatch})` });
+    });
+  })
+  .describe("dynamic batching (Triton's dynamic batcher): requests waiting for an instance are sent as one batch; absent: one request at a time");
+
 export const runtimeSchema = z.strictObject({
   name: name('a runtime name').default('auto').describe("runtime name (reference, ort-cpu, ...) or 'auto' = the fastest available here"),
   threads: intInRange(1, limits.MAX_THREADS, 'intra-op threads').optional().describe('intra-op threads per model instance; default: all cores with 1 instance, cores / instances (at least 1) with several'),
@@ -74,6 +93,7 @@ export const runtimeSchema = z.strictObject({
   parallelRequests: intInRange(1, limits.MAX_IN_FLIGHT, 'requests in flight at once')
     .default(1)
     .describe('requests each model instance works on at once; further ones wait in the queue (the wait counts in latency)'),
+  batching: batchingSchema.optional(),
 });
 
 const usersSchema = z
@@ -314,6 +334,7 @@ export type ArrivalsSpec = Scenario['traffic']['arrivals'];
 export type UsersSpec = Scenario['traffic']['users'];
 export type CacheSpec = Scenario['cache'];
 export type RuntimeSpec = Scenario['runtimes'][number];
+export type BatchingSpec = NonNullable<RuntimeSpec['batching']>;
 export type ModelSpec = Scenario['model'];
 export type TargetSpec = Scenario['target'];
 export type HttpTargetSpec = Extract<TargetSpec, { kind: 'http' }>;

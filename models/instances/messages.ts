@@ -37,6 +37,8 @@ export type WorkOrder =
 
 export type ToInstance =
   | { type: 'run'; id: number; order: WorkOrder; userFeatures: Float32Array; groupFeatures: Float32Array }
+  /** a dynamic batch: the items' rows scored together (models/instances/batch-run.ts) */
+  | { type: 'batch'; id: number; items: { order: WorkOrder; userFeatures: Float32Array; groupFeatures: Float32Array }[] }
   /** the main-thread cache let go of this state (evicted, expired, cleared) */
   | { type: 'drop'; stateId: number }
   | { type: 'close' };
@@ -49,8 +51,11 @@ export interface InstanceTimingsUs {
 }
 
 export type FromInstance =
-  | { type: 'ready'; info: RuntimeInfo; config: ModelConfig; split: boolean }
+  /** batchedForm: the runtime scores a batch in one user pass and one group pass (or one whole-graph run) */
+  | { type: 'ready'; info: RuntimeInfo; config: ModelConfig; split: boolean; batchedForm: boolean }
   | { type: 'start-failed'; name: string; message: string }
   | { type: 'done'; id: number; scores: Float32Array; timingsUs: InstanceTimingsUs; tags?: Record<string, string> }
+  /** a batch's scores, item after item (rows concatenated); `users` = R, the unique users it read */
+  | { type: 'batch-done'; id: number; scores: Float32Array; timingsUs: InstanceTimingsUs; users: number; batchedForm: boolean; tags?: Record<string, string> }
   | { type: 'failed'; id: number; message: string }
   | { type: 'closed' };

@@ -11,6 +11,11 @@
  *
  * A worker that dies fails its in-flight requests with a reason, fails the requests waiting for
  * its cached states, tells `onLost` listeners (the cache forgets those states), and is replaced.
+ *
+ * With `batching` (dynamic batching), an instance that can take work takes a batch: its own
+ * queue first, then the FIFO, as many as models/instances/batcher.ts decides; a batch counts as
+ * one computation in flight. A request's queue time runs until its batch is posted, so it holds
+ * the batching delay. Every completion is tagged `batch` = the size of its batch.
  */
 import { HrClock, type Clock } from '../../harness/loadgen/clock.ts';
 import { InputError } from '../../harness/errors.ts';
@@ -19,7 +24,8 @@ import type { ModelConfig } from '../config.ts';
 import type { RuntimeInfo } from '../runtimes/runtime.ts';
 import type { Variant } from '../variants.ts';
 import type { InstanceSpec, WorkOrder } from './messages.ts';
-import { InstanceWorker, InstanceStartError, type SlotReply, type StartedInstance } from './slot.ts';
+import { InstanceWorker, InstanceStartError, type SlotBatchReply, type SlotReply, type StartedInstance } from './slot.ts';
+import { BATCH_TAG, decideBatch, type BatchingPolicy } from './batcher.ts';
 
 const USER_FACING = new Set(['InputError', 'UnavailableError']);
 
@@ -44,6 +50,8 @@ export interface InstanceStats {
   busyUs: number;
   completed: number;
   errored: number;
+  /** dynamic batching: batches it ran (completed + errored requests over batches = mean batch size) */
+  batches: number;
   inFlight: number;
   /** requests waiting for this instance in particular (cache hits on its states) */
   pinnedQueued: number;
@@ -59,6 +67,10 @@ export interface InstancePool {
   readonly info: RuntimeInfo;
   /** the runtime has a user pass / group pass (ugsep variants) */
   readonly split: boolean;
+  /** dynamic batching, when on */
+  readonly batching: BatchingPolicy | undefined;
+  /** batching: the runtime runs a batch in one pass (false: its requests one by one inside the batch) */
+  readonly batchedForm: boolean;
   run(task: PoolTask): Promise<PoolOutcome>;
   /** a fresh id for a user state (unique in this pool, whoever caches through it) */
   newStateId(): number;
@@ -84,8 +96,10 @@ export interface PoolOptions {
   spec: InstanceSpec;
   /** model instances (worker threads); default 1 */
   instances?: number;
-  /** requests one instance works on at once; default 1 */
+  /** requests (with batching: batches) one instance works on at once; default 1 */
   perInstance?: number;
+  /** dynamic batching; absent: one request per computation */
+  batching?: BatchingPolicy;
   clock?: Clock;
 }
 
@@ -114,7 +128,11 @@ class Pool implements InstancePool {
   config!: ModelConfig;
   info!: RuntimeInfo;
   split = false;
+  batchedForm = false;
+  readonly batching: BatchingPolicy | undefined;
   private readonly perInstance: number;
+  /** batching: when the pump is due to look again (the oldest request's deadline), µs */
+  private holdUntilUs = Infinity;
   private readonly clock: Clock;
   private readonly queue: Waiting[] = [];
   private readonly lostListeners: ((slot: number) => void)[] = [];
@@ -127,12 +145,13 @@ class Pool implements InstancePool {
     this.size = options.instances ?? 1;
     this.variant = options.spec.variant;
     this.perInstance = options.perInstance ?? 1;
+    this.batching = options.batching;
     this.clock = options.clock ?? new HrClock();
     this.slots = Array.from({ length: this.size }, (_, slot) => ({
       worker: null,
       generation: 0,
       pinned: [],
-      stats: { slot, alive: false, busyUs: 0, completed: 0, errored: 0, inFlight: 0, pinnedQueued: 0, restarts: 0 },
+      stats: { slot, alive: false, busyUs: 0, completed: 0, errored: 0, batches: 0, inFlight: 0, pinnedQueued: 0, restarts: 0 },
     }));
   }
 
@@ -142,6 +161,7 @@ class Pool implements InstancePool {
     this.config = first.config;
     this.info = first.info;
     this.split = first.split;
+    this.batchedForm = first.batchedForm;
   }
 
   run(task: PoolTask): Promise<PoolOutcome> {
@@ -226,6 +246,10 @@ class Pool implements InstancePool {
 
   /** Give every instance that can take a request its next one: its own queue first, then the FIFO. */
   private pump(): void {
+    if (this.batching) {
+      this.pumpBatches(this.batching);
+      return;
+    }
     for (let progress = true; progress; ) {
       progress = false;
       for (let i = 0; i < this.slots.length; i++) {
@@ -256,6 +280,84 @@ class Pool implements InstancePool {
     }
     if (placed.slot === free) this.post(free, waiting, placed.order);
     else this.slots[placed.slot]!.pinned.push({ waiting, order: placed.order });
+  }
+
+  /** Batching: every instance that can take work gets a batch, or the pump looks again at the deadline. */
+  private pumpBatches(policy: BatchingPolicy): void {
+    let holdUntilUs = Infinity;
+    for (let progress = true; progress; ) {
+      progress = false;
+      for (let i = 0; i < this.slots.length; i++) {
+        const slot = this.slots[i]!;
+        if (!this.canTake(slot)) continue;
+        const waiting = slot.pinned.length + this.queue.length;
+        if (waiting === 0) continue;
+        const oldestUs = Math.min(slot.pinned[0]?.waiting.issuedUs ?? Infinity, this.queue[0]?.issuedUs ?? Infinity);
+        const decision = decideBatch(policy, waiting, oldestUs, this.clock.nowUs());
+        if (decision.kind === 'hold') {
+          holdUntilUs = Math.min(holdUntilUs, decision.untilUs);
+          continue;
+        }
+        const batch = this.takeBatch(i, decision.size);
+        if (batch.length > 0) this.postBatch(i, batch);
+        progress = true; // a FIFO head placed on another instance's queue changes what that one sees
+      }
+    }
+    this.holdUntil(holdUntilUs);
+  }
+
+  /** Up to `size` requests for instance `free`: its own queue, then FIFO heads placed here (hits on other instances join theirs). */
+  private takeBatch(free: number, size: number): { waiting: Waiting; order: WorkOrder }[] {
+    const slot = this.slots[free]!;
+    const batch = slot.pinned.splice(0, size);
+    while (batch.length < size && this.queue.length > 0) {
+      const waiting = this.queue.shift()!;
+      let placed: { slot: number; order: WorkOrder };
+      try {
+        placed = waiting.task.place(free);
+      } catch (error) {
+        waiting.resolve({ ok: false, slot: null, error: error instanceof Error ? error.message : String(error) });
+        continue;
+      }
+      if (placed.slot === free) batch.push({ waiting, order: placed.order });
+      else this.slots[placed.slot]!.pinned.push({ waiting, order: placed.order });
+    }
+    return batch;
+  }
+
+  /** Look again at `atUs` (one timer: the earliest deadline that is not already covered). */
+  private holdUntil(atUs: number): void {
+    if (atUs === Infinity || atUs >= this.holdUntilUs) return;
+    this.holdUntilUs = atUs;
+    void this.clock.sleepUntilUs(atUs).then(() => {
+      if (this.holdUntilUs === atUs) this.holdUntilUs = Infinity;
+      if (!this.closing) this.pump();
+    });
+  }
+
+  private postBatch(index: number, batch: { waiting: Waiting; order: WorkOrder }[]): void {
+    const slot = this.slots[index]!;
+    const postedUs = this.clock.nowUs();
+    const items = batch.map(({ waiting, order }) => ({ order, userFeatures: waiting.task.userFeatures, groupFeatures: waiting.task.groupFeatures }));
+    void slot.worker!.runBatch(items).then((reply: SlotBatchReply) => {
+      slot.stats.batches++;
+      if (reply.ok) {
+        slot.stats.completed += batch.length;
+        slot.stats.busyUs += reply.timingsUs.serviceUs; // the instance was busy once for the whole batch
+        const tags = { ...reply.tags, [BATCH_TAG]: String(batch.length) };
+        let row = 0;
+        for (const { waiting } of batch) {
+          const N = waiting.task.groupFeatures.length / this.config.Fg;
+          const scores = reply.scores.slice(row, row + N);
+          row += N;
+          waiting.resolve({ ok: true, slot: index, scores, timingsUs: { queueUs: postedUs - waiting.issuedUs, ...reply.timingsUs }, tags });
+        }
+      } else {
+        slot.stats.errored += batch.length;
+        for (const { waiting } of batch) waiting.resolve({ ok: false, slot: index, error: `instance ${index}: ${reply.error}` });
+      }
+      this.pump();
+    });
   }
 
   private failAll(reason: string): void {

@@ -11,6 +11,9 @@ import type { FromInstance, InstanceSpec, InstanceTimingsUs, ToInstance } from '
 const WORKER_URL = new URL('./worker.mjs', import.meta.url);
 
 export type SlotReply = { ok: true; scores: Float32Array; timingsUs: InstanceTimingsUs; tags?: Record<string, string> } | { ok: false; error: string };
+/** A batch's reply: every item's scores, item after item, and R (the unique users it read). */
+export type SlotBatchReply = { ok: true; scores: Float32Array; timingsUs: InstanceTimingsUs; users: number; tags?: Record<string, string> } | { ok: false; error: string };
+type AnyReply = SlotReply | SlotBatchReply;
 
 export interface SlotEvents {
   /** the worker died after it was ready; `reason` says how */
@@ -21,6 +24,7 @@ export interface StartedInstance {
   info: RuntimeInfo;
   config: ModelConfig;
   split: boolean;
+  batchedForm: boolean;
 }
 
 /** Why an instance could not start: the worker's own error, name kept (InputError, UnavailableError, ...). */
@@ -36,7 +40,7 @@ export class InstanceStartError extends Error {
 
 export class InstanceWorker {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, (reply: SlotReply) => void>();
+  private readonly pending = new Map<number, (reply: AnyReply) => void>();
   private nextId = 0;
   private lastError: string | undefined;
   private closing = false;
@@ -50,13 +54,14 @@ export class InstanceWorker {
       this.worker.on('message', (message: FromInstance) => {
         if (message.type === 'ready') {
           ready = true;
-          resolve({ info: message.info, config: message.config, split: message.split });
+          resolve({ info: message.info, config: message.config, split: message.split, batchedForm: message.batchedForm });
         } else if (message.type === 'start-failed') {
           reject(new InstanceStartError(message.name, message.message));
-        } else if (message.type === 'done' || message.type === 'failed') {
+        } else if (message.type === 'done' || message.type === 'batch-done' || message.type === 'failed') {
           const settle = this.pending.get(message.id);
           this.pending.delete(message.id);
-          settle?.(message.type === 'done' ? { ok: true, scores: message.scores, timingsUs: message.timingsUs, ...(message.tags ? { tags: message.tags } : {}) } : { ok: false, error: message.message });
+          if (message.type === 'failed') settle?.({ ok: false, error: message.message });
+          else settle?.({ ok: true, scores: message.scores, timingsUs: message.timingsUs, ...(message.type === 'batch-done' ? { users: message.users } : {}), ...(message.tags ? { tags: message.tags } : {}) });
         }
       });
       this.worker.on('error', (error) => (this.lastError = error.message));
@@ -77,11 +82,21 @@ export class InstanceWorker {
   }
 
   run(message: Omit<Extract<ToInstance, { type: 'run' }>, 'type' | 'id'>): Promise<SlotReply> {
-    if (this.exited) return Promise.resolve({ ok: false, error: 'model instance is not running' });
+    return this.send<SlotReply>((id) => ({ type: 'run', id, ...message }));
+  }
+
+  /** One dynamic batch: it counts as one computation in flight. */
+  runBatch(items: Extract<ToInstance, { type: 'batch' }>['items']): Promise<SlotBatchReply> {
+    return this.send<SlotBatchReply>((id) => ({ type: 'batch', id, items }));
+  }
+
+  /** Post a message; its reply is of the kind the message asks for (the worker answers a run with done, a batch with batch-done). */
+  private send<R extends AnyReply>(message: (id: number) => ToInstance): Promise<R> {
+    if (this.exited) return Promise.resolve({ ok: false, error: 'model instance is not running' } as R);
     const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.worker.postMessage({ type: 'run', id, ...message } satisfies ToInstance);
+    return new Promise<R>((resolve) => {
+      this.pending.set(id, (reply) => resolve(reply as R));
+      this.worker.postMessage(message(id));
     });
   }
 

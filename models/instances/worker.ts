@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createRuntime } from '../runtimes/registry.ts';
 import type { ScoringRuntime, UserStateHandle } from '../runtimes/runtime.ts';
 import { loadWeights } from '../weights/load.ts';
+import { runBatch } from './batch-run.ts';
 import { lowerThisThreadPriority } from './priority.ts';
 import type { FromInstance, InstanceSpec, InstanceTimingsUs, ToInstance, WorkOrder } from './messages.ts';
 
@@ -52,6 +53,14 @@ async function run(runtime: ScoringRuntime, order: WorkOrder, user: Float32Array
   return { scores, timingsUs: { serviceUs: (t2 - t0) * 1000, ...(userPassUs === undefined ? {} : { userPassUs }), groupPassUs: (t2 - t1) * 1000 } };
 }
 
+/**
+ * Scores to transfer: the array itself when it owns its buffer; a view into a runtime's memory
+ * (a wasm heap) is copied instead, since detaching it would break the runtime.
+ */
+function transferable(scores: Float32Array): Float32Array {
+  return scores.buffer instanceof ArrayBuffer && scores.byteOffset === 0 && scores.byteLength === scores.buffer.byteLength ? scores : scores.slice();
+}
+
 async function main(): Promise<void> {
   // Before the runtime exists, so the intra-op threads it creates inherit the lower priority.
   const priority = lowerThisThreadPriority();
@@ -75,14 +84,22 @@ async function main(): Promise<void> {
         post({ type: 'closed' });
         port.close();
       });
+    } else if (message.type === 'batch') {
+      const { id, items } = message;
+      runBatch(runtime, states, items).then(
+        (done) => {
+          const tags = runtime.dispatchTags?.(done.scores.length);
+          const scores = transferable(done.scores);
+          post({ type: 'batch-done', id, ...done, scores, ...(tags ? { tags: { ...tags } } : {}) }, [scores.buffer as ArrayBuffer]);
+        },
+        (error: unknown) => post({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) }),
+      );
     } else {
       const { id, order, userFeatures, groupFeatures } = message;
       run(runtime, order, userFeatures, groupFeatures).then(
         ({ scores, timingsUs }) => {
           const tags = runtime.dispatchTags?.(groupFeatures.length / runtime.config.Fg);
-          // Transfer the scores when they own their buffer; a view into a runtime's memory (a
-          // wasm heap) is copied instead, since detaching it would break the runtime.
-          const owned = scores.buffer instanceof ArrayBuffer && scores.byteOffset === 0 && scores.byteLength === scores.buffer.byteLength ? scores : scores.slice();
+          const owned = transferable(scores);
           post({ type: 'done', id, scores: owned, timingsUs, ...(tags ? { tags: { ...tags } } : {}) }, [owned.buffer as ArrayBuffer]);
         },
         (error: unknown) => post({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) }),
@@ -90,7 +107,9 @@ async function main(): Promise<void> {
     }
   });
   const info = { ...runtime.info, details: { ...runtime.info.details, ...(priority.nice === undefined ? {} : { computeThreadNice: priority.nice }), ...(priority.unchangedReason === undefined ? {} : { computeThreadNiceUnchanged: priority.unchangedReason }) } };
-  post({ type: 'ready', info, config: runtime.config, split: runtime.userPass !== undefined && runtime.groupPass !== undefined });
+  const split = runtime.userPass !== undefined && runtime.groupPass !== undefined;
+  const batchedForm = split ? runtime.groupPassBatch !== undefined : runtime.scoreBatch !== undefined;
+  post({ type: 'ready', info, config: runtime.config, split, batchedForm });
 }
 
 await main();

@@ -58,16 +58,24 @@ export function userMixup(ctx: BlockContext, Xu: string): string {
 
 /**
  * Group heads' mixup rows plus the residual, from the candidates' group rows Xg [Tg, N, D] and
- * one user's slices [1, Tu, Tg*d] (X[t<Tu, h*d:(h+1)*d] for h >= Tu), broadcast over N.
+ * the user slices (X[t<Tu, h*d:(h+1)*d] for h >= Tu): one user's [1, Tu, Tg*d] broadcast over
+ * N, or with `perRow` one user's slices per candidate row, [N, Tu, Tg*d] (a batch of users).
  * Returns M_g + Xg: [Tg, N, D].
  */
-export function groupMixupResidual(ctx: BlockContext, Xg: string, userSlices: string): string {
+export function groupMixupResidual(ctx: BlockContext, Xg: string, userSlices: string, perRow = false): string {
   const { g, s } = ctx;
   const { Tu, Tg, T, d } = s;
-  // User columns: M[Tu+j, n, t*d+c] = slices[t, j*d+c] for t < Tu.
-  const sl = g.op1('Reshape', [userSlices, g.int64s('shape', [Tu, Tg, d])]); // [Tu(t), Tg(j), d]
-  const slT = g.op1('Transpose', [sl], { perm: [1, 0, 2] }); // [Tg(j), Tu(t), d]
-  const userPart = g.op1('Reshape', [slT, g.int64s('shape', [Tg, 1, Tu * d])]); // [Tg, 1, Tu*d]
+  // User columns: M[Tu+j, n, t*d+c] = slices[n or 0, t, j*d+c] for t < Tu.
+  let userPart: string;
+  if (perRow) {
+    const sl = g.op1('Reshape', [userSlices, g.int64s('shape', [-1, Tu, Tg, d])]); // [N, Tu(t), Tg(j), d]
+    const slT = g.op1('Transpose', [sl], { perm: [2, 0, 1, 3] }); // [Tg(j), N, Tu(t), d]
+    userPart = g.op1('Reshape', [slT, g.int64s('shape', [Tg, -1, Tu * d])]); // [Tg, N, Tu*d]
+  } else {
+    const sl = g.op1('Reshape', [userSlices, g.int64s('shape', [Tu, Tg, d])]); // [Tu(t), Tg(j), d]
+    const slT = g.op1('Transpose', [sl], { perm: [1, 0, 2] }); // [Tg(j), Tu(t), d]
+    userPart = g.op1('Reshape', [slT, g.int64s('shape', [Tg, 1, Tu * d])]); // [Tg, 1, Tu*d]
+  }
   // Group columns: M[Tu+j, n, (Tu+t')*d+c] = Xg[t', n, (Tu+j)*d+c].
   const blocks = g.op1('Reshape', [Xg, g.int64s('shape', [Tg, -1, T, d])]); // [Tg(t'), N, T(h), d]
   const groupHeads = g.op1('Slice', [blocks, g.int64s('starts', [Tu]), g.int64s('ends', [T]), g.int64s('axes', [2])]); // [Tg(t'), N, Tg(j), d]

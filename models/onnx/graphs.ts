@@ -7,12 +7,16 @@
  * - `user` (ugsep variants): user features [R, Fu] -> per layer the user slices
  *   [R, Tu, Tg*d] and compensation vectors [R, Tg, D], and the final user row sum [R, D].
  * - `group` (ugsep variants): N candidates [N, Fg] + one user's state (R = 1, broadcast) -> [N].
+ * The `batched` form of `whole` and `group` (dynamic batching) takes R users' features or states
+ * and an int64 index `row_user` [N] tying candidate row n to user row_user[n]: a Gather gives
+ * every row its own user's features or state, and the math per row is unchanged.
  */
 import { derive } from '../config.ts';
 import { InputError } from '../../harness/errors.ts';
 import { VARIANT_TRAITS, type Variant } from '../variants.ts';
 import { hasCompensation, type ModelWeights } from '../weights/layout.ts';
 import { GraphBuilder, type Dim } from './builder.ts';
+import { DataType } from './onnx-proto.ts';
 import { compensation, ffnAndNorm, groupMixupResidual, head, layerNorm, mixup, tokenize, userMixup, type BlockContext } from './blocks.ts';
 import { OPSETS, resolveGraphOptions, type GraphOptions, type ResolvedGraphOptions } from './options.ts';
 
@@ -22,13 +26,17 @@ export const OUTPUT_SCORES = 'scores';
 export const userSlicesName = (layer: number): string => `user_slices_${layer}`;
 export const userCompName = (layer: number): string => `user_comp_${layer}`;
 export const USER_SUM = 'user_sum';
+export const INPUT_ROW_USER = 'row_user';
+
+/** 'one-user': a request's candidates of one user; 'batched': rows of R users tied by `row_user`. */
+export type GraphForm = 'one-user' | 'batched';
 
 export type GraphRole = 'whole' | 'user' | 'group';
 
 /** A tensor at a graph boundary: name, ONNX dtype, dims (strings are dynamic). */
 export interface BoundaryTensor {
   name: string;
-  dtype: 'float';
+  dtype: 'float' | 'int64';
   dims: Dim[];
 }
 
@@ -61,22 +69,31 @@ function finish(ctx: BlockContext, role: GraphRole, variant: Variant, options: R
     'ugbench.activations': options.activations,
   };
   const model = g.encode(OPSETS, meta, `ugbench ${variant} ${role} graph, T=${s.T} Tu=${s.Tu} D=${s.D} L=${s.L}`);
-  const boundary = (v: { name: string; dims: Dim[] }): BoundaryTensor => ({ name: v.name, dtype: 'float', dims: [...v.dims] });
+  const boundary = (v: { name: string; elemType: number; dims: Dim[] }): BoundaryTensor => ({ name: v.name, dtype: v.elemType === DataType.int64 ? 'int64' : 'float', dims: [...v.dims] });
   return { role, model, inputs: g.inputInfos.map(boundary), outputs: g.outputInfos.map(boundary), initializerBytes: g.initializerBytes };
 }
 
+/** Each candidate row's copy of its user's [R, ...] tensor: Gather over R by `row_user` [N] -> [N, ...]. */
+function perRow(ctx: BlockContext, perUser: string, rowUser: string): string {
+  return ctx.g.op1('Gather', [perUser, rowUser], { axis: 0 });
+}
+
 /** baseline (unmasked) or the masked ugsep monolith on [T, N, D]. */
-export function buildWholeGraph(weights: ModelWeights, variant: Variant, graphOptions: GraphOptions = {}): BuiltGraph {
+export function buildWholeGraph(weights: ModelWeights, variant: Variant, graphOptions: GraphOptions = {}, form: GraphForm = 'one-user'): BuiltGraph {
   const options = resolveGraphOptions(graphOptions);
   const traits = VARIANT_TRAITS[variant];
   const ctx = context(weights, variant, options, `${variant}_whole`);
   const { g, s } = ctx;
-  const user = g.input(INPUT_USER, 'float', [1, s.Fu]);
+  const user = g.input(INPUT_USER, 'float', [form === 'batched' ? 'R' : 1, s.Fu]);
   const group = g.input(INPUT_GROUP, 'float', ['N', s.Fg]);
-  // One user row per candidate: [N, Fu] (shape = [N from group_features, Fu]).
-  const nDim = g.op1('Shape', [group], { start: 0, end: 1 }); // [1] = N
-  const userShape = g.op1('Concat', [nDim, g.int64s('Fu', [s.Fu])], { axis: 0 }); // [2]
-  const users = g.op1('Expand', [user, userShape]); // [N, Fu]
+  let users: string; // one user row per candidate: [N, Fu]
+  if (form === 'batched') {
+    users = perRow(ctx, user, g.input(INPUT_ROW_USER, 'int64', ['N']));
+  } else {
+    const nDim = g.op1('Shape', [group], { start: 0, end: 1 }); // [1] = N
+    const userShape = g.op1('Concat', [nDim, g.int64s('Fu', [s.Fu])], { axis: 0 }); // [2]
+    users = g.op1('Expand', [user, userShape]); // [N, Fu]
+  }
   let X = g.op1('Concat', [tokenize(ctx, users, 'user'), tokenize(ctx, group, 'group')], { axis: 0 }); // [T, N, D]
   weights.layers.forEach((p, n) => {
     const M = mixup(ctx, X, traits.masked); // [T, N, D]
@@ -120,17 +137,22 @@ function userPass(ctx: BlockContext, user: string, compensated: boolean): UserSt
 }
 
 /**
- * The group pass on candidates [N, Fg] with one user's state: slices reshapeable to
- * [Tu, Tg, d], compensation to [Tg, 1, D], user sum broadcastable to [N, D]. Returns scores [N].
+ * The group pass on candidates [N, Fg] with one user's state (`perRow` false: slices
+ * reshapeable to [Tu, Tg, d], compensation to [Tg, 1, D], user sum broadcastable to [N, D]) or
+ * with each row's own user's state (`perRow`: [N, Tu, Tg*d], [N, Tg, D], [N, D]). Returns [N].
  */
-function groupPass(ctx: BlockContext, group: string, slices: string[], comps: string[], userSum: string): string {
+function groupPass(ctx: BlockContext, group: string, state: UserStateTensors, perRowState: boolean): string {
   const { g, s, weights } = ctx;
+  const { slices, comps, userSum } = state;
   let Xg = tokenize(ctx, group, 'group'); // [Tg, N, D]
   weights.layers.forEach((p, n) => {
-    let S = layerNorm(ctx, groupMixupResidual(ctx, Xg, slices[n]!), p.ln1Weight, p.ln1Bias, `layers.${n}.ln1`); // [Tg, N, D]
+    let S = layerNorm(ctx, groupMixupResidual(ctx, Xg, slices[n]!, perRowState), p.ln1Weight, p.ln1Bias, `layers.${n}.ln1`); // [Tg, N, D]
     const comp = comps[n];
     if (comp !== undefined) {
-      S = g.op1('Add', [S, g.op1('Reshape', [comp, g.int64s('shape', [s.Tg, 1, s.D])])]); // [Tg, N, D]
+      const c = perRowState
+        ? g.op1('Transpose', [comp], { perm: [1, 0, 2] }) // [N, Tg, D] -> [Tg, N, D]
+        : g.op1('Reshape', [comp, g.int64s('shape', [s.Tg, 1, s.D])]); // [Tg, 1, D]
+      S = g.op1('Add', [S, c]); // [Tg, N, D]
     }
     Xg = ffnAndNorm(ctx, S, p, n, { first: s.Tu, count: s.Tg }); // [Tg, N, D]
   });
@@ -155,17 +177,30 @@ export function buildUserGraph(weights: ModelWeights, variant: Variant, graphOpt
   return finish(ctx, 'user', variant, options);
 }
 
-/** The group pass of a ugsep variant as its own graph: N candidates of one user's state. */
-export function buildGroupGraph(weights: ModelWeights, variant: Variant, graphOptions: GraphOptions = {}): BuiltGraph {
+/**
+ * The group pass of a ugsep variant as its own graph: N candidates of one user's state, or
+ * (`batched`) N candidate rows of R users' states [R, ...], row n using state row_user[n].
+ */
+export function buildGroupGraph(weights: ModelWeights, variant: Variant, graphOptions: GraphOptions = {}, form: GraphForm = 'one-user'): BuiltGraph {
   const options = resolveGraphOptions(graphOptions);
   requireMasked(variant);
   const ctx = context(weights, variant, options, `${variant}_group`);
   const { g, s } = ctx;
+  const R: Dim = form === 'batched' ? 'R' : 1;
   const group = g.input(INPUT_GROUP, 'float', ['N', s.Fg]);
-  const slices = weights.layers.map((_, n) => g.input(userSlicesName(n), 'float', [1, s.Tu, s.Tg * s.d]));
-  const comps = VARIANT_TRAITS[variant].compensation ? weights.layers.map((_, n) => g.input(userCompName(n), 'float', [1, s.Tg, s.D])) : [];
-  const userSum = g.input(USER_SUM, 'float', [1, s.D]);
-  g.output(groupPass(ctx, group, slices, comps, userSum), OUTPUT_SCORES, 'float', ['N']);
+  const state: UserStateTensors = {
+    slices: weights.layers.map((_, n) => g.input(userSlicesName(n), 'float', [R, s.Tu, s.Tg * s.d])),
+    comps: VARIANT_TRAITS[variant].compensation ? weights.layers.map((_, n) => g.input(userCompName(n), 'float', [R, s.Tg, s.D])) : [],
+    userSum: g.input(USER_SUM, 'float', [R, s.D]),
+  };
+  if (form === 'batched') {
+    const rowUser = g.input(INPUT_ROW_USER, 'int64', ['N']);
+    const gather = (t: string): string => perRow(ctx, t, rowUser);
+    state.slices = state.slices.map(gather); // [N, Tu, Tg*d]
+    state.comps = state.comps.map(gather); // [N, Tg, D]
+    state.userSum = gather(state.userSum); // [N, D]
+  }
+  g.output(groupPass(ctx, group, state, form === 'batched'), OUTPUT_SCORES, 'float', ['N']);
   return finish(ctx, 'group', variant, options);
 }
 

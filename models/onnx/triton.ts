@@ -7,7 +7,7 @@ import type { BoundaryTensor, BuiltGraph } from './graphs.ts';
 
 export type TritonDevice = 'cpu' | 'gpu';
 
-const TRITON_DTYPE: Record<BoundaryTensor['dtype'], string> = { float: 'TYPE_FP32' };
+const TRITON_DTYPE: Record<BoundaryTensor['dtype'], string> = { float: 'TYPE_FP32', int64: 'TYPE_INT64' };
 
 /** Triton dims: symbolic dimensions (N candidates, R users) are -1. max_batch_size is 0. */
 export function tritonDims(dims: BoundaryTensor['dims']): number[] {

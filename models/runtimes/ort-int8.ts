@@ -4,7 +4,7 @@
  * calibration (ort-calibrate.ts, cached per machine); an explicit kernel is a one-range plan.
  * Every session's kernel and activation precision are read from the graph ORT optimized.
  */
-import { buildGroupGraph, buildUserGraph, type BuiltGraph } from '../onnx/graphs.ts';
+import { buildGroupGraph, buildUserGraph, type BuiltGraph, type GraphForm } from '../onnx/graphs.ts';
 import type { Int8Kernel, Int8KernelChoice, ResolvedGraphOptions } from '../onnx/options.ts';
 import type { ModelWeights } from '../weights/layout.ts';
 import { CALIBRATION_VERSION, calibrateKernels, DEFAULT_ACCURACY_BOUND, EFFECT_FRACTION, rangeFor, type KernelPlan, type KernelRange } from './ort-calibrate.ts';
@@ -63,7 +63,8 @@ async function derivedSession(factory: SessionFactory, graph: BuiltGraph): Promi
   return { session, ran: await readRanKernel(target.dir, target.modelFile) };
 }
 
-export async function createInt8Sessions(factory: SessionFactory, weights: ModelWeights, graphOptions: ResolvedGraphOptions, options: Int8Options): Promise<Int8Sessions> {
+/** `form` 'batched': the group sessions take R users' states and row_user (the plan is the one-user graph's). */
+export async function createInt8Sessions(factory: SessionFactory, weights: ModelWeights, graphOptions: ResolvedGraphOptions, options: Int8Options, form: GraphForm = 'one-user'): Promise<Int8Sessions> {
   const choice = options.int8Kernel ?? 'auto';
   let plan: KernelPlan | undefined;
   let planFile: string | undefined;
@@ -104,7 +105,7 @@ export async function createInt8Sessions(factory: SessionFactory, weights: Model
   for (const range of ranges) {
     let built = byKernel.get(range.kernel);
     if (!built) {
-      built = await derived(buildGroupGraph(weights, 'ugsep-w8a16', withKernel(range.kernel)));
+      built = await derived(buildGroupGraph(weights, 'ugsep-w8a16', withKernel(range.kernel), form));
       byKernel.set(range.kernel, built);
     }
     groups.push({ range, ...built });

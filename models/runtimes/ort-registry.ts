@@ -23,5 +23,6 @@ export function createOrtRuntimeByName(name: OrtRuntimeName, weights: ModelWeigh
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     ...(options.int8Kernel !== undefined ? { int8Kernel: options.int8Kernel } : {}),
     ...(options.int8AccuracyBound !== undefined ? { accuracyBound: options.int8AccuracyBound } : {}),
+    ...(options.batched !== undefined ? { batched: options.batched } : {}),
   });
 }

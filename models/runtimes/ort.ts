@@ -11,9 +11,10 @@
 import { InputError, UnavailableError } from '../../harness/errors.ts';
 import { derive, type DerivedShape } from '../config.ts';
 import { userStateBytes } from '../cost.ts';
-import { buildGroupGraph, buildUserGraph, buildWholeGraph, INPUT_GROUP, INPUT_USER, OUTPUT_SCORES, type BoundaryTensor, type BuiltGraph } from '../onnx/graphs.ts';
+import { buildGroupGraph, buildUserGraph, buildWholeGraph, INPUT_GROUP, INPUT_USER, OUTPUT_SCORES, type BuiltGraph, type GraphForm } from '../onnx/graphs.ts';
 import { DEFAULT_INT8_KERNEL, resolveGraphOptions, type GraphOptions, type ResolvedGraphOptions } from '../onnx/options.ts';
-import { VARIANT_TRAITS, type Variant, type VariantTraits } from '../variants.ts';
+import { allocateStates, cutStates, oneUserRows, rowUserFeed, stackStates } from './ort-batch.ts';
+import { VARIANT_TRAITS, type Variant } from '../variants.ts';
 import type { ModelWeights } from '../weights/layout.ts';
 import { loadOrt, providerUnavailableReason, type OrtModule } from './ort-providers.ts';
 import { createInt8Sessions, int8Facts, int8Tags, type Int8Options, type Int8Sessions, type SessionFactory } from './ort-int8.ts';
@@ -28,6 +29,8 @@ export type OrtExecution = 'split' | 'monolithic';
 export interface OrtRuntimeOptions extends Partial<OrtSessionSettings>, Omit<GraphOptions, 'int8Kernel'>, Int8Options {
   /** ugsep variants: 'split' (default; the paper's execution) or 'monolithic' (no reuse) */
   execution?: OrtExecution;
+  /** build the batched form (R users + row_user) for dynamic batching; default false */
+  batched?: boolean;
 }
 
 type Tensor = OrtTypes.Tensor;
@@ -44,24 +47,26 @@ class OrtUserState implements UserStateHandle {
   }
 }
 
-export async function createOrtRuntime(weights: ModelWeights, variant: Variant, options: OrtRuntimeOptions = {}): Promise<ScoringRuntime> {
-  const setup = await setUpOrt(weights, variant, options);
-  return setup.execution === 'monolithic' ? createMonolithicRuntime(setup, weights, variant) : createSplitRuntime(setup, weights, variant);
-}
-
-/** What both executions share: ORT, the resolved execution and graph options, sessions, facts, tensors. */
-interface OrtSetup extends TensorHelpers {
+/** What the monolithic and split forms share, built once per runtime. */
+interface OrtContext {
   ort: OrtModule;
-  traits: VariantTraits;
-  execution: OrtExecution;
+  weights: ModelWeights;
+  variant: Variant;
+  s: DerivedShape;
   graphOptions: ResolvedGraphOptions;
-  /** the calibrated int8 sessions (split CPU graphs of an int8-weight variant) */
+  /** 'batched': graphs take R users and row_user (dynamic batching); every request runs through them */
+  form: GraphForm;
   int8: Int8Sessions | undefined;
-  create: (graph: BuiltGraph, extra?: OrtTypes.InferenceSession.SessionOptions) => Promise<Session>;
-  info: (modelBytes: number) => RuntimeInfo;
+  create(graph: BuiltGraph, extra?: OrtTypes.InferenceSession.SessionOptions): Promise<Session>;
+  info(modelBytes: number): RuntimeInfo;
+  /** user features [R, Fu] (R = length / Fu) */
+  userTensor(users: Float32Array, R?: number): Tensor;
+  groupTensor(group: Float32Array): Tensor;
+  /** run a scores graph, writing the scores straight into a fresh [N] array */
+  runScores(session: Session, feeds: Record<string, Tensor>, N: number): Promise<Float32Array>;
 }
 
-async function setUpOrt(weights: ModelWeights, variant: Variant, options: OrtRuntimeOptions): Promise<OrtSetup> {
+export async function createOrtRuntime(weights: ModelWeights, variant: Variant, options: OrtRuntimeOptions = {}): Promise<ScoringRuntime> {
   const ort = await loadOrt();
   if (typeof ort === 'string') throw new UnavailableError('runtime ort', ort);
   const settings = resolveSessionSettings(options);
@@ -71,6 +76,7 @@ async function setUpOrt(weights: ModelWeights, variant: Variant, options: OrtRun
   const traits = VARIANT_TRAITS[variant];
   const gpu = settings.provider === 'cuda' || settings.provider === 'tensorrt';
   const execution: OrtExecution = traits.masked ? (options.execution ?? 'split') : 'monolithic';
+  const form: GraphForm = options.batched === true ? 'batched' : 'one-user';
   // auto calibrates the split CPU graphs; the monolith and the CUDA form take one kernel.
   const calibrated = traits.int8Weights && !gpu && execution === 'split';
   const explicitKernel = options.int8Kernel === undefined || options.int8Kernel === 'auto' ? DEFAULT_INT8_KERNEL : options.int8Kernel;
@@ -82,7 +88,7 @@ async function setUpOrt(weights: ModelWeights, variant: Variant, options: OrtRun
   let int8: Int8Sessions | undefined;
   if (calibrated) {
     const factory: SessionFactory = { ort, ortVersion: ort.env.versions.node ?? 'unknown', threads: settings.threads, create, settingsKey: settingsDetails(settings) };
-    int8 = await createInt8Sessions(factory, weights, graphOptions, options);
+    int8 = await createInt8Sessions(factory, weights, graphOptions, options, form);
   }
   const facts = int8 ? int8Facts(int8) : undefined;
   const precision = facts ?? ortPrecision(traits.int8Weights, settings.provider, graphOptions.int8Kernel, settings.matMulNBitsAccuracyLevel);
@@ -91,36 +97,30 @@ async function setUpOrt(weights: ModelWeights, variant: Variant, options: OrtRun
     execution,
     ffnLayout: graphOptions.ffnLayout,
     int8Kernel: traits.int8Weights ? graphOptions.int8Kernel : 'none',
+    ...(form === 'batched' ? { graphForm: 'batched (R users, row_user index)' } : {}),
     ...settingsDetails(settings),
     ...(facts?.details ?? {}),
   };
-  const info = (modelBytes: number): RuntimeInfo => ({
-    runtime: 'ort',
-    provider: settings.provider,
-    threads: settings.threads,
-    weightPrecision: precision.weightPrecision,
-    activationPrecision: precision.activationPrecision,
-    details: { ...baseDetails, modelBytes },
-  });
-  return { ort, traits, execution, graphOptions, int8, create, info, ...tensorHelpers(ort, s) };
-}
-
-interface TensorHelpers {
-  s: DerivedShape;
-  /** a request's user features as a [1, Fu] tensor (InputError on a wrong length) */
-  userTensor: (user: Float32Array) => Tensor;
-  /** a request's candidate rows as an [N, Fg] tensor (InputError on a wrong length) */
-  groupTensor: (group: Float32Array) => Tensor;
-  /** run a scores graph, writing the scores straight into a fresh [N] array */
-  runScores: (session: Session, feeds: Record<string, Tensor>, N: number) => Promise<Float32Array>;
-}
-
-function tensorHelpers(ort: OrtModule, s: DerivedShape): TensorHelpers {
-  return {
+  const ctx: OrtContext = {
+    ort,
+    weights,
+    variant,
     s,
-    userTensor: (user) => {
-      if (user.length !== s.Fu) throw new InputError('request', [`user_features: expected ${s.Fu} values, got ${user.length}`]);
-      return new ort.Tensor('float32', user, [1, s.Fu]);
+    graphOptions,
+    form,
+    int8,
+    create,
+    info: (modelBytes) => ({
+      runtime: 'ort',
+      provider: settings.provider,
+      threads: settings.threads,
+      weightPrecision: precision.weightPrecision,
+      activationPrecision: precision.activationPrecision,
+      details: { ...baseDetails, modelBytes },
+    }),
+    userTensor: (users, R = 1) => {
+      if (users.length !== R * s.Fu) throw new InputError('request', [`user_features: expected ${R * s.Fu} values, got ${users.length}`]);
+      return new ort.Tensor('float32', users, [R, s.Fu]);
     },
     groupTensor: (group) => {
       if (group.length === 0 || group.length % s.Fg !== 0) {
@@ -134,72 +134,98 @@ function tensorHelpers(ort: OrtModule, s: DerivedShape): TensorHelpers {
       return scores;
     },
   };
+  return execution === 'monolithic' ? monolithicRuntime(ctx) : splitRuntime(ctx);
 }
 
-/** One graph on [T, N, D]: the baseline, or a ugsep variant's masked model (no reuse). */
-async function createMonolithicRuntime(setup: OrtSetup, weights: ModelWeights, variant: Variant): Promise<ScoringRuntime> {
-  const { s, userTensor, groupTensor, runScores } = setup;
-  const graph = buildWholeGraph(weights, variant, setup.graphOptions);
+/** baseline, or ugsep as the masked monolith: one graph per request (or per batch). */
+async function monolithicRuntime(ctx: OrtContext): Promise<ScoringRuntime> {
+  const { weights, variant, s, form } = ctx;
+  const traits = VARIANT_TRAITS[variant];
+  const graph = buildWholeGraph(weights, variant, ctx.graphOptions, form);
   // int8 weights: the kernel and activation precision are read from the optimized graph.
-  const target = setup.traits.int8Weights ? await optimizedGraphTarget() : undefined;
-  const session = await setup.create(graph, target?.options);
+  const target = traits.int8Weights ? await optimizedGraphTarget() : undefined;
+  const session = await ctx.create(graph, target?.options);
   const ran = target ? await readRanKernel(target.dir, target.modelFile) : undefined;
-  const monolithInfo = setup.info(graph.model.byteLength);
+  const monolithInfo = ctx.info(graph.model.byteLength);
+  const scoreBatch = (users: Float32Array, group: Float32Array, rowUser: Int32Array): Promise<Float32Array> => {
+    const R = users.length / s.Fu;
+    const feeds = { [INPUT_USER]: ctx.userTensor(users, R), [INPUT_GROUP]: ctx.groupTensor(group), ...rowUserFeed(ctx.ort, rowUser, R) };
+    return ctx.runScores(session, feeds, rowUser.length);
+  };
   return {
     info: ran ? { ...monolithInfo, activationPrecision: `whole graph: ${ran.activationPrecision}`, details: { ...monolithInfo.details, 'int8.whole': ran.kernel } } : monolithInfo,
     variant,
     config: weights.config,
-    score: (user, group) => runScores(session, { [INPUT_USER]: userTensor(user), [INPUT_GROUP]: groupTensor(group) }, group.length / s.Fg),
+    score: (user, group) =>
+      form === 'batched'
+        ? scoreBatch(user, group, oneUserRows(group.length / s.Fg))
+        : ctx.runScores(session, { [INPUT_USER]: ctx.userTensor(user), [INPUT_GROUP]: ctx.groupTensor(group) }, group.length / s.Fg),
+    ...(form === 'batched' ? { scoreBatch } : {}),
     dispose: () => session.release(),
   };
 }
 
-/** A ugsep variant split: the user graph once per request (or cache miss), the group graph on N candidates. */
-async function createSplitRuntime(setup: OrtSetup, weights: ModelWeights, variant: Variant): Promise<ScoringRuntime> {
-  const { ort, s, int8, graphOptions, userTensor, groupTensor, runScores } = setup;
+/** ugsep split: a user graph (R users) and a group graph (or one per int8 kernel range). */
+async function splitRuntime(ctx: OrtContext): Promise<ScoringRuntime> {
+  const { ort, weights, variant, s, int8, form } = ctx;
   // Graph bytes (up to ~1 GB on `wide`) are dropped once the sessions hold the weights.
   let modelBytes = int8?.modelBytes ?? 0;
   const session = async (graph: BuiltGraph): Promise<Session> => {
     modelBytes += graph.model.byteLength;
-    return setup.create(graph);
+    return ctx.create(graph);
   };
-  const userGraph = buildUserGraph(weights, variant, graphOptions);
+  const userGraph = buildUserGraph(weights, variant, ctx.graphOptions);
   const stateSpecs = userGraph.outputs;
   const userSession = int8 ? int8.user.session : await session(userGraph);
-  const groupSession = int8 ? undefined : await session(buildGroupGraph(weights, variant, graphOptions));
+  const groupSession = int8 ? undefined : await session(buildGroupGraph(weights, variant, ctx.graphOptions, form));
   const groupSessionFor = (N: number): Session => groupSession ?? int8!.groupFor(N).session;
   const stateBytes = userStateBytes(weights.config, variant);
-  const newState = (): OrtUserState => new OrtUserState(allocateState(ort, stateSpecs, s), stateBytes);
+  const newState = (): OrtUserState => new OrtUserState(allocateStates(ort, stateSpecs, s, 1), stateBytes);
   // score() borrows a state from this pool: concurrent requests never share one, and a
   // sequential stream of requests reuses the same few KB instead of allocating.
   const pool: OrtUserState[] = [];
 
   const runUser = async (user: Float32Array, state: OrtUserState): Promise<OrtUserState> => {
-    await userSession.run({ [INPUT_USER]: userTensor(user) }, state.tensors);
+    await userSession.run({ [INPUT_USER]: ctx.userTensor(user) }, state.tensors);
     return state;
   };
-  const runGroup = (state: OrtUserState, group: Float32Array): Promise<Float32Array> => {
+  /** group pass on rows [N, Fg]: one user's state, or stacked states [R, ...] with row_user */
+  const runGroup = (tensors: Record<string, Tensor>, group: Float32Array, rowUser?: Int32Array, R = 1): Promise<Float32Array> => {
     const N = group.length / s.Fg;
-    return runScores(groupSessionFor(N), { [INPUT_GROUP]: groupTensor(group), ...state.tensors }, N);
+    const rows = form === 'batched' ? rowUserFeed(ort, rowUser ?? oneUserRows(N), R) : {};
+    return ctx.runScores(groupSessionFor(N), { [INPUT_GROUP]: ctx.groupTensor(group), ...tensors, ...rows }, N);
+  };
+  const own = (handle: UserStateHandle): OrtUserState => {
+    if (!(handle instanceof OrtUserState)) throw new Error('groupPass: the state handle was not made by this ORT runtime');
+    return handle;
   };
 
   return {
-    info: setup.info(modelBytes),
+    info: ctx.info(modelBytes),
     variant,
     config: weights.config,
     score: async (user, group) => {
       const state = pool.pop() ?? newState();
       try {
-        return await runGroup(await runUser(user, state), group);
+        return await runGroup((await runUser(user, state)).tensors, group);
       } finally {
         pool.push(state);
       }
     },
     userPass: (user) => runUser(user, newState()),
-    groupPass: (handle, group) => {
-      if (!(handle instanceof OrtUserState)) throw new Error('groupPass: the state handle was not made by this ORT runtime');
-      return runGroup(handle, group);
-    },
+    groupPass: (handle, group) => runGroup(own(handle).tensors, group),
+    ...(form === 'batched'
+      ? {
+          userPassBatch: async (users: Float32Array) => {
+            const R = users.length / s.Fu;
+            const outputs = allocateStates(ort, stateSpecs, s, R); // [R, ...]
+            await userSession.run({ [INPUT_USER]: ctx.userTensor(users, R) }, outputs);
+            return cutStates(ort, stateSpecs, s, outputs, R).map((tensors) => new OrtUserState(tensors, stateBytes));
+          },
+          groupPassBatch: (states: readonly UserStateHandle[], group: Float32Array, rowUser: Int32Array) =>
+            runGroup(stackStates(ort, stateSpecs, s, states.map((h) => own(h).tensors)), group, rowUser, states.length),
+        }
+      : {}),
     ...(int8 ? { dispatchTags: (candidates: number) => int8Tags(int8, candidates) } : {}),
     dispose: async () => {
       await userSession.release();
@@ -213,15 +239,4 @@ function mergeSessionOptions(base: OrtTypes.InferenceSession.SessionOptions, ext
   const baseExtra = (base.extra ?? {}) as { session?: object };
   const moreExtra = (extra.extra ?? {}) as { session?: object };
   return { ...base, ...extra, extra: { ...baseExtra, ...moreExtra, session: { ...baseExtra.session, ...moreExtra.session } } };
-}
-
-/** Output tensors of the user graph for one user (R = 1), for ORT to write into. */
-function allocateState(ort: OrtModule, outputs: readonly BoundaryTensor[], s: DerivedShape): Record<string, Tensor> {
-  const tensors: Record<string, Tensor> = {};
-  for (const out of outputs) {
-    const dims = out.dims.map((d) => (d === 'R' ? 1 : d));
-    if (!dims.every((d): d is number => typeof d === 'number')) throw new Error(`user graph output ${out.name} has dims ${out.dims.join(',')} (D=${s.D})`);
-    tensors[out.name] = new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
-  }
-  return tensors;
 }

@@ -23,6 +23,8 @@ export interface RuntimeOptions {
   int8Kernel?: Int8KernelChoice;
   /** auto: max relative score error against the W8A16 reference; default 5e-3 */
   int8AccuracyBound?: number;
+  /** build the batched form too (scoreBatch, userPassBatch, groupPassBatch) for dynamic batching */
+  batched?: boolean;
 }
 
 /** Why a runtime cannot run here, or undefined when it can. */

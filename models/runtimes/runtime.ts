@@ -31,6 +31,15 @@ export interface ScoringRuntime {
   userPass?(userFeatures: Float32Array): Promise<UserStateHandle>;
   /** ugsep variants: the group pass with a user state from userPass. */
   groupPass?(state: UserStateHandle, groupFeatures: Float32Array): Promise<Float32Array>;
+  /**
+   * Dynamic batching, the batched form (runtimes built with `batched`): R users [R, Fu] and N
+   * candidate rows [N, Fg] of several requests, row n belonging to user rowUser[n] -> scores [N].
+   */
+  scoreBatch?(users: Float32Array, groupFeatures: Float32Array, rowUser: Int32Array): Promise<Float32Array>;
+  /** batched form, ugsep variants: the user pass on R users [R, Fu] at once -> R states */
+  userPassBatch?(users: Float32Array): Promise<UserStateHandle[]>;
+  /** batched form, ugsep variants: the group pass on N rows [N, Fg], row n on states[rowUser[n]] */
+  groupPassBatch?(states: readonly UserStateHandle[], groupFeatures: Float32Array, rowUser: Int32Array): Promise<Float32Array>;
   /** tags describing what serves a request of `candidates` rows (e.g. the int8 kernel chosen per
    *  graph: { userKernel: 'matmulnbits', groupKernel: 'dequant-fp32' }); the SUT copies them into
    *  the completion's tags so results count requests per kernel */

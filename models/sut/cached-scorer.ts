@@ -53,6 +53,8 @@ export interface CachedScorer<K extends number | string> {
 export interface ScorerCacheOptions {
   limits: CacheLimits;
   clock: Clock;
+  /** bytes one user's state takes, when the model is not the built-in family (a user's ONNX split model) */
+  stateBytes?: number;
 }
 
 export function createCachedScorer<K extends number | string>(pool: InstancePool, cacheOptions?: ScorerCacheOptions): CachedScorer<K> {
@@ -82,7 +84,7 @@ export function createCachedScorer<K extends number | string>(pool: InstancePool
     inUse.delete(state);
     if (evictedInUse.delete(state)) release(state);
   };
-  const stateBytes = userStateBytes(pool.config, pool.variant); // what the byte budget counts per user
+  const stateBytes = cacheOptions?.stateBytes ?? userStateBytes(pool.config, pool.variant); // what the byte budget counts per user
 
   return {
     cache,

@@ -16,7 +16,7 @@ const YIELD_EVERY_US = 10_000;
 
 export async function runClosedLoop(o: ExecutorOptions): Promise<ExecutorRecord> {
   const { clock, plan, sut } = o;
-  const recorder = new Recorder();
+  const recorder = new Recorder(o.candidateBuckets);
   const t0 = clock.nowUs();
   const measureStartUs = t0 + (plan.warmupCount > 0 ? plan.warmupUs : 0);
   const endUs = measureStartUs + plan.durationUs;

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { SystemUnderTest } from '../sut.ts';
 import type { TrafficPlan } from '../traffic/plan.ts';
 import type { Recorder } from '../recorder.ts';
+import type { CandidateBucket } from '../candidate-buckets.ts';
 
 /** open = issued on a schedule; closed = next request on completion; offline = one batch */
 export type ExecutorKind = 'open' | 'closed' | 'offline';
@@ -19,6 +20,9 @@ export interface ExecutorOptions {
   concurrency?: number;
   /** Ctrl-C: stop issuing, let in-flight requests finish, keep what was measured */
   signal?: AbortSignal;
+  /** buckets the `candidates` tag uses; runExecutor draws them from the plan when absent
+   *  (a shard gets the whole plan's, so the shards' tags add up) */
+  candidateBuckets?: readonly CandidateBucket[];
   /** called as the measured window starts (after warm-up): reset SUT counters here */
   onMeasuredStart?: () => void;
   /** measured requests finished (completed or errored) so far, of `planned` */

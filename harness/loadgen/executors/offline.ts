@@ -12,7 +12,7 @@ const ISSUE_CHUNK = 256;
 
 export async function runOffline(o: ExecutorOptions): Promise<ExecutorRecord> {
   const { clock, plan, sut } = o;
-  const recorder = new Recorder();
+  const recorder = new Recorder(o.candidateBuckets);
   const planned = plan.count - plan.warmupCount;
   recorder.counts.planned = planned;
 

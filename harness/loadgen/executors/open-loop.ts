@@ -15,7 +15,7 @@ const START_LEAD_US = 2000;
 
 export async function runOpenLoop(o: ExecutorOptions): Promise<ExecutorRecord> {
   const { clock, plan, sut } = o;
-  const recorder = new Recorder();
+  const recorder = new Recorder(o.candidateBuckets);
   const planned = plan.count - plan.warmupCount;
   recorder.counts.planned = planned;
   const startUs = plan.startUs;

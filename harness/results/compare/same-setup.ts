@@ -36,6 +36,7 @@ function stableJson(value: unknown): string {
       .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify returns undefined for undefined, functions and symbols, though typed string
   return JSON.stringify(value) ?? 'null';
 }
 

@@ -96,7 +96,7 @@ function checkLine(line: string): HistoryRecord | string {
   if (typeof r.commit !== 'string' || r.commit === '') return `commit: expected a commit id, got ${JSON.stringify(r.commit)}`;
   if (typeof r.scenario?.hash !== 'string') return 'scenario.hash: expected a string';
   if (!Array.isArray(r.runs)) return 'runs: expected a list';
-  const bad = r.runs.findIndex((run) => typeof run?.id !== 'string' || ![run.p50Us, run.p99Us, run.requestsPerS].every((v) => typeof v === 'number'));
+  const bad = r.runs.findIndex((run: Partial<HistoryRun> | null) => typeof run?.id !== 'string' || ![run.p50Us, run.p99Us, run.requestsPerS].every((v) => typeof v === 'number'));
   if (bad >= 0) return `runs[${bad}]: expected id, p50Us, p99Us and requestsPerS`;
   return r as HistoryRecord;
 }

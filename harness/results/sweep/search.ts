@@ -47,8 +47,10 @@ export async function findPeakQps<T extends StepOutcome>(measure: (targetQps: nu
   const minQps = options.minQps ?? options.startQps / 64;
   if (!(options.startQps > 0) || !(growth > 1)) throw new RangeError('sweep: expected startQps > 0 and growth > 1');
   const steps: T[] = [];
-  let low: number | null = null; // highest sustainable so far
-  let high: number | null = null; // lowest unsustainable so far
+  // set inside step(), a closure control-flow analysis does not follow: declared wide so the
+  // loops below are not narrowed to the initial null
+  let low = null as number | null; // highest sustainable so far
+  let high = null as number | null; // lowest unsustainable so far
   const step = async (qps: number): Promise<boolean> => {
     const outcome = await measure(qps);
     steps.push(outcome);

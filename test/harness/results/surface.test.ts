@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../harness/rng.ts';
-import { fitSurface, leastSquares, predictServiceUs, rSquared, surfacePrediction, type SurfacePoint } from '../../../harness/results/surface.ts';
-import type { ReuseSurface, SurfaceFit } from '../../../harness/results/contract.ts';
+import { fitSurface, leastSquares, predictServiceUs, rSquared, surfaceOf, surfacePrediction, type SurfacePoint } from '../../../harness/results/surface.ts';
+import type { BenchResults, ReuseSurface, SurfaceFit } from '../../../harness/results/contract.ts';
 
 const COUNTS = [8, 16, 32, 64, 128, 256];
 const HITS = [0, 0.5, 0.9, 1];
@@ -117,5 +117,7 @@ describe('reuse surface fit', () => {
     expect(p!.serviceUs).toBeCloseTo(linear(100, 0.25), 8);
     expect(p!.r2).toBe(fit.r2);
     expect(surfacePrediction(surface, 'baseline', 100, 0)).toBeNull();
+    expect(surfaceOf({ surface } as BenchResults, 'f.json')).toBe(surface);
+    expect(() => surfaceOf({ runs: [] } as unknown as BenchResults, 'bench.json')).toThrow(/bench\.json: surface: expected the section/);
   });
 });
