@@ -60,7 +60,7 @@ async function trivialServer(): Promise<{ url: string; stop: () => void }> {
     server.keepAliveTimeout = 60000;
     server.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port));`;
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((r) => createInterface({ input: child.stdout! }).once('line', r));
+  const url = await new Promise<string>((r) => createInterface({ input: child.stdout }).once('line', r));
   return { url, stop: () => child.kill() };
 }
 

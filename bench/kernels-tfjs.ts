@@ -105,11 +105,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       'no-reference': { type: 'boolean', default: false },
     },
   });
-  const backend = String(args.backend);
+  const backend = args.backend;
   if (!(TFJS_RUNTIMES as readonly string[]).includes(backend)) throw new Error(`--backend: expected one of ${TFJS_RUNTIMES.join(', ')}, got ${backend}`);
   const cells = await benchTfjsKernels({
-    presets: String(args.presets).split(','),
-    candidates: String(args.candidates).split(',').map(Number),
+    presets: args.presets.split(','),
+    candidates: args.candidates.split(',').map(Number),
     timeMs: Number(args['time-ms']),
     backend: backend as TfjsRuntimeName,
     reference: !args['no-reference'],

@@ -74,7 +74,8 @@ async function memoryPart(url: string): Promise<void> {
   const before = await rssBytes(url);
   const big = Buffer.alloc(30 * 2 ** 20, 0x78); // 30 MB of 'x': never valid JSON, never a model input
   let peak = before;
-  let sampling = true;
+  // cleared after the sampler started, which control-flow analysis does not see inside its loop
+  let sampling = true as boolean;
   const sampler = (async () => {
     while (sampling) {
       peak = Math.max(peak, await rssBytes(url).catch(() => 0));

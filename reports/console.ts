@@ -1,28 +1,41 @@
-/** The terminal summary: the summary table in aligned columns, the limits used, and where the files are. */
+/**
+ * The terminal output of a report, in the order a reader needs it: the paired speedups (the
+ * model's headline), the one run table (reports/console-table.ts), score parity, then the
+ * machine limits the roofline used. `ugbench bench` prints the tables itself, then only the limits.
+ */
 import type { MachineLimits } from '../harness/results/machine-limits.ts';
+import { formatTable, runTable } from './console-table.ts';
 import { deriveFigures, ridgePointFlopPerByte, rooflineLimits } from './derive.ts';
+import { pairedTable } from './paired-table.ts';
+import { parityTable } from './parity.ts';
 import type { RunRow } from './runs.ts';
-import { SUMMARY_COLUMNS, summaryRows } from './summary.ts';
-import { tagTable } from './tags.ts';
 
-/** Columns that fit a terminal; the HTML report has them all. */
-const CONSOLE_COLUMNS = ['run', 'status', 'req/s', 'p50 ms', 'p99 ms', 'hit rate', 'FLOP/B', 'busy GFLOP/s', '% GEMM peak', 'bound'];
+export { formatTable } from './console-table.ts';
 
-export function formatTable(headers: string[], rows: string[][], numeric: boolean[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string =>
-    cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+export interface ConsoleOptions {
+  /** every column (`--wide`) */
+  wide?: boolean;
+  /** print the paired speedups (default true; `ugbench bench` prints its own block first) */
+  paired?: boolean;
 }
 
-export function consoleSummary(rows: RunRow[], limits: MachineLimits | undefined): string {
-  const all = summaryRows(rows, limits);
-  const indices = CONSOLE_COLUMNS.map((h) => SUMMARY_COLUMNS.findIndex((c) => c.header === h));
-  const table = formatTable(
-    indices.map((i) => SUMMARY_COLUMNS[i]!.header),
-    all.map((r) => indices.map((i) => r[i] ?? '')),
-    indices.map((i) => SUMMARY_COLUMNS[i]!.numeric),
-  );
+/** The paired headline per file (with its file's label when several), the run table, parity. */
+export function consoleTables(rows: RunRow[], limits: MachineLimits | undefined, options: ConsoleOptions = {}): string {
+  const out: string[] = [];
+  const files = [...new Map(rows.map((r) => [r.fileIndex, r])).values()];
+  for (const first of options.paired === false ? [] : files) {
+    const paired = pairedTable(first.results);
+    if (!paired) continue;
+    out.push(`${first.source ? `${first.source}: ` : ''}${paired.title}`, formatTable(paired.headers, paired.rows, paired.numeric), paired.note, '');
+  }
+  out.push(runTable(rows, { wide: options.wide ?? false, ...(limits ? { limits } : {}) }));
+  const parity = parityTable(rows);
+  if (parity) out.push('', 'score parity of sampled responses (n = requests re-scored):', formatTable(parity.headers, parity.rows, parity.numeric));
+  return `${out.join('\n')}\n`;
+}
+
+/** The limits line, and a warning when a run exceeds them (measured under load). */
+export function consoleLimits(rows: RunRow[], limits: MachineLimits | undefined): string {
   const roof = rooflineLimits(limits);
   const limitsLine = roof
     ? `machine limits: GEMM ${roof.peakGflopPerS.toFixed(0)} GFLOP/s, bandwidth ${roof.peakGBPerS.toFixed(1)} GB/s, ridge ${ridgePointFlopPerByte(roof).toFixed(1)} FLOP/byte`
@@ -32,7 +45,9 @@ export function consoleSummary(rows: RunRow[], limits: MachineLimits | undefined
     return doubt ? [`warning: ${row.series}: ${doubt}\n`] : [];
   });
   const warning = doubts.join('');
-  const tags = tagTable(rows);
-  const byTag = tags.rows.length > 0 ? `\nby tag:\n${formatTable(tags.headers, tags.rows, tags.numeric)}\n` : '';
-  return `${table}\n${byTag}${limitsLine}\n${warning}busy GFLOP/s = FLOPs per request / mean latency; GPU memory utilisation: not available unless read from a driver\n`;
+  return `${limitsLine}\n${warning}`;
+}
+
+export function consoleSummary(rows: RunRow[], limits: MachineLimits | undefined, options: ConsoleOptions = {}): string {
+  return `${consoleTables(rows, limits, options)}\n${consoleLimits(rows, limits)}`;
 }

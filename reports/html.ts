@@ -8,7 +8,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { limitsTrustProblems, type MachineLimits } from '../harness/results/machine-limits.ts';
-import type { ChartSpec } from './charts/spec.ts';
+import type { ChartSpec, FigureTable } from './charts/spec.ts';
+import { variantColours } from './palette.ts';
+import { pairedTable } from './paired-table.ts';
+import { parityTable } from './parity.ts';
+import { percentileNotes } from './percentiles.ts';
 import { deriveFigures, ridgePointFlopPerByte, rooflineLimits } from './derive.ts';
 import type { LoadedResults } from './load.ts';
 import type { RunRow } from './runs.ts';
@@ -60,10 +64,32 @@ export function inlineSvg(svg: string): string {
   return svg.replace(/\s+xmlns(:xlink)?="[^"]*"/g, '');
 }
 
-function table(headers: string[], rows: string[][], numeric: boolean[] = []): string {
+/** A table; `colours` gives each row a swatch of its variant's chart colour (reports/palette.ts). */
+function table(headers: string[], rows: string[][], numeric: boolean[] = [], colours?: (string | undefined)[]): string {
   const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric[i] ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
+  const swatch = (i: number): string => (colours?.[i] ? `<span class="swatch" style="background:${colours[i]}"></span>` : '');
+  const body = rows.map((r, ri) => `<tr>${r.map((c, i) => `<td${numeric[i] ? ' class="num"' : ''}>${i === 0 ? swatch(ri) : ''}${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function pairedSection(files: LoadedResults[], labels: string[]): string {
+  const parts = files.flatMap((file, i) => {
+    const t = pairedTable(file.results);
+    return t ? [`<h3>${escapeHtml(labels[i] ? `${labels[i]}: ` : '')}${escapeHtml(t.title)}</h3>${table(t.headers, t.rows, t.numeric)}<p class="caption">${escapeHtml(t.note)}</p>`] : [];
+  });
+  return parts.length > 0 ? `<h2>Paired speedups (the model's)</h2>${parts.join('\n')}` : '';
+}
+
+function paritySection(rows: RunRow[], colours: Map<string, string>): string {
+  const t = parityTable(rows);
+  if (!t) return '';
+  const byRun = new Map(rows.map((r) => [r.series, colours.get(r.variant)]));
+  return `<h2>Score parity</h2>${table(t.headers, t.rows, t.numeric, t.rows.map((r) => byRun.get(r[0]!)))}
+<p class="caption">Sampled responses re-scored after the run by the reference runtime and by baseline on the same requests: n = requests sampled; drift = |score difference| over their candidates; top-k overlap and Kendall tau are means over requests (1 = same order).</p>`;
+}
+
+function figureTableSection(t: FigureTable): string {
+  return `<section class="chart" id="table-${t.name}"><h3>${escapeHtml(t.title)}</h3>${table(t.table.headers, t.table.rows, t.table.numeric)}<p class="caption">${escapeHtml(t.caption)}</p></section>`;
 }
 
 function derivedTable(rows: RunRow[], limits: MachineLimits | undefined): string {
@@ -140,7 +166,7 @@ function environmentSection(files: LoadedResults[], labels: string[]): string {
         ['plan', `${r.plan.measuredArrivals} measured arrivals over ${r.plan.durationS} s (+${r.plan.warmupArrivals} warm-up over ${r.plan.warmupS} s), ${r.plan.meanCandidates.toFixed(1)} mean candidates, ${r.plan.distinctUsers} distinct users`],
       ];
       if (m.degraded) rows.push(['note', 'systeminformation failed: facts from node:os only']);
-      const heading = labels[i] ? `<h3>${escapeHtml(labels[i]!)}</h3>` : '';
+      const heading = labels[i] ? `<h3>${escapeHtml(labels[i])}</h3>` : '';
       return `${heading}${table(['', ''], rows)}
 <details><summary>effective scenario “${escapeHtml(r.scenario.name)}”${r.scenario.path ? ` (${escapeHtml(r.scenario.path)})` : ''}</summary><pre>${escapeHtml(JSON.stringify(r.scenario.effective, null, 2))}</pre></details>`;
     })
@@ -167,6 +193,8 @@ export interface HtmlInput {
   rows: RunRow[];
   limits: MachineLimits | undefined;
   charts: { chart: ChartSpec; svg: string }[];
+  /** figures drawn as tables (a chart would be lone points) */
+  tables: FigureTable[];
   /** things the report could not show and why */
   notes: string[];
 }
@@ -174,7 +202,8 @@ export interface HtmlInput {
 const STYLE = `body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}
 table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:13px}th,td{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f3f3}.chart{margin:1.5em 0 2.5em}.caption{color:#555;font-size:13px;max-width:900px}
-pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:12px}.scroll{overflow-x:auto}`;
+pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:12px}.scroll{overflow-x:auto}
+.swatch{display:inline-block;width:.8em;height:.8em;margin-right:.4em;vertical-align:-.05em}`;
 
 export function reportHtml(input: HtmlInput): string {
   const title = input.files.length === 1 ? `ugbench report: ${input.files[0]!.results.scenario.name}` : `ugbench comparison: ${input.sourceLabels.join(' vs ')}`;
@@ -188,18 +217,24 @@ export function reportHtml(input: HtmlInput): string {
 </section>`,
     )
     .join('\n');
+  const colours = variantColours(input.rows.map((r) => r.variant));
+  const rowColours = input.rows.map((r) => colours.get(r.variant));
+  const pNotes = percentileNotes(input.rows, [50, 90, 99, 99.9]).map((n) => `<br>${escapeHtml(n)}`).join('');
   const notes = input.notes.length > 0 ? `<h2>Not shown</h2><ul>${input.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body>
 <h1>${escapeHtml(title)}</h1>
+${pairedSection(input.files, input.sourceLabels)}
 <h2>Summary</h2>
-<div class="scroll">${table(SUMMARY_COLUMNS.map((c) => c.header), summaryRows(input.rows, input.limits), SUMMARY_COLUMNS.map((c) => c.numeric))}</div>
-<p class="caption">busy GFLOP/s = cost-model FLOPs per request / mean latency; % of peak against this machine's measured limits. Cross-request user caching is ugbench's addition; runs with a hit rate used it.</p>
+<div class="scroll">${table(SUMMARY_COLUMNS.map((c) => c.header), summaryRows(input.rows, input.limits), SUMMARY_COLUMNS.map((c) => c.numeric), rowColours)}</div>
+<p class="caption">n = completed requests the latency percentiles rest on; offered = the plan's measured arrivals / measured window.${pNotes}<br>busy GFLOP/s = cost-model FLOPs per request / mean latency; % of peak against this machine's measured limits. Cross-request user caching is ugbench's addition; runs with a hit rate used it.</p>
+${paritySection(input.rows, colours)}
 ${validitySection(input.rows)}
 ${tagSection(input.rows)}
 <h2>Charts</h2>
 ${charts}
+${input.tables.map(figureTableSection).join('\n')}
 <h2>Roofline figures</h2>
 <div class="scroll">${derivedTable(input.rows, input.limits)}</div>
 <h3>Machine limits</h3>

@@ -15,22 +15,34 @@ export interface LoadedResults {
   results: BenchResults;
 }
 
-export async function loadResults(path: string): Promise<LoadedResults> {
-  return { path, results: readResultsFile(path) };
+/** A promise of `read()`, rejected (not thrown) when reading fails. */
+function settle<T>(read: () => T): Promise<T> {
+  try {
+    return Promise.resolve(read());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+export function loadResults(path: string): Promise<LoadedResults> {
+  return settle(() => ({ path, results: readResultsFile(path) }));
 }
 
 /** A results file as one entry, or a sweep file (`ugbench sweep`) as one entry per target rate. */
-export async function loadResultsOrSweep(path: string): Promise<LoadedResults[]> {
-  const data = readJsonFile(path);
-  if (isSweep(data)) return sweepAsResults(checkSweep(data, path)).map((results) => ({ path, results }));
-  return [{ path, results: checkResults(data, path) }];
+export function loadResultsOrSweep(path: string): Promise<LoadedResults[]> {
+  return settle(() => {
+    const data = readJsonFile(path);
+    if (isSweep(data)) return sweepAsResults(checkSweep(data, path)).map((results) => ({ path, results }));
+    return [{ path, results: checkResults(data, path) }];
+  });
 }
 
 /** Stored limits, or undefined when the file is absent or not limits JSON. */
 export async function loadLimits(path: string): Promise<MachineLimits | undefined> {
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as MachineLimits;
-    return parsed.schemaVersion === 1 && typeof parsed.bandwidth?.peakGBPerS === 'number' ? parsed : undefined;
+    // unknown until checked: a foreign JSON file is not limits
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as { schemaVersion?: unknown; bandwidth?: { peakGBPerS?: unknown } } | null;
+    return parsed?.schemaVersion === 1 && typeof parsed.bandwidth?.peakGBPerS === 'number' ? (parsed as MachineLimits) : undefined;
   } catch {
     return undefined;
   }

@@ -6,8 +6,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MachineLimits } from '../harness/results/machine-limits.ts';
-import { allCharts } from './charts/index.ts';
-import { consoleSummary } from './console.ts';
+import { allFigures } from './charts/index.ts';
+import { isTable, type ChartSpec } from './charts/spec.ts';
+import { consoleLimits, consoleSummary } from './console.ts';
 import { reportHtml } from './html.ts';
 import { limitsMatchMachine, loadLimits, loadResultsOrSweep, type LoadedResults } from './load.ts';
 import { svgToPng } from './render/png.ts';
@@ -29,6 +30,8 @@ export interface RenderOptions {
   limits?: MachineLimits;
   /** write PNGs (the slow part, ~0.1 s per chart); default true */
   png?: boolean;
+  /** the console table with every column; default false (fits 100 columns) */
+  wide?: boolean;
 }
 
 export interface RenderedReport {
@@ -39,6 +42,8 @@ export interface RenderedReport {
   specs: string[];
   /** the terminal summary (not printed: callers decide) */
   console: string;
+  /** what to print after `ugbench bench`, which printed the tables already: the limits lines */
+  afterBench: string;
   /** things the report could not show, and why */
   notes: string[];
 }
@@ -73,12 +78,14 @@ export async function renderReport(resultsPath: string | string[], options: Rend
   const { limits, notes } = await chooseLimits(files, options.limits);
   if (limits && options.limits === limits) await writeFile(path.join(outDir, LIMITS_FILE), `${JSON.stringify(limits, null, 2)}\n`);
   const rows = runRows(files);
-  const charts = allCharts(rows, limits);
+  const figures = allFigures(rows, limits);
+  const charts = figures.filter((f): f is ChartSpec => !isTable(f));
+  const tables = figures.filter(isTable);
   const fonts = chartFonts();
   if (fonts.warning) notes.push(fonts.warning);
-  notes.push(...missingChartNotes(rows, charts.map((c) => c.name)));
+  notes.push(...missingChartNotes(figures.map((c) => c.name)));
 
-  const rendered: RenderedReport = { html: path.join(outDir, 'report.html'), pngs: [], svgs: [], specs: [], console: '', notes };
+  const rendered: RenderedReport = { html: path.join(outDir, 'report.html'), pngs: [], svgs: [], specs: [], console: '', afterBench: '', notes };
   const withSvg: { chart: (typeof charts)[number]; svg: string }[] = [];
   for (const chart of charts) {
     const specFile = path.join(outDir, `${chart.name}.vl.json`);
@@ -95,20 +102,19 @@ export async function renderReport(resultsPath: string | string[], options: Rend
     }
     withSvg.push({ chart, svg });
   }
-  await writeFile(rendered.html, reportHtml({ files, sourceLabels: sourceLabels(files).labels, rows, limits, charts: withSvg, notes }));
-  rendered.console = consoleSummary(rows, limits);
+  await writeFile(rendered.html, reportHtml({ files, sourceLabels: sourceLabels(files).labels, rows, limits, charts: withSvg, tables, notes }));
+  rendered.console = consoleSummary(rows, limits, { wide: options.wide ?? false });
+  rendered.afterBench = consoleLimits(rows, limits);
   return rendered;
 }
 
-/** Why an expected chart is absent or thin, in words for the report's "Not shown" list. */
-function missingChartNotes(rows: import('./runs.ts').RunRow[], drawn: string[]): string[] {
+/** Why an expected figure is absent, in words for the report's "Not shown" list. */
+function missingChartNotes(drawn: string[]): string[] {
   const notes: string[] = [];
   if (!drawn.includes('cache-hit-miss')) notes.push('Hit vs miss latency and what-if p99: no run used a cross-request user cache with both hits and misses.');
   if (!drawn.includes('throughput-vs-load')) notes.push('Throughput vs offered load: no open-loop runs (closed-loop and offline runs have no offered rate).');
-  if (!drawn.includes('speedup-vs-candidates')) notes.push('Speedup vs candidates: needs a baseline run and a ugsep-family run on the same runtime in one results file.');
-  if (new Set(rows.map((r) => r.meanCandidates)).size <= 1) {
-    notes.push('Latency vs candidates: results carry one histogram per run, not per candidate count, so one mix gives one point per run; pass results of several candidate counts for curves.');
-  }
+  if (!drawn.includes('speedup-vs-candidates')) notes.push('Speedup vs candidates: needs the paired phase (results `paired`), or a baseline and another variant with service times on the same runtime in one file.');
+  if (!drawn.includes('latency-vs-candidates')) notes.push('Latency vs candidates: no run has 7 or more completed requests (a p50 needs 7).');
   notes.push('Kernel micro-benchmarks (npm run bench:kernels) print a table and are not in results JSON; the runtime and kernel settings each run used are tabled above.');
   return notes;
 }

@@ -4,6 +4,8 @@
  */
 import type { MachineLimits } from '../harness/results/machine-limits.ts';
 import { deriveFigures } from './derive.ts';
+import { offeredQps } from './charts/throughput-vs-load.ts';
+import { latencyN, percentileMs } from './percentiles.ts';
 
 /** What a fraction of peak reads when the run sits above its roof (derive.ts limitsDoubt). */
 export const UNTRUSTED = 'limits not trustworthy';
@@ -20,6 +22,8 @@ export const SUMMARY_COLUMNS: SummaryColumn[] = [
   { header: 'status', numeric: false },
   { header: 'precision (w/a)', numeric: false },
   { header: 'completed', numeric: true },
+  { header: 'n', numeric: true },
+  { header: 'offered req/s', numeric: true },
   { header: 'req/s', numeric: true },
   { header: 'p50 ms', numeric: true },
   { header: 'p90 ms', numeric: true },
@@ -35,7 +39,6 @@ export const SUMMARY_COLUMNS: SummaryColumn[] = [
   { header: 'bound', numeric: false },
 ];
 
-const ms = (us: number): string => (us / 1000).toFixed(us < 10_000 ? 2 : 1);
 const pct = (f: number | null): string => (f === null ? 'n/a' : `${(f * 100).toFixed(1)}%`);
 
 export function summaryRows(rows: RunRow[], limits: MachineLimits | undefined): string[][] {
@@ -48,11 +51,13 @@ export function summaryRows(rows: RunRow[], limits: MachineLimits | undefined): 
       status,
       `${r.runtime.weightPrecision} / ${r.runtime.activationPrecision}`,
       `${r.counts.completed}/${r.counts.planned}`,
+      String(latencyN(r)),
+      r.executor.targetQps === null ? '-' : offeredQps(row).toFixed(2),
       r.throughput.requestsPerS.toFixed(1),
-      ms(r.latencyUs.overall.p50Us),
-      ms(r.latencyUs.overall.p90Us),
-      ms(r.latencyUs.overall.p99Us),
-      ms(r.latencyUs.overall.p999Us),
+      percentileMs(r.latencyUs.overall.p50Us, 50, latencyN(r)),
+      percentileMs(r.latencyUs.overall.p90Us, 90, latencyN(r)),
+      percentileMs(r.latencyUs.overall.p99Us, 99, latencyN(r)),
+      percentileMs(r.latencyUs.overall.p999Us, 99.9, latencyN(r)),
       r.observedHitRate === null ? '-' : pct(r.observedHitRate),
       f ? (f.flopsPerRequest / 1e9).toFixed(2) : 'n/a',
       f ? (f.bytesPerRequest / 1e6).toFixed(1) : 'n/a',

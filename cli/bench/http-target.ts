@@ -8,6 +8,7 @@
  * The paired phase sends requests without a user id (no server-side user cache), one at a time,
  * and reads the server-reported compute time; a server that reports none leaves it out.
  */
+import { describeServerStats, readTritonStats, serverStatsFacts } from '../../remote/triton-stats.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,6 +113,14 @@ async function httpSystem(ctx: TargetContext, target: HttpTargetSpec, where: Htt
           const sut = client(target.sendUserId, target.connections, parity ? (index, scores) => parity.record(index, scores) : undefined);
           return measure({ scenario, plan, sut, clock: ctx.clock, candidateBuckets: ctx.buckets, ...hooks });
         };
+  // Triton's statistics extension, read untimed around the measured phase (absent: the reason)
+  const measureWithStats: BenchSystem['measure'] = async (hooks) => {
+    const before = await readTritonStats(first, modelName);
+    const record = await measureRun(hooks);
+    targetFacts.serverStats = serverStatsFacts(before, await readTritonStats(first, modelName));
+    ctx.log(`${label}: ${describeServerStats(targetFacts.serverStats)}`);
+    return record;
+  };
   const parityK = scenario.parity?.k;
   return {
     label,
@@ -127,7 +136,7 @@ async function httpSystem(ctx: TargetContext, target: HttpTargetSpec, where: Htt
       ...modelIdentity(config, variant, where.weightsSha256),
       target: targetFacts,
     },
-    measure: measureRun,
+    measure: measureWithStats,
     pairedSut: client(false, 1), // no user id: the server's user cache is not consulted
     ...(parity && parityK !== undefined
       ? { parity: { sampler: parity, check: () => parityFacts({ sampler: parity, k: parityK, weights: ctx.weights, variant, runtimeName: ctx.runtime.name, samples }) } }

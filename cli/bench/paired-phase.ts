@@ -62,8 +62,10 @@ export async function runPairedPhase(target: BenchTarget, o: PairedPhaseOptions)
   const indices = pairedSampleIndices(o.plan, o.buckets, o.perBucket, o.seed);
   o.log(`paired phase: ${indices.length} requests x ${systems.length} variants on ${target.runtimeName}, back to back, order rotating, no cross-request cache`);
   o.progress?.start('paired', indices.length);
+  const startedMs = performance.now();
   const run = await runPaired({ systems, plan: o.plan, buckets: o.buckets, indices, signal: o.signal, onProgress: (d, p) => o.progress?.update(d, p) });
   o.progress?.stop();
+  o.log(`paired phase: done in ${((performance.now() - startedMs) / 1000).toFixed(1)} s (wall time, part of the bench's total)`);
   for (const e of run.excluded.slice(0, 5)) o.log(`paired phase: request ${e.index} left out: ${e.reason}`);
   if (run.excluded.length > 0) o.log(`paired phase: ${run.excluded.length} of ${indices.length} requests left out`);
   if (run.rows.length === 0) return undefined;

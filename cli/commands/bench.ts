@@ -13,7 +13,7 @@ import { formatPairedTable } from '../bench/paired-table.ts';
 import { DEFAULT_PAIRED_PER_BUCKET } from '../bench/paired-phase.ts';
 import { reportVerdict } from '../bench/verdict.ts';
 import { parseShardSpec } from '../../harness/loadgen/traffic/shard.ts';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { collectLabel, formatLabels } from '../labels.ts';
 import { readResultsFile } from '../../harness/results/read.ts';
 import type { BenchResults } from '../../harness/results/contract.ts';
@@ -50,6 +50,7 @@ interface BenchCliOptions {
   workers?: number;
   label?: Record<string, string>;
   json?: boolean;
+  wide?: boolean;
   paired?: number;
 }
 
@@ -67,16 +68,14 @@ function overridesFrom(opts: BenchCliOptions): ScenarioOverrides {
 }
 
 /** The paired speedups first (the model's speedup), then the open-loop table. */
-function printTables(results: BenchResults, human: NodeJS.WritableStream): void {
+function printTables(results: BenchResults, human: NodeJS.WritableStream, wide: boolean): void {
   if (results.paired) human.write(printable(`\n${formatPairedTable(results.paired)}\n`));
-  human.write(printable(`\n${formatResultsTable(results)}\n\n`));
+  human.write(printable(`\n${formatResultsTable(results, { wide })}\n\n`));
 }
 
-export const registerBench: Register = (program, setExit) => {
-  program
-    .command('bench')
-    .description('run a scenario: every variant x runtime on the same traffic plan; writes results JSON and prints a table')
-    .argument('[scenario]', 'scenario YAML file', DEFAULT_SCENARIO)
+/** The options of `ugbench bench`, on its command. */
+function benchOptions(command: Command): Command {
+  return command
     .option('--out <dir>', 'results directory (default results/<UTC timestamp>)')
     .option('--duration <s>', 'override run.durationS', positiveNumber)
     .option('--warmup <s>', 'override run.warmupS', nonNegativeNumber)
@@ -95,6 +94,13 @@ export const registerBench: Register = (program, setExit) => {
     .option('--label <key=value>', 'tag the run (repeatable); stored in results.json `labels` and shown by every export', collectLabel)
     .option('--paired <n>', `paired requests per candidate bucket scored by every variant back to back before the open-loop runs; 0 = none (default ${DEFAULT_PAIRED_PER_BUCKET})`, integerOption(0))
     .option('--json', 'print the results JSON on stdout; the table and messages go to stderr')
+    .option('--wide', 'print every column of the run table (default: the columns that fit 100 characters)');
+}
+
+export const registerBench: Register = (program, setExit) => {
+  benchOptions(program.command('bench'))
+    .description('run a scenario: every variant x runtime on the same traffic plan; writes results JSON and prints a table')
+    .argument('[scenario]', 'scenario YAML file', DEFAULT_SCENARIO)
     .action(async (path: string, opts: BenchCliOptions) => {
       const scenario = loadScenarioFile(path, overridesFrom(opts));
       if (opts.int8Kernel !== undefined) for (const r of scenario.runtimes) r.int8Kernel = parseInt8KernelChoice(opts.int8Kernel, '--int8-kernel');
@@ -111,8 +117,7 @@ export const registerBench: Register = (program, setExit) => {
         process.stderr.write(`\nugbench: ${signal}: finishing in-flight requests and writing what was measured, marked aborted (${signal} again to quit now)\n`);
         abort.abort();
       };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
       try {
         if (opts.workers !== undefined) {
           const { benchWithWorkers } = await import('../bench/bench-workers.ts'); // loads the merge and the charting
@@ -137,7 +142,7 @@ export const registerBench: Register = (program, setExit) => {
         const file = join(outDir, 'results.json');
         writeJsonAtomic(file, results);
         const human = opts.json ? process.stderr : process.stdout; // --json keeps stdout for the JSON alone
-        printTables(results, human);
+        printTables(results, human, opts.wide ?? false);
         if (opts.label) human.write(printable(`labels: ${formatLabels(opts.label)}\n`));
         human.write(printable(`results written to ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`));
         if (opts.report) {
@@ -150,8 +155,7 @@ export const registerBench: Register = (program, setExit) => {
         if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
         setExit(code);
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
       }
     });
 };

@@ -48,7 +48,7 @@ export async function renderAfterBench(resultsFile: string, options: { threads?:
       limits = await cachedLimitsFor(resultsFile);
     }
     const rendered = await renderReport(resultsFile, limits ? { limits } : {});
-    const text = `${rendered.console}report written to ${rendered.html}\ncharts written to ${rendered.pngs.join(' ')}\n`;
+    const text = `${rendered.afterBench}report written to ${rendered.html}\ncharts written to ${rendered.pngs.join(' ')}\n`;
     return { text, html: rendered.html, pngs: rendered.pngs };
   } catch (error) {
     return { text: `ugbench: warning: the report could not be rendered (${error instanceof Error ? error.message : String(error)}); re-run \`ugbench report ${resultsFile}\`\n`, html: null, pngs: [] };
@@ -63,7 +63,8 @@ export const registerReport: Register = (program) => {
     .option('--out <dir>', 'output directory (default: beside the results; comparison/ beside the first for several)')
     .option('--limits <file>', 'machine limits JSON (default: limits.json beside the results, else the cached ugbench limits of this machine)')
     .option('--no-png', 'skip PNG rendering')
-    .action(async (files: string[], opts: { out?: string; limits?: string; png: boolean }) => {
+    .option('--wide', 'print every column of the run table (default: the columns that fit 100 characters)')
+    .action(async (files: string[], opts: { out?: string; limits?: string; png: boolean; wide?: boolean }) => {
       // Every unreadable or foreign file is bad input (exit 104), reported before any rendering.
       const problems: string[] = [];
       for (const file of files) {
@@ -81,7 +82,7 @@ export const registerReport: Register = (program) => {
       } else {
         limits = await cachedLimitsFor(files[0]!);
       }
-      const rendered = await renderReport(files, { ...(opts.out ? { outDir: opts.out } : {}), ...(limits ? { limits } : {}), png: opts.png });
+      const rendered = await renderReport(files, { ...(opts.out ? { outDir: opts.out } : {}), ...(limits ? { limits } : {}), png: opts.png, wide: opts.wide ?? false });
       process.stdout.write(rendered.console);
       for (const note of rendered.notes) process.stdout.write(`note: ${note}\n`);
       process.stdout.write(`report: ${rendered.html}\n`);

@@ -32,9 +32,11 @@ export const registerScore: Register = (program) => {
     .option('--variant <name>', `model variant: ${VARIANTS.join(', ')}`, choiceOption(VARIANTS), 'ugsep')
     .option('--runtime <name>', `runtime: ${RUNTIME_NAMES.join(', ')}`, choiceOption(RUNTIME_NAMES), 'reference')
     .action(async (opts: ScoreOpts) => {
-      const { runtime, config } = await scoringRuntime(opts);
+      const model = await scoringModel(opts);
+      // the request is checked before any runtime is built: a bad request is named first
+      const request = parseScoreRequest(readJson(opts.request), model.config, `request file ${opts.request}`);
+      const runtime = await model.create();
       try {
-        const request = parseScoreRequest(readJson(opts.request), config, `request file ${opts.request}`);
         const scores = await runtime.score(request.userFeatures, request.groupFeatures);
         // finite weights and float32 inputs can still overflow inside the model: never print null scores
         const nonFinite = nonFiniteProblem('scores', scores);
@@ -46,19 +48,19 @@ export const registerScore: Register = (program) => {
     });
 };
 
-/** The built-in family from --weights, or a user's ONNX model (always onnxruntime, CPU). */
-async function scoringRuntime(opts: ScoreOpts): Promise<{ runtime: ScoringRuntime; config: ModelConfig }> {
+/** The built-in family from --weights, or a user's ONNX model (always onnxruntime, CPU): its shape, and how to build it. */
+async function scoringModel(opts: ScoreOpts): Promise<{ config: ModelConfig; create: () => Promise<ScoringRuntime> }> {
   const onnx = onnxSpecFromOptions(opts, 'score');
   if (onnx) {
     if (opts.weights !== undefined) throw new InputError('score', ['--weights: expected either --weights or --onnx/--onnx-user/--onnx-group, got both']);
     const { loadExternalModel } = await import('../../models/external/model.ts');
-    const { createExternalOrtRuntime } = await import('../../models/external/ort-runtime.ts');
-    const runtime = await createExternalOrtRuntime(loadExternalModel(onnx));
-    return { runtime, config: runtime.config };
+    const { createExternalOrtRuntime, featureShape } = await import('../../models/external/ort-runtime.ts');
+    const model = loadExternalModel(onnx);
+    return { config: featureShape(model.Fu, model.Fg), create: () => createExternalOrtRuntime(model) };
   }
   if (opts.weights === undefined) throw new InputError('score', ['--weights: expected a safetensors file, or --onnx FILE (or --onnx-user U --onnx-group G) for your own model, got none']);
   const weights = readSafetensors(opts.weights);
-  return { runtime: await createRuntime(opts.runtime, weights, opts.variant, {}), config: weights.config };
+  return { config: weights.config, create: () => createRuntime(opts.runtime, weights, opts.variant, {}) };
 }
 
 function readJson(path: string): unknown {

@@ -445,6 +445,31 @@ export interface TargetFacts {
   modelName: string | null;
   /** resolution of the recorded latencies in µs: 1 for the plan-driven clients, 1000 for autocannon */
   latencyResolutionUs: number;
+  /** http: the server's own times from Triton's statistics extension, read before and after the run; absent in older files */
+  serverStats?: ServerStatsFacts;
+}
+
+/**
+ * The server's own view of the run (GET /v2/models/{name}/stats before and after, differenced):
+ * mean µs per successful request in each phase, beside ugbench's client-side latency. With an
+ * ensemble, these are the ensemble model's own totals (its steps report separately).
+ */
+export interface ServerStatsFacts {
+  /** false when the server offers no statistics extension (or the model has none); `reason` says why */
+  available: boolean;
+  reason?: string;
+  /** the endpoint whose statistics were read (the first one) */
+  endpoint?: string;
+  /** successful requests the server counted between the two reads */
+  requests?: number;
+  failed?: number;
+  /** mean per successful request, µs */
+  queueUs?: number;
+  computeInputUs?: number;
+  computeInferUs?: number;
+  computeOutputUs?: number;
+  /** success.ns / success.count: the server's whole request time, µs */
+  requestUs?: number;
 }
 
 export interface ReplicaFacts {

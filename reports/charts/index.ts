@@ -6,10 +6,11 @@ import { latencySpectrumChart } from './latency-spectrum.ts';
 import { latencyVsCandidatesChart } from './latency-vs-candidates.ts';
 import { rooflineChart } from './roofline.ts';
 import { speedupVsCandidatesChart } from './speedup-vs-candidates.ts';
-import type { ChartSpec } from './spec.ts';
+import { isTable, type ChartSpec, type Figure, type FigureTable } from './spec.ts';
 import { throughputVsLoadChart } from './throughput-vs-load.ts';
 
-export function allCharts(rows: RunRow[], limits: MachineLimits | undefined): ChartSpec[] {
+/** Every figure, in report order: a chart, or a table where a chart would be lone points. */
+export function allFigures(rows: RunRow[], limits: MachineLimits | undefined): Figure[] {
   return [
     latencySpectrumChart(rows),
     latencyVsCandidatesChart(rows),
@@ -19,4 +20,12 @@ export function allCharts(rows: RunRow[], limits: MachineLimits | undefined): Ch
     hitMissLatencyChart(rows),
     whatIfP99Chart(rows),
   ].filter((c) => c !== null);
+}
+
+export function allCharts(rows: RunRow[], limits: MachineLimits | undefined): ChartSpec[] {
+  return allFigures(rows, limits).filter((f): f is ChartSpec => !isTable(f));
+}
+
+export function figureTables(rows: RunRow[], limits: MachineLimits | undefined): FigureTable[] {
+  return allFigures(rows, limits).filter(isTable);
 }

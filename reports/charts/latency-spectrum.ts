@@ -1,5 +1,6 @@
 /** Latency percentile spectrum per run: latency (log) against 1/(1-p) (log), so the tail gets room. */
 import { decodeLatencyHistogram, percentileSpectrum } from '../histograms.ts';
+import { variantColour } from '../palette.ts';
 import type { RunRow } from '../runs.ts';
 import { chartFrame, round, type ChartSpec } from './spec.ts';
 
@@ -11,6 +12,8 @@ export function latencySpectrumChart(rows: RunRow[]): ChartSpec | null {
   const values = rows.flatMap((row) =>
     percentileSpectrum(decodeLatencyHistogram(row.run.histograms.overall)).map((p) => ({
       series: row.series,
+      variant: row.variant,
+      n: row.run.latencyUs.overall.count,
       percentile: p.percentile,
       inverseTail: round(p.inverseTail, 6),
       latencyMs: round(Math.max(p.latencyUs, 1) / 1000, 4),
@@ -21,9 +24,10 @@ export function latencySpectrumChart(rows: RunRow[]): ChartSpec | null {
   return {
     name: 'latency-spectrum',
     title: 'Latency percentile spectrum',
-    caption: 'Latency at each percentile, read from the HDR histograms (log-log). Lines end where fewer than one sample remains in the tail.',
+    caption:
+      'Latency at each percentile, read from the HDR histograms (log-log). Each line ends at the highest percentile its requests support: one with a 99% upper bound (p90 needs 44 requests, p99 459, p99.9 4603).',
     spec: {
-      ...chartFrame('Latency percentile spectrum', 'every measured request, from the HDR histogram'),
+      ...chartFrame('Latency percentile spectrum', 'every measured request; lines end at the highest percentile their n supports'),
       data: { values },
       mark: { type: 'line', point: true, interpolate: 'step-after' },
       encoding: {
@@ -35,11 +39,13 @@ export function latencySpectrumChart(rows: RunRow[]): ChartSpec | null {
           axis: { values: TICKS.filter((t) => t <= Math.max(100, maxTail)), labelExpr: TICK_LABELS },
         },
         y: { field: 'latencyMs', type: 'quantitative', title: 'latency (ms)', scale: { type: 'log' } },
-        color: { field: 'series', type: 'nominal', title: 'run' },
+        color: variantColour(rows.map((r) => r.variant)),
+        detail: { field: 'series', type: 'nominal' },
         tooltip: [
-          { field: 'series', type: 'nominal' },
+          { field: 'series', type: 'nominal', title: 'run' },
           { field: 'percentile', type: 'quantitative' },
           { field: 'latencyMs', type: 'quantitative', title: 'latency (ms)' },
+          { field: 'n', type: 'quantitative', title: 'n (requests)' },
         ],
       },
     },

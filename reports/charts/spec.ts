@@ -45,3 +45,34 @@ export function round(value: number, digits = 3): number {
   const scale = 10 ** Math.max(0, digits - Math.floor(Math.log10(Math.abs(value))) - 1);
   return Math.round(value * scale) / scale;
 }
+
+/** What a figure becomes when its data would be a single point per series on empty axes. */
+export interface FigureTable {
+  name: string;
+  title: string;
+  caption: string;
+  table: { headers: string[]; rows: string[][]; numeric: boolean[] };
+}
+
+export type Figure = ChartSpec | FigureTable;
+
+export function isTable(figure: Figure): figure is FigureTable {
+  return 'table' in figure;
+}
+
+/** True when no series has two distinct x values: a chart would be lone points, so draw a table. */
+export function singlePointPerSeries<T>(values: readonly T[], x: (v: T) => number, series: (v: T) => string): boolean {
+  const xs = new Map<string, Set<number>>();
+  for (const v of values) {
+    const key = series(v);
+    const set = xs.get(key) ?? new Set<number>();
+    set.add(x(v));
+    xs.set(key, set);
+  }
+  return [...xs.values()].every((set) => set.size <= 1);
+}
+
+/** A log scale over the data only: Vega's nice log domain would run to the next power of ten. */
+export function logScaleOver(values: readonly number[]): { type: 'log'; domain: number[]; nice: false } {
+  return { type: 'log', domain: [round(Math.min(...values) / 1.25), round(Math.max(...values) * 1.25)], nice: false };
+}

@@ -9,9 +9,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 export async function specToSvg(spec: TopLevelSpec): Promise<string> {
   const { spec: vegaSpec } = compile(spec);
   const loader = vega.loader();
-  loader.load = async (uri: string) => {
-    throw new Error(`chart data must be inline; refusing to load ${uri}`);
-  };
+  loader.load = (uri: string) => Promise.reject(new Error(`chart data must be inline; refusing to load ${uri}`));
   const view = new vega.View(vega.parse(vegaSpec), { renderer: 'none', loader });
   try {
     return await view.toSVG();

@@ -33,11 +33,11 @@ describe('ugbench bench (end to end)', () => {
     const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
     // the scenario's SLO is on p99, which 2 s at 10 req/s (~20 requests) cannot support (a 99%
     // bound needs 459): a met SLO is INVALID (98), not a pass; a missed one (a loaded 2-core
-    // machine can) fails (99): the exit code is the judge's verdict
-    const sloMet = results.runs.every((run) => run.slo?.met !== false);
-    expect(r.code).toBe(sloMet ? 98 : 99);
-    if (sloMet) expect(r.stdout).toMatch(/p99 n=\d+: too few, needs 459/);
-    else expect(r.stdout).toMatch(/SLO missed: p99 [\d.]+ ms > SLO 200 ms/);
+    // machine can) fails (99), and invalid beats failed: the exit code is the judge's verdict
+    const anyMet = results.runs.some((run) => run.slo?.met === true);
+    expect(r.code).toBe(anyMet ? 98 : 99);
+    if (anyMet) expect(r.stdout).toMatch(/p99 n=\d+: too few, needs 459/);
+    if (results.runs.some((run) => run.slo?.met === false)) expect(r.stdout).toMatch(/SLO missed: p99 [\d.]+ ms > SLO 200 ms/);
     expect(results.schemaVersion).toBe(2);
     expect(results.status).toBe('valid');
     expect(results.scenario.name).toBe('default');

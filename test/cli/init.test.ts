@@ -19,10 +19,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- saved to be put back on process.stdout, never called detached
   const out = process.stdout.write;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- saved to be put back on process.stderr, never called detached
   const err = process.stderr.write;
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+  process.stdout.write = (s: string) => ((stdout += s), true);
+  process.stderr.write = (s: string) => ((stderr += s), true);
   try {
     return { code: await main(['node', 'ugbench', ...args]), stdout, stderr };
   } finally {

@@ -38,7 +38,7 @@ describe('every command reads results through the one reader', () => {
     const sweep = join(dir, 'sweep.json');
     writeFileSync(sweep, JSON.stringify({ kind: 'ugbench-sweep', schemaVersion: 1, series: [{ steps: [{ run: broken.runs[0] }] }] }));
     const r = runCli(['capacity', sweep, '--peak-qps', '100', '--slo-p99-ms', '50']);
-    expect(r.stderr).toContain(`${sweep}`);
+    expect(r.stderr).toContain(sweep);
     expect(r.stderr).toContain('series[0].steps[0].run (ugsep@ort).histograms.overall');
     expect(r.status).toBe(104);
   });

@@ -111,5 +111,5 @@ export function parseTextFormat(root: protobuf.Root, typeName: string, text: str
   const plain = message(new Reader(tokenize(text)), type, '');
   const problem = type.verify(type.fromObject(plain));
   if (problem) throw new Error(problem);
-  return type.fromObject(plain) as protobuf.Message & Record<string, unknown>;
+  return type.fromObject(plain);
 }

@@ -15,7 +15,8 @@ import { runCli } from '../cli/run-cli.ts';
 import { makeResults } from '../fixtures/make-results.ts';
 
 const FIXTURE = new URL('../fixtures/results-small.json', import.meta.url);
-const CHARTS = ['latency-spectrum', 'latency-vs-candidates', 'speedup-vs-candidates', 'throughput-vs-load', 'roofline', 'cache-hit-miss', 'what-if-p99'];
+// one rate, one candidate mix and no paired phase: latency and throughput are tables, no speedup
+const CHARTS = ['latency-spectrum', 'roofline', 'cache-hit-miss', 'what-if-p99'];
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Pixels darker than mid-grey in rows [y0, y1): title text is near-black on white. */
@@ -82,6 +83,10 @@ describe('renderReport on the fixture', () => {
     }
     expect(html).toContain('<h2>Summary</h2>');
     expect(html).toContain('ugsep-w8a16@ort-cpu');
+    // lone points became tables; percentiles say what they rest on
+    expect(html).toContain('id="table-throughput-vs-load"');
+    expect(html).toContain('id="table-latency-vs-candidates"');
+    expect(html).toContain('p99 n=200: too few, needs 459');
     expect(html).toContain('effective scenario');
     expect(html).toContain('Runtimes and kernels');
     // Nothing loads from elsewhere: no external scripts, stylesheets, imports, images or frames.

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { allCharts } from '../../reports/charts/index.ts';
 import { runRows } from '../../reports/runs.ts';
 import { makeResults } from '../fixtures/make-results.ts';
+import { pairedResults } from './paired-fixture.ts';
 import type { MachineLimits } from '../../harness/results/machine-limits.ts';
 
 const require = createRequire(import.meta.url);
@@ -37,6 +38,14 @@ const cases = {
     { path: 'b', results: makeResults({ commit: 'bbbbbbb2', latencyScale: 0.8 }) },
   ]),
   'a sweep of candidates and rates': runRows([16, 64, 256].map((n, i) => ({ path: String(i), results: makeResults({ candidates: n, targetQps: 10 * (i + 1) }) }))),
+  'paired phase and candidate buckets': runRows([{ path: 'p', results: pairedResults() }]),
+};
+
+const EXPECTED: Record<string, string[]> = {
+  'one run (fixture file)': ['latency-spectrum', 'roofline', 'cache-hit-miss', 'what-if-p99'],
+  'two commits': ['latency-spectrum', 'roofline', 'cache-hit-miss', 'what-if-p99'],
+  'a sweep of candidates and rates': ['latency-spectrum', 'latency-vs-candidates', 'throughput-vs-load', 'roofline', 'cache-hit-miss', 'what-if-p99'],
+  'paired phase and candidate buckets': ['latency-spectrum', 'latency-vs-candidates', 'speedup-vs-candidates', 'roofline', 'cache-hit-miss', 'what-if-p99'],
 };
 
 describe('Vega-Lite specs', () => {
@@ -44,7 +53,8 @@ describe('Vega-Lite specs', () => {
     for (const limits of [LIMITS, undefined]) {
       it(`${name}, ${limits ? 'with' : 'without'} limits: every chart validates against the shipped schema`, () => {
         const charts = allCharts(rows, limits);
-        expect(charts.map((c) => c.name)).toEqual(['latency-spectrum', 'latency-vs-candidates', 'speedup-vs-candidates', 'throughput-vs-load', 'roofline', 'cache-hit-miss', 'what-if-p99']);
+        // lone points become tables (one rate, one candidate mix, no paired phase)
+        expect(charts.map((c) => c.name)).toEqual(EXPECTED[name]);
         for (const chart of charts) {
           const ok = validate(chart.spec);
           expect(ok ? [] : (validate.errors ?? []).slice(0, 3).map((e) => `${chart.name} ${e.instancePath} ${e.message}`)).toEqual([]);

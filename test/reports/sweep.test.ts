@@ -48,8 +48,11 @@ describe('sweep files', () => {
     expect(new Set(rows.map((r) => r.group))).toEqual(new Set(['baseline@ort-cpu', 'ugsep@ort-cpu', 'ugsep-w8a16@ort-cpu']));
     const throughput = allCharts(rows, undefined).find((c) => c.name === 'throughput-vs-load')!;
     const layer = (throughput.spec as { layer: { data: { values: { group: string; offeredQps: number }[] } }[] }).layer[1]!;
+    // offered = what the plan realised (planned arrivals / measured window), not the nominal rate
     const baseline = layer.data.values.filter((v) => v.group === 'baseline@ort-cpu').map((v) => v.offeredQps);
-    expect(baseline).toEqual([10, 20, 40]);
+    const realised = rows.filter((r) => r.variant === 'baseline').map((r) => r.run.counts.planned / r.results.plan.durationS);
+    expect(baseline).toHaveLength(3);
+    baseline.forEach((q, i) => expect(q).toBeCloseTo(realised[i]!, 1));
     expect(readFileSync(file, 'utf8')).toContain('ugbench-sweep');
   });
 });

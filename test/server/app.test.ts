@@ -42,7 +42,7 @@ async function post(url: string, body: string | object) {
     body: typeof body === 'string' ? body : JSON.stringify(body),
     headers: { 'content-type': 'application/json' },
   });
-  return { status: res.statusCode, headers: res.headers, json: (await res.body.json()) as any };
+  return { status: res.statusCode, headers: res.headers, json: JSON.parse(await res.body.text()) };
 }
 
 const good = () => inferRequestJson(new Float32Array([1, 2, 3, 4]), new Float32Array([1, 1, 1, 2, 2, 2]), Fg, 'u1', 'req-1');
@@ -59,7 +59,7 @@ describe('OIP server', () => {
   it('answers health, metadata and infer per the protocol', async () => {
     expect((await request(`${server.url}/v2/health/live`)).statusCode).toBe(200);
     expect((await request(`${server.url}/v2/health/ready`)).statusCode).toBe(200);
-    const meta = (await (await request(`${server.url}/v2/models/fast`)).body.json()) as any;
+    const meta = JSON.parse(await (await request(`${server.url}/v2/models/fast`)).body.text());
     expect(meta.inputs).toEqual([
       { name: 'user_features', datatype: 'FP32', shape: [1, Fu] },
       { name: 'group_features', datatype: 'FP32', shape: [-1, Fg] },
@@ -117,7 +117,7 @@ describe('OIP server', () => {
     expect(big.json.error).toMatch(/^body: expected at most 4096 bytes/);
     const unknown = await request(`${server.url}/v2/models/nope/infer`, { method: 'POST', body: '{}' });
     expect(unknown.statusCode).toBe(404);
-    expect(((await unknown.body.json()) as any).error).toMatch(/^model: expected one of fast, slow, got "nope"/);
+    expect(JSON.parse(await unknown.body.text()).error).toMatch(/^model: expected one of fast, slow, got "nope"/);
     expect((await post(server.url, good())).status).toBe(200);
   });
 
@@ -176,7 +176,7 @@ describe('OIP server', () => {
       headers: { 'content-type': 'application/json; charset=utf-8' },
     });
     expect(res.statusCode).toBe(200);
-    const json = (await res.body.json()) as any;
+    const json = JSON.parse(await res.body.text());
     expect(json).toMatchObject({ model_name: 'fast', model_version: '1', id: '42' });
     expect(json.outputs).toEqual([{ name: 'scores', shape: [2], datatype: 'FP32', data: [3, 6] }]);
     // no content-type header at all, FP64 data, [Fu] user shape

@@ -27,7 +27,7 @@ describe('OIP server over model instances', () => {
       let slowAnswered = false;
       const slow = request(`${server.url}/v2/models/baseline/infer`, { method: 'POST', body }).then(async (r) => {
         slowAnswered = true;
-        return { status: r.statusCode, json: (await r.body.json()) as any };
+        return { status: r.statusCode, json: JSON.parse(await r.body.text()) };
       });
       // the instance is computing (its worker thread is blocked); an early answer would be a failure
       await Promise.race([startedAtLeast(gate, 1), slow.then((a) => Promise.reject(new Error(`answered before computing: ${a.status} ${JSON.stringify(a.json)}`)))]);
@@ -72,7 +72,7 @@ describe('OIP server over model instances', () => {
     release(gate);
     const res = await inFlight;
     expect(res.statusCode).toBe(200);
-    expect(scoresFromResponse((await res.body.json()) as any)).toEqual([4, 4]);
+    expect(scoresFromResponse(JSON.parse(await res.body.text()))).toEqual([4, 4]);
     await closed;
     expect(pool.stats()[0]!.completed).toBe(1);
   }, 60_000);

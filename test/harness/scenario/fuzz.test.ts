@@ -52,12 +52,13 @@ function pick<T>(rng: Rng, items: readonly T[]): T {
 }
 
 function setAt(root: Node, path: (string | number)[], value: unknown, remove: boolean): void {
-  let node = root as Record<string | number, unknown>;
-  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  let node: unknown = root;
+  for (const key of path.slice(0, -1)) node = (node as Record<string | number, unknown>)[key];
   if (node === null || typeof node !== 'object') return; // an earlier mutation replaced the parent
+  const parent = node as Record<string | number, unknown>;
   const last = path[path.length - 1]!;
-  if (remove) delete node[last];
-  else node[last] = structuredClone(value);
+  if (remove) Reflect.deleteProperty(parent, last);
+  else parent[last] = structuredClone(value);
 }
 
 /** One mutation: replace, delete or add a field, or corrupt the YAML text itself. */
@@ -103,9 +104,9 @@ describe('scenario fuzzing (seeded)', () => {
       try {
         scenario = parseScenarioText(text, `mutation-${i}.yaml`);
       } catch (error) {
-        if (!(error instanceof InputError)) throw new Error(`mutation ${i} threw ${String(error)} for:\n${text}`);
+        if (!(error instanceof InputError)) throw new Error(`mutation ${i} threw ${String(error)} for:\n${text}`, { cause: error });
         for (const line of error.problems) {
-          if (!NAMED.test(line)) throw new Error(`mutation ${i}: problem names no field: ${JSON.stringify(line)}\n${text}`);
+          if (!NAMED.test(line)) throw new Error(`mutation ${i}: problem names no field: ${JSON.stringify(line)}\n${text}`, { cause: error });
         }
         expect(error.message).not.toMatch(/\n\s+at /); // no stack in what is printed
         outcomes.rejected++;

@@ -91,7 +91,7 @@ describe('export', () => {
     // The shapes spelled out: T=6, Tu=2, Tg=4, D=24, d=4, L=2, Fu=10, Fg=8.
     const user = readFileSync(join(repo, 'ugsep_user', 'config.pbtxt'), 'utf8');
     expect(parseIo(user, 'input')).toEqual([{ name: 'user_features', dataType: 'TYPE_FP32', dims: [-1, 10] }]);
-    expect(parseIo(user, 'output').map((t) => `${t.name}:${t.dims}`)).toEqual([
+    expect(parseIo(user, 'output').map((t) => `${t.name}:${t.dims.join(',')}`)).toEqual([
       'user_slices_0:-1,2,16', 'user_comp_0:-1,4,24', 'user_slices_1:-1,2,16', 'user_comp_1:-1,4,24', 'user_sum:-1,24',
     ]);
     const ensemble = readFileSync(join(repo, 'ugsep', 'config.pbtxt'), 'utf8');
@@ -119,6 +119,6 @@ describe('export', () => {
     const config = readFileSync(join(out, 'triton', 'baseline', 'config.pbtxt'), 'utf8');
     const io = await ortIo(join(out, 'triton', 'baseline', '1', 'model.onnx'));
     expect(parseIo(config, 'input')).toEqual(io.inputs);
-    expect(io.inputs.map((t) => `${t.name}:${t.dims}`)).toEqual(['user_features:1,8', 'group_features:-1,8']);
+    expect(io.inputs.map((t) => `${t.name}:${t.dims.join(',')}`)).toEqual(['user_features:1,8', 'group_features:-1,8']);
   });
 });

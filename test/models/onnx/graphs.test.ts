@@ -30,7 +30,7 @@ describe.each(Object.entries(CONFIGS))('fp32 graphs match the reference on %s', 
         expect(got.length).toBe(r.candidates);
         worst = Math.max(worst, maxRelDiff(got, expected));
       }
-      console.log(`${configName} ${ffnLayout} ${variant} whole: max relative difference ${worst.toExponential(2)} (N = ${CANDIDATES.join(', ')})`);
+      console.log(`${configName} ${ffnLayout} ${variant} whole: max relative difference ${worst.toExponential(2)} (N = ${CANDIDATES.join(',')})`);
       expect(worst).toBeLessThanOrEqual(FP32_TOLERANCE);
     });
 
@@ -44,7 +44,7 @@ describe.each(Object.entries(CONFIGS))('fp32 graphs match the reference on %s', 
         const got = await runGroup(group, config, await runUser(user, config, r.userFeatures), r.groupFeatures);
         worst = Math.max(worst, maxRelDiff(got, expected));
       }
-      console.log(`${configName} ${ffnLayout} ${variant} split: max relative difference ${worst.toExponential(2)} (N = ${CANDIDATES.join(', ')})`);
+      console.log(`${configName} ${ffnLayout} ${variant} split: max relative difference ${worst.toExponential(2)} (N = ${CANDIDATES.join(',')})`);
       expect(worst).toBeLessThanOrEqual(FP32_TOLERANCE);
     });
   });

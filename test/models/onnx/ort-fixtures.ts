@@ -25,7 +25,7 @@ export async function runWhole(s: ort.InferenceSession, config: ModelConfig, use
 }
 
 export async function runUser(s: ort.InferenceSession, config: ModelConfig, user: Float32Array): Promise<Record<string, ort.Tensor>> {
-  return (await s.run({ user_features: userTensor(config, user) })) as Record<string, ort.Tensor>;
+  return await s.run({ user_features: userTensor(config, user) });
 }
 
 export async function runGroup(s: ort.InferenceSession, config: ModelConfig, state: Record<string, ort.Tensor>, group: Float32Array): Promise<Float32Array> {

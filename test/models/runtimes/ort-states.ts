@@ -37,7 +37,7 @@ export function wholeGraphExposingStates(weights: ModelWeights, variant: Variant
     }
   }
   model.graph.output.push({ name: statesName, type: { tensor_type: { elem_type: 1 } } });
-  return { model: ModelProto.encode(model as never).finish(), statesName, epsilonsChanged };
+  return { model: ModelProto.encode(model).finish(), statesName, epsilonsChanged };
 }
 
 /** The reference's final X for every candidate, laid out as the graph's [T, N, D]. */

@@ -79,6 +79,7 @@ describe('ort-cpu runtime', () => {
     const b = await mono.score(request.userFeatures, request.groupFeatures);
     expect(maxRelDiff(a, b)).toBeLessThanOrEqual(1e-6);
     expect(mono.info.details.execution).toBe('monolithic');
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- read only to show it is absent, never called
     expect(mono.userPass).toBeUndefined();
     await split.dispose();
     await mono.dispose();

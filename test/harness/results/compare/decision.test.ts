@@ -25,7 +25,7 @@ const DRIFT_PER_RUN = 0.01;
 const JITTER_SD = 0.03;
 const OPTIONS = { rule: { tolerance: 0.05, minEffect: 0, minRepeats: 3 }, replicates: 100 };
 
-const SEQUENTIAL = [...'AAAAABBBBB'] as ('A' | 'B')[];
+const SEQUENTIAL = Array.from('AAAAABBBBB') as ('A' | 'B')[];
 
 /** One simulated compare: 2R runs in `order` (ABBA by default), B scaled by `shift`. */
 function simulate(seed: number, shift: number, drift = DRIFT_PER_RUN, order = abbaSchedule(0, 2 * REPEATS)): { a: WeightedSample[]; b: WeightedSample[] } {

@@ -35,7 +35,7 @@ function simulate(targetQps: number, seed: number): StepOutcome & { p99Ms: numbe
 describe('peak sustainable rate search', () => {
   for (const startQps of [5, 30, 400]) {
     it(`finds the knee within 10% from a start of ${startQps} req/s`, async () => {
-      const result = await findPeakQps(async (qps) => simulate(qps, 1), { startQps });
+      const result = await findPeakQps((qps) => Promise.resolve(simulate(qps, 1)), { startQps });
       expect(result.stopped).toBe('converged');
       expect(result.peakQps).not.toBeNull();
       expect(Math.abs(result.peakQps! - CAPACITY_QPS) / CAPACITY_QPS).toBeLessThan(0.1);
@@ -46,11 +46,11 @@ describe('peak sustainable rate search', () => {
   }
 
   it('stops at maxQps when everything is sustainable, and at minQps when nothing is', async () => {
-    const always = await findPeakQps(async (qps) => ({ targetQps: qps, sustainable: true, reasons: [] }), { startQps: 10, maxQps: 50 });
+    const always = await findPeakQps((qps) => Promise.resolve({ targetQps: qps, sustainable: true, reasons: [] }), { startQps: 10, maxQps: 50 });
     expect(always).toMatchObject({ peakQps: 50, firstUnsustainableQps: null, stopped: 'max-qps' });
-    const never = await findPeakQps(async (qps) => ({ targetQps: qps, sustainable: false, reasons: ['x'] }), { startQps: 10, minQps: 1 });
+    const never = await findPeakQps((qps) => Promise.resolve({ targetQps: qps, sustainable: false, reasons: ['x'] }), { startQps: 10, minQps: 1 });
     expect(never).toMatchObject({ peakQps: null, stopped: 'min-qps' });
-    const capped = await findPeakQps(async (qps) => simulate(qps, 2), { startQps: 1, maxSteps: 4 });
+    const capped = await findPeakQps((qps) => Promise.resolve(simulate(qps, 2)), { startQps: 1, maxSteps: 4 });
     expect(capped.steps).toHaveLength(4);
     expect(capped.stopped).toBe('max-steps');
   });
