@@ -54,10 +54,17 @@ describe('split ugsep on ORT', () => {
   const config = MID;
   const weights = generateWeights(config, { seed: 12 });
 
-  it.each(['ugsep', 'ugsep-nocomp', 'ugsep-w8a16'] as const)('%s: split equals the monolith within 1e-6', async (variant) => {
-    const whole = await session(buildWholeGraph(weights, variant));
-    const user = await session(buildUserGraph(weights, variant));
-    const group = await session(buildGroupGraph(weights, variant));
+  // hilo's int8 kernel sums in an order that depends on the row count (2 rows split, 2N whole):
+  // observed 2.7e-6 on this shape, so its bound is 5e-6; the other graphs agree within 1e-6.
+  it.each([
+    ['ugsep', {}, 1e-6],
+    ['ugsep-nocomp', {}, 1e-6],
+    ['ugsep-w8a16', { int8Kernel: 'matmulnbits-b32' }, 1e-6],
+    ['ugsep-w8a16', { int8Kernel: 'hilo-b32' }, 5e-6],
+  ] as const)('%s %o: split equals the monolith within %s', async (variant, options, bound) => {
+    const whole = await session(buildWholeGraph(weights, variant, options));
+    const user = await session(buildUserGraph(weights, variant, options));
+    const group = await session(buildGroupGraph(weights, variant, options));
     let worst = 0;
     for (const N of [1, 5, 33]) {
       const r = syntheticRequest(config, 31, 'u', `r${N}`, N);
@@ -65,8 +72,8 @@ describe('split ugsep on ORT', () => {
       const split = await runGroup(group, config, await runUser(user, config, r.userFeatures), r.groupFeatures);
       for (let i = 0; i < N; i++) worst = Math.max(worst, Math.abs(split[i]! - mono[i]!));
     }
-    console.log(`${variant}: split vs monolithic max absolute difference ${worst.toExponential(2)}`);
-    expect(worst).toBeLessThanOrEqual(1e-6);
+    console.log(`${variant} ${JSON.stringify(options)}: split vs monolithic max absolute difference ${worst.toExponential(2)} (bound ${bound})`);
+    expect(worst).toBeLessThanOrEqual(bound);
   });
 
   it('a user state computed once serves two candidate batches with the same scores as recomputing it', async () => {
