@@ -13,78 +13,23 @@
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { HrClock } from '../harness/loadgen/clock.ts';
-import { measure } from '../harness/loadgen/measure.ts';
-import { buildPlan } from '../harness/loadgen/traffic/plan.ts';
-import { toRunResult } from '../harness/results/run-result.ts';
-import { findPeakQps, type StepOutcome } from '../harness/results/sweep/search.ts';
-import { sustainReasons } from '../harness/results/sweep/sustainable.ts';
+import { findPeakQps } from '../harness/results/sweep/search.ts';
+import { clock, probe, startRate, turnTaker } from './peak-probe.ts';
 import { loadScenarioFile } from '../harness/scenario/load.ts';
-import type { Scenario } from '../harness/scenario/schema.ts';
 import { createInstancePool, type InstancePool } from '../models/instances/pool.ts';
 import { presetConfig } from '../models/presets.ts';
 import type { RuntimeName } from '../models/runtimes/registry.ts';
-import { createInProcessSut } from '../models/sut/in-process.ts';
-import { prepareRequestSamples } from '../models/sut/samples.ts';
 
 const root = join(import.meta.dirname, '..');
 const base = loadScenarioFile(join(root, 'scenarios', 'default.yaml'));
 const sloP99Ms = base.slo?.p99Ms ?? 200;
 const config = presetConfig('small');
-const clock = new HrClock();
 
 interface Layout {
   label: string;
   runtime: RuntimeName;
   instances: number;
   threads?: number;
-}
-
-interface Probe extends StepOutcome {
-  p99Ms: number;
-  samples: number;
-  lateShare: number;
-  achievedQps: number;
-}
-
-/** One probe: warm-up 1 s, then 5 s measured at `rateQps` (cache off: the instances' compute is what is compared); valid with half the planned requests. */
-async function probe(pool: InstancePool, layout: Layout, rateQps: number): Promise<Probe> {
-  const scenario: Scenario = { ...base, traffic: { ...base.traffic, arrivals: { process: 'poisson', rateQps } }, cache: { ...base.cache, enabled: false }, run: { ...base.run, warmupS: 1, durationS: 5, minQueries: Math.max(3, Math.round(0.5 * rateQps * 5)) } };
-  const plan = buildPlan(scenario);
-  const samples = prepareRequestSamples(config, scenario.seed, plan);
-  const sut = createInProcessSut({ pool, samples });
-  const record = await measure({ scenario, plan, sut, clock });
-  const run = toRunResult(
-    record,
-    sut,
-    { variant: 'ugsep', runtimeName: layout.runtime, requestedRuntime: layout.runtime, runtime: { ...pool.info, instances: pool.size }, userCache: { used: false, capacityBytes: null, capacityUsers: null, ttlMs: null, forcedHitRate: null, stateBytesPerUser: null }, cost: () => null },
-    scenario,
-  );
-  const reasons = sustainReasons(run, rateQps, { sloP99Ms });
-  const issued = Math.max(1, run.counts.issued);
-  return { targetQps: rateQps, sustainable: reasons.length === 0, reasons, p99Ms: run.latencyUs.overall.p99Us / 1000, samples: run.latencyUs.overall.count, lateShare: run.counts.lateStarts / issued, achievedQps: run.throughput.requestsPerS };
-}
-
-/** A first rate to try: half of what the pool's measured service time allows. */
-async function startRate(pool: InstancePool): Promise<number> {
-  const samples = prepareRequestSamples(config, 1, { count: 8, userId: new Uint32Array(8), candidates: new Uint32Array(8).fill(64) });
-  let serviceUs = 0;
-  for (let i = 0; i < 8; i++) {
-    const t = samples.get(i);
-    const outcome = await pool.run({ userFeatures: t.userFeatures, groupFeatures: t.groupFeatures, place: (free) => ({ slot: free, order: { mode: 'whole' } }) });
-    if (outcome.ok && i >= 2) serviceUs += outcome.timingsUs.serviceUs ?? 0; // first two: warm-up
-  }
-  return Math.max(1, Math.round((0.5 * pool.size * 1e6) / (serviceUs / 6)));
-}
-
-/** Serialises probes of concurrent searches, so a pair's probes alternate and never overlap. */
-function turnTaker(): <T>(work: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return (work) => {
-    const next = tail.then(work);
-    tail = next.catch(() => {});
-    return next;
-  };
 }
 
 async function comparePair(a: Layout, b: Layout): Promise<void> {
@@ -97,8 +42,8 @@ async function comparePair(a: Layout, b: Layout): Promise<void> {
     const turn = turnTaker();
     const searches = [a, b].map(async (layout, i) => {
       const pool = pools[i]!;
-      const start = await turn(() => startRate(pool));
-      return findPeakQps((qps) => turn(() => probe(pool, layout, Math.round(qps * 10) / 10)), { startQps: start, growth: 2, relativePrecision: 0.1, maxSteps: 6 });
+      const start = await turn(() => startRate(pool, config));
+      return findPeakQps((qps) => turn(() => probe(base, config, pool, layout.runtime, Math.round(qps * 10) / 10, sloP99Ms)), { startQps: start, growth: 2, relativePrecision: 0.1, maxSteps: 6 });
     });
     const [ra, rb] = await Promise.all(searches);
     const describe = (layout: Layout, pool: InstancePool, r: typeof ra): string => {

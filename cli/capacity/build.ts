@@ -1,20 +1,23 @@
 /**
- * The capacity report as data: per measured series (variant x runtime of a sweep) the peak under
- * the SLO, the plan at the target traffic, a hit-rate what-if from the hit/miss histograms; and
- * for the paper's RankMixer sizes not measured here, cost-model estimates scaled from the
- * measured FLOP rate (labelled as estimates). harness/ does the arithmetic; this file knows the
- * models (cost model, presets), so it lives with the composition root.
+ * The capacity report as data: per measured series (variant x runtime x configuration of a sweep
+ * or search) the peak under the SLO (re-judged by the one rule, majority of repeats), the plan at
+ * the target traffic, the self-check of peak against instances / mean service, a hit-rate what-if
+ * from the hit/miss histograms; the recommendation; and for the paper's RankMixer sizes not
+ * measured here, roofline estimates (cli/capacity/estimates.ts) or their refusal with the reason.
+ * harness/ does the arithmetic; this file knows the models (cost model), so it lives with the
+ * composition root.
  */
-import { planCapacity, type CapacityAsk, type CapacityPlan } from '../../harness/results/capacity/plan.ts';
+import { planCapacity, type CapacityPlan } from '../../harness/results/capacity/plan.ts';
 import { whatIfHitRates, type WhatIfPoint } from '../../harness/results/capacity/what-if.ts';
+import { checkConsistency, type Consistency } from '../../harness/results/capacity/consistency.ts';
+import { peakUnder, serviceFacts, type RateUnderSlo, type ServiceFacts } from '../../harness/results/capacity/peak.ts';
 import { fromEncoded } from '../../harness/results/compare/sample.ts';
 import type { RunResult } from '../../harness/results/contract.ts';
-import type { SweepResults, SweepSeries, SweepStep } from '../../harness/results/sweep/results.ts';
-import { sustainReasons } from '../../harness/results/sweep/sustainable.ts';
-import { parseConfig, type ModelConfig } from '../../models/config.ts';
-import { requestCost, userStateBytes } from '../../models/cost.ts';
-import { PRESETS } from '../../models/presets.ts';
-import { VARIANTS, type Variant } from '../../models/variants.ts';
+import type { SweepResults, SweepSeries } from '../../harness/results/sweep/results.ts';
+import { userStateBytes } from '../../models/cost.ts';
+import { asVariant, configOf } from './model-of.ts';
+import { presetEstimates, type PresetEstimates } from './estimates.ts';
+import { recommend, type Recommendation } from './recommend.ts';
 
 export interface CapacityOptions {
   peakQps: number;
@@ -28,100 +31,85 @@ export interface CapacityOptions {
 export interface SeriesCapacity {
   id: string;
   variant: string;
+  /** configuration label in a search ('i2-t1'), else instances x threads as run */
+  config: string;
   model: string;
-  /** peak per replica under the SLO, from the measured curve; null when no step met it */
+  /** peak per replica under the SLO, from the measured curve; null when no rate met it */
   peakQps: number | null;
-  peakStep: SweepStep | null;
+  /** the knee lies in [low, high] (sweep file v2); null when unknown */
+  kneeSpread: { lowQps: number; highQps: number } | null;
   meanCandidates: number | null;
   observedHitRate: number | null;
+  service: ServiceFacts;
+  /** null when no service time was recorded or the knee was not reached (see peakIsLowerBound) */
+  consistency: Consistency | null;
+  /** no rate above the peak failed: the sweep stopped (max-qps, max-steps) before the knee */
+  peakIsLowerBound: boolean;
   plan: CapacityPlan | null;
   whatIf: WhatIfPoint[] | null;
-  /** the curve, sorted by target rate */
-  curve: { targetQps: number; p99Ms: number; achievedQps: number; sustainable: boolean }[];
-}
-
-export interface PresetEstimate {
-  preset: string;
-  variant: string;
-  /** measured series the FLOP rate was taken from */
-  scaledFrom: string;
-  achievedGflopPerS: number;
-  flopsPerRequest: number;
-  peakQps: number;
-  weightBytes: number;
-  fitsInMemory: boolean;
-  plan: CapacityPlan;
-  estimate: true;
+  /** the curve: every rate, ascending, judged under this SLO */
+  curve: RateUnderSlo[];
 }
 
 export interface CapacityReport {
   options: CapacityOptions;
-  sweep: { name: string; createdAt: string; sloP99Ms: number; commit: string | null; machine: string; memoryBytes: number };
+  sweep: { name: string; createdAt: string; sloP99Ms: number; commit: string | null; machine: string; memoryBytes: number; method: string };
+  recommendation: Recommendation;
   series: SeriesCapacity[];
-  estimates: PresetEstimate[];
+  estimates: PresetEstimates;
   notes: string[];
 }
 
-
-function configOf(series: SweepSeries): ModelConfig | null {
-  // the model as data in the steps' runs; sweeps of version 1 runs only had the flattened string
-  const fromData = series.steps.find((step) => step.run.model)?.run.model?.config;
-  if (fromData) {
-    try {
-      return parseConfig(fromData);
-    } catch {
-      return null;
-    }
-  }
-  const entries = series.modelConfig.split(/\s+/).map((kv) => kv.split('=')).filter((kv) => kv.length === 2);
-  if (entries.length === 0) return null;
-  try {
-    return parseConfig(Object.fromEntries(entries.map(([k, v]) => [k, Number(v)])));
-  } catch {
-    return null;
-  }
-}
-
-const asVariant = (name: string): Variant | null => ((VARIANTS as readonly string[]).includes(name) ? (name as Variant) : null);
-
-/** Cost-model FLOPs per request at a hit rate (a hit skips the user pass). */
-function flopsPerRequest(config: ModelConfig, variant: Variant, candidates: number, hitRate: number): number {
-  const n = Math.max(1, Math.round(candidates));
-  const miss = requestCost({ config, variant, candidates: n }).flops.total;
-  const hit = requestCost({ config, variant, candidates: n, userPassRan: false }).flops.total;
-  return hitRate * hit + (1 - hitRate) * miss;
-}
-
-function hitMissProfile(steps: SweepStep[]) {
-  // the lowest-rate sustained step: closest to pure service time, least queueing in the mixture
-  const step = steps.filter((s) => s.sustainable && s.run.histograms.cacheHit && s.run.histograms.cacheMiss && s.run.observedHitRate !== null).sort((a, b) => a.targetQps - b.targetQps)[0];
-  if (!step) return null;
-  const hit = fromEncoded(step.run.histograms.cacheHit!);
-  const miss = fromEncoded(step.run.histograms.cacheMiss!);
+function hitMissProfile(runs: readonly RunResult[]) {
+  // the lowest-rate sustained runs: closest to pure service time, least queueing in the mixture
+  const run = runs.find((r) => r.histograms.cacheHit && r.histograms.cacheMiss && r.observedHitRate !== null);
+  if (!run) return null;
+  const hit = fromEncoded(run.histograms.cacheHit!);
+  const miss = fromEncoded(run.histograms.cacheMiss!);
   if (hit.total === 0 || miss.total === 0) return null;
-  return { hit, miss, observedHitRate: step.run.observedHitRate! };
+  return { hit, miss, observedHitRate: run.observedHitRate! };
 }
 
-const meanCandidatesOf = (run: RunResult) => (run.throughput.requestsPerS > 0 ? run.throughput.candidatesPerS / run.throughput.requestsPerS : null);
+function seriesCapacity(s: SweepSeries, o: CapacityOptions): SeriesCapacity {
+  const peak = peakUnder(s, o.sloP99Ms);
+  const service = serviceFacts(peak.lowLoadRuns);
+  const atPeak = serviceFacts(peak.peakRuns);
+  const config = configOf(s);
+  const variant = asVariant(s.variant);
+  const stateBytes = peak.peakRuns[0]?.userCache.stateBytesPerUser ?? (config && variant ? userStateBytes(config, variant) || null : null);
+  const ask = { targetQps: o.peakQps, headroom: o.headroom, replicaCostPerHour: o.replicaCostPerHour, activeUsers: o.activeUsers };
+  const plan = peak.peakQps !== null && atPeak.meanCandidates ? planCapacity({ peakQpsPerReplica: peak.peakQps, meanCandidates: atPeak.meanCandidates, stateBytesPerUser: stateBytes }, ask) : null;
+  const profile = hitMissProfile(peak.lowLoadRuns);
+  const kneeFound = peak.peakQps !== null && peak.rates.some((r) => !r.sustainable && r.targetQps > peak.peakQps!);
+  return {
+    id: s.id,
+    variant: s.variant,
+    config: s.config?.label ?? `i${service.instances}-t${service.threads}`,
+    model: s.model || s.modelConfig,
+    peakQps: peak.peakQps,
+    kneeSpread: s.knee?.spread ?? null,
+    meanCandidates: atPeak.meanCandidates,
+    observedHitRate: atPeak.observedHitRate,
+    service,
+    consistency: kneeFound && service.meanServiceUs !== null ? checkConsistency(peak.peakQps!, service.instances, service.meanServiceUs) : null,
+    peakIsLowerBound: peak.peakQps !== null && !kneeFound,
+    plan,
+    whatIf: profile && peak.peakQps !== null ? whatIfHitRates(profile, peak.peakQps, o.hitRates) : null,
+    curve: peak.rates,
+  };
+}
 
 export function buildCapacityReport(sweep: SweepResults, o: CapacityOptions): CapacityReport {
   const notes: string[] = [];
   if (o.sloP99Ms > sweep.sloP99Ms) {
-    notes.push(`The sweep searched under p99 <= ${sweep.sloP99Ms} ms; steps above that rate were not measured, so peaks under the looser ${o.sloP99Ms} ms SLO are lower bounds.`);
+    notes.push(`The sweep searched under p99 <= ${sweep.sloP99Ms} ms; rates above its knee were not measured, so peaks under the looser ${o.sloP99Ms} ms SLO are lower bounds.`);
   }
-  const ask: CapacityAsk = { targetQps: o.peakQps, headroom: o.headroom, replicaCostPerHour: o.replicaCostPerHour, activeUsers: o.activeUsers };
-  const series = sweep.series.map((s) => seriesCapacity(s, o, ask));
-  const estimates = presetEstimates(sweep, series, ask);
-  if (estimates.length > 0) {
-    notes.push(
-      'RankMixer sizes marked "estimate" were not run here: their peak is the measured series\' achieved GFLOP/s at its peak divided by the cost-model FLOPs per request of the larger model, at the same candidates and hit rate. Larger GEMMs usually run at a higher FLOP rate, so for compute-bound runtimes these estimates are conservative; latency (the SLO) is not modelled. Run `ugbench sweep` with `model: {preset: rankmixer-100m}` to measure instead.',
-    );
-  }
-  const slowest = Math.min(...estimates.map((e) => e.achievedGflopPerS));
-  if (estimates.length > 0 && slowest < 5) {
-    notes.push(`A source series ran at only ${slowest.toFixed(2)} GFLOP/s: small models are bound by per-request overhead, not FLOPs, so estimates scaled from them are far too pessimistic. Sweep a larger preset (small, wide) before trusting them.`);
-  }
+  const series = sweep.series.map((s) => seriesCapacity(s, o));
+  for (const s of series) if (s.consistency && !s.consistency.agrees) notes.push(`${s.id}: ${s.consistency.text}.`);
+  for (const s of series) if (s.peakIsLowerBound) notes.push(`${s.id}: every rate tried up to ${s.peakQps} req/s was sustained, so its peak (and the replicas) is a lower bound; sweep with a higher --max-qps or more --max-steps to find the knee.`);
+  const estimates = presetEstimates(sweep, series, o);
   const cpu = sweep.machine.cpu;
+  const m = sweep.method;
   return {
     options: o,
     sweep: {
@@ -131,69 +119,11 @@ export function buildCapacityReport(sweep: SweepResults, o: CapacityOptions): Ca
       commit: sweep.git.commit,
       machine: `${cpu.brand}, ${cpu.cores} logical cores, ${(sweep.machine.memory.totalBytes / 2 ** 30).toFixed(0)} GiB`,
       memoryBytes: sweep.machine.memory.totalBytes,
+      method: m ? `${m.note}.` : 'each rate run once (a sweep file of version 1: no repeats, so one noisy run decides a rate).',
     },
+    recommendation: recommend(series),
     series,
     estimates,
     notes,
   };
-}
-
-/** One measured series: its peak under the SLO, the capacity plan at that peak, its curve. */
-function seriesCapacity(s: SweepSeries, o: CapacityOptions, ask: CapacityAsk): SeriesCapacity {
-  const ok = s.steps.filter((step) => sustainReasons(step.run, step.targetQps, { sloP99Ms: o.sloP99Ms }).length === 0);
-  const peakStep = ok.sort((a, b) => b.targetQps - a.targetQps)[0] ?? null;
-  const meanCandidates = peakStep ? meanCandidatesOf(peakStep.run) : null;
-  const config = configOf(s);
-  const variant = asVariant(s.variant);
-  const stateBytes = peakStep?.run.userCache.stateBytesPerUser ?? (config && variant ? userStateBytes(config, variant) || null : null);
-  const plan = peakStep && meanCandidates ? planCapacity({ peakQpsPerReplica: peakStep.targetQps, meanCandidates, stateBytesPerUser: stateBytes }, ask) : null;
-  const profile = hitMissProfile(s.steps);
-  return {
-    id: s.id,
-    variant: s.variant,
-    model: s.model || s.modelConfig,
-    peakQps: peakStep?.targetQps ?? null,
-    peakStep,
-    meanCandidates,
-    observedHitRate: peakStep?.run.observedHitRate ?? null,
-    plan,
-    whatIf: profile && peakStep ? whatIfHitRates(profile, peakStep.targetQps, o.hitRates) : null,
-    curve: [...s.steps]
-      .sort((a, b) => a.targetQps - b.targetQps)
-      .map((step) => ({ targetQps: step.targetQps, p99Ms: step.run.latencyUs.overall.p99Us / 1000, achievedQps: step.run.throughput.requestsPerS, sustainable: step.sustainable })),
-  };
-}
-
-/** The RankMixer presets not measured, scaled from each measured series' achieved GFLOP/s. */
-function presetEstimates(sweep: SweepResults, series: readonly SeriesCapacity[], ask: CapacityAsk): PresetEstimate[] {
-  const measuredModels = new Set(series.map((s) => s.model));
-  const estimates: PresetEstimate[] = [];
-  for (const preset of ['rankmixer-100m', 'rankmixer-1b'] as const) {
-    if (measuredModels.has(preset)) continue; // measured: the series above are the answer
-    const target = PRESETS[preset].config;
-    for (const s of series) {
-      const source = sweep.series.find((x) => x.id === s.id)!;
-      const config = configOf(source);
-      const variant = asVariant(s.variant);
-      if (!config || !variant || !s.peakQps || !s.meanCandidates) continue;
-      const hitRate = s.observedHitRate ?? 0;
-      const achievedGflopPerS = (s.peakQps * flopsPerRequest(config, variant, s.meanCandidates, hitRate)) / 1e9;
-      const flops = flopsPerRequest(target, variant, s.meanCandidates, hitRate);
-      const peakQps = (achievedGflopPerS * 1e9) / flops;
-      const weightBytes = requestCost({ config: target, variant, candidates: 1 }).weightBytes;
-      estimates.push({
-        preset,
-        variant: s.variant,
-        scaledFrom: s.id,
-        achievedGflopPerS,
-        flopsPerRequest: flops,
-        peakQps,
-        weightBytes,
-        fitsInMemory: weightBytes * 2 < sweep.machine.memory.totalBytes, // weights + runtime copy
-        plan: planCapacity({ peakQpsPerReplica: peakQps, meanCandidates: s.meanCandidates, stateBytesPerUser: userStateBytes(target, variant) || null }, ask),
-        estimate: true,
-      });
-    }
-  }
-  return estimates;
 }

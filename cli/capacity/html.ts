@@ -1,6 +1,7 @@
 /**
- * The capacity report as one offline HTML file: the Markdown tables as HTML, the chart as inline
- * SVG rendered by reports/ (vega-lite -> vega -> SVG) and its Vega-Lite spec embedded as JSON.
+ * The capacity report as one offline HTML file: the Markdown tables as HTML, the chart (right after
+ * the recommendation) as inline SVG rendered by reports/ (vega-lite -> vega -> SVG) and its
+ * Vega-Lite spec embedded as JSON.
  */
 import { specToSvg } from '../../reports/render/svg.ts';
 import { escapeHtml } from '../../reports/html.ts';
@@ -32,14 +33,19 @@ function markdownToHtml(md: string): string {
 export async function capacityHtml(r: CapacityReport): Promise<string> {
   const spec = capacityChartSpec(r);
   const svg = await specToSvg(spec);
+  const md = capacityMarkdown(r);
+  const cut = md.indexOf('\n## Replicas per variant');
+  const [head, rest] = cut < 0 ? [md, ''] : [md.slice(0, cut), md.slice(cut)];
   return [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
     `<title>${escapeHtml(`Capacity plan: ${r.sweep.name}`)}</title>`,
     '<style>body{font-family:"DejaVu Sans",sans-serif;max-width:1100px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;font-size:13px}th{background:#f4f4f4}td:not(:first-child){text-align:right}</style>',
     '</head><body>',
-    markdownToHtml(capacityMarkdown(r)),
-    `<figure>${svg}</figure>`,
+    // the recommendation, then the curves (chart first, then their table), then the rest
+    markdownToHtml(head),
+    `<h2>p99 against offered load</h2><figure>${svg}</figure>`,
+    markdownToHtml(rest),
     `<script type="application/json" id="vega-lite-spec">${JSON.stringify(spec).replace(/</g, '\\u003c')}</script>`,
     '</body></html>',
     '',

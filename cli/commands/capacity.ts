@@ -1,8 +1,9 @@
 /**
  * `ugbench capacity <sweep.json> --peak-qps Q --slo-p99-ms S [--hit-rate h...]
  *  [--replica-cost-per-hour C] [--active-users U] [--headroom H] [--md F] [--html F]`:
- * replicas per variant at a peak traffic under an SLO, cost per million candidates, user-state
- * cache memory, a hit-rate what-if; the RankMixer sizes as cost-model estimates when not run.
+ * the recommendation first, then replicas per variant and configuration at a peak traffic under
+ * an SLO, cost per million candidates, user-state cache memory, a hit-rate what-if; the RankMixer
+ * sizes as roofline estimates when not run, or refused with the reason (docs/capacity.md).
  */
 import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
@@ -11,12 +12,8 @@ import { buildCapacityReport } from '../capacity/build.ts';
 import { readSweepFile } from '../../harness/results/read.ts';
 import { capacityMarkdown } from '../capacity/markdown.ts';
 import { capacityHtml } from '../capacity/html.ts';
+import { positiveOption } from '../options.ts';
 
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number > 0, got ${JSON.stringify(value)}`);
-  return n;
-}
 function fraction(upper: number): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
@@ -41,12 +38,12 @@ export const registerCapacity: Register = (program) => {
     .command('capacity')
     .description('replicas, cost and cache memory per variant at a peak traffic and p99 SLO, from `ugbench sweep` results')
     .argument('<sweep>', 'sweep JSON written by `ugbench sweep`')
-    .requiredOption('--peak-qps <qps>', 'fleet peak traffic, requests/s', positive)
-    .requiredOption('--slo-p99-ms <ms>', 'p99 latency objective', positive)
+    .requiredOption('--peak-qps <qps>', 'fleet peak traffic, requests/s', positiveOption)
+    .requiredOption('--slo-p99-ms <ms>', 'p99 latency objective', positiveOption)
     .option('--hit-rate <h...>', 'user-state cache hit rates for the what-if (default 0 0.5 0.8 0.95)', (v: string, all: number[] | undefined) => [...(all ?? []), fraction(1)(v)])
     .option('--headroom <ratio>', 'share of each replica kept free for bursts and failover', fraction(0.95), 0.3)
-    .option('--replica-cost-per-hour <cost>', 'price of one replica-hour (any currency)', positive)
-    .option('--active-users <n>', 'users a cross-request cache would hold', positive)
+    .option('--replica-cost-per-hour <cost>', 'price of one replica-hour (any currency)', positiveOption)
+    .option('--active-users <n>', 'users a cross-request cache would hold', positiveOption)
     .option('--md <file>', 'write the Markdown report here (default: print it)')
     .option('--html <file>', 'also write an HTML report with the Vega-Lite chart')
     .action(async (path: string, flags: CapacityFlags) => {

@@ -14,18 +14,42 @@ import { writeJsonAtomic } from '../../harness/results/io.ts';
 import { bestPerVariant, defaultGrid, parseGrid } from '../../harness/results/sweep/grid.ts';
 import type { SweepConfig, SweepSeries } from '../../harness/results/sweep/results.ts';
 import type { RuntimeSpec } from '../../harness/scenario/schema.ts';
+import { parseScenario } from '../../harness/scenario/load.ts';
 import { closeWarmInstances } from '../bench/warm.ts';
+import { integerOption } from '../options.ts';
 import { runSeries } from '../sweep/run-series.ts';
 import { prepareSweep, printSeries, sweepFile, sweepOptions, type SweepFlags } from './sweep.ts';
 
 interface SearchFlags extends SweepFlags {
   grid?: string;
+  maxBatch?: string;
+  maxQueueDelayUs: number;
+}
+
+/** Whether this build's runtimes take `batching` (the scenario schema accepts it): otherwise a batching axis would relabel identical runs. */
+function batchingSupported(): boolean {
+  try {
+    const traffic = { arrivals: { process: 'constant', rateQps: 1 } };
+    parseScenario({ name: 'batching-probe', traffic, runtimes: [{ name: 'auto', batching: { maxBatch: 2, maxQueueDelayUs: 0 } }] }, 'batching probe');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function batchingAxis(flags: SearchFlags): (SweepConfig['batching'] | undefined)[] {
+  if (flags.maxBatch === undefined) return [undefined];
+  const sizes = flags.maxBatch.split(',').map((v) => Number(v.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new InputError('--max-batch', [`expected comma-separated integers >= 1, got ${JSON.stringify(flags.maxBatch)}`]);
+  if (!batchingSupported()) throw new InputError('--max-batch', ['this build has no dynamic batching (the scenario schema takes no runtimes[].batching), so the batching axis cannot be searched']);
+  return sizes.map((maxBatch) => (maxBatch === 1 ? undefined : { maxBatch, maxQueueDelayUs: flags.maxQueueDelayUs }));
 }
 
 function gridOf(flags: SearchFlags): SweepConfig[] {
-  if (flags.grid === undefined) return defaultGrid(availableParallelism());
+  if (flags.grid === undefined) return defaultGrid(availableParallelism(), batchingAxis(flags));
   const parsed = parseGrid(flags.grid);
-  if ('bad' in parsed) throw new InputError('--grid', [`--grid: expected comma-separated i<instances>-t<threads>[-b<maxBatch>-d<maxQueueDelayUs>], got ${JSON.stringify(parsed.bad)}`]);
+  if ('bad' in parsed) throw new InputError('--grid', [`expected comma-separated i<instances>-t<threads>[-b<maxBatch>-d<maxQueueDelayUs>], got ${JSON.stringify(parsed.bad)}`]);
+  if (parsed.grid.some((c) => c.batching) && !batchingSupported()) throw new InputError('--grid', ['this build has no dynamic batching (runtimes[].batching), so -b<maxBatch> configurations cannot run']);
   return parsed.grid;
 }
 
@@ -37,7 +61,9 @@ function runtimeWith(runtime: RuntimeSpec, config: SweepConfig): RuntimeSpec {
 
 export const registerSearch: Register = (program, setExit) => {
   sweepOptions(program.command('search').description('configuration search: sweep every variant on each configuration of a grid (instances x threads), keep the table, report the best per variant'))
-    .option('--grid <list>', 'configurations, comma-separated i<instances>-t<threads> (default: every power-of-two split of the cores)')
+    .option('--grid <list>', 'configurations, comma-separated i<instances>-t<threads>[-b<maxBatch>-d<maxQueueDelayUs>] (default: every power-of-two split of the cores, x --max-batch)')
+    .option('--max-batch <list>', 'batching axis of the default grid: max batch sizes, comma-separated (1 = no batching), e.g. 1,4')
+    .option('--max-queue-delay-us <us>', 'max queue delay of the batching axis', integerOption(0), 2000)
     .action(async (path: string, flags: SearchFlags) => {
       const grid = gridOf(flags);
       const prepared = await prepareSweep(path, flags);

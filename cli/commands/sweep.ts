@@ -16,8 +16,10 @@ import { loadScenarioFile } from '../../harness/scenario/load.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
 import { machineFacts } from '../../harness/results/provenance.ts';
 import { writeJsonAtomic } from '../../harness/results/io.ts';
+import { peakVsServiceRatios } from '../../harness/results/sweep/ratios.ts';
 import { SWEEP_SCHEMA_VERSION, type SweepResults, type SweepSeries } from '../../harness/results/sweep/results.ts';
 import type { BenchResults, MachineFacts } from '../../harness/results/contract.ts';
+import { machineLimits } from '../../models/limits/measure.ts';
 import { closeWarmInstances, createWarmInstances } from '../bench/warm.ts';
 import { integerOption, positiveOption } from '../options.ts';
 import { runSeries, type SeriesContext, type SweepSettings } from '../sweep/run-series.ts';
@@ -34,6 +36,7 @@ export interface SweepFlags {
   maxQps?: number;
   duration?: number;
   warmup?: number;
+  minQueries?: number;
   variants?: string;
   out: string;
 }
@@ -51,19 +54,21 @@ export function sweepOptions(command: Command): Command {
     .option('--max-qps <qps>', 'never try above this rate', positiveOption)
     .option('--duration <s>', 'override run.durationS of every run', positiveOption)
     .option('--warmup <s>', 'override run.warmupS of every run', positiveOption)
+    .option('--min-queries <n>', 'override run.minQueries of every run', integerOption(1))
     .option('--variants <list>', 'override the variants, comma-separated')
     .option('--out <file>', 'sweep results JSON', 'sweep.json');
 }
 
 export interface PreparedSweep {
   base: Scenario;
+  limits: Pick<SweepResults, 'limits' | 'limitsUnavailable'>;
   settings: SweepSettings;
   context: SeriesContext;
   first: () => BenchResults | undefined;
 }
 
 export async function prepareSweep(path: string, flags: SweepFlags): Promise<PreparedSweep> {
-  const base = loadScenarioFile(path, { durationS: flags.duration, warmupS: flags.warmup, variants: flags.variants?.split(',').map((v) => v.trim()) });
+  const base = loadScenarioFile(path, { durationS: flags.duration, warmupS: flags.warmup, minQueries: flags.minQueries, variants: flags.variants?.split(',').map((v) => v.trim()) });
   const arrivals = base.traffic.arrivals;
   if (arrivals.process !== 'poisson' && arrivals.process !== 'constant') {
     throw new InputError(path, [`traffic.arrivals.process: expected poisson or constant for a sweep (an open-loop rate), got ${JSON.stringify(arrivals.process)}`]);
@@ -73,6 +78,7 @@ export async function prepareSweep(path: string, flags: SweepFlags): Promise<Pre
   const settings: SweepSettings = { sloP99Ms, startQps: flags.startQps ?? null, growth: flags.growth, resolution: flags.precision, maxRates: flags.maxSteps, maxQps: flags.maxQps, repeats: flags.repeats };
   if (!(settings.growth > 1)) throw new InputError('--growth', [`--growth: expected a factor > 1, got ${settings.growth}`]);
   const machine: MachineFacts = await machineFacts();
+  const limits = await roofline();
   let first: BenchResults | undefined;
   const context: SeriesContext = {
     base,
@@ -84,7 +90,17 @@ export async function prepareSweep(path: string, flags: SweepFlags): Promise<Pre
     log: (line) => process.stderr.write(`${line}\n`),
     onResults: (r) => (first ??= r),
   };
-  return { base, settings, context, first: () => first };
+  return { base, limits, settings, context, first: () => first };
+}
+
+/** The machine's roofline for capacity's estimates: cached per machine, measured (~20 s, untimed) once. */
+async function roofline(): Promise<Pick<SweepResults, 'limits' | 'limitsUnavailable'>> {
+  try {
+    const outcome = await machineLimits();
+    return { limits: outcome.limits };
+  } catch (e) {
+    return { limits: null, limitsUnavailable: `ugbench limits failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
 }
 
 export function sweepFile(p: PreparedSweep, path: string, series: SweepSeries[], extra: Pick<SweepResults, 'search'> = {}): SweepResults {
@@ -107,11 +123,17 @@ export function sweepFile(p: PreparedSweep, path: string, series: SweepSeries[],
       warm: p.base.target.kind !== 'http',
       note: `each rate run ${s.repeats} time(s) on the same instances (in-process; an HTTP target restarts its server per run), sustained when a strict majority of runs met the rule; bisection stops when (high - low) / low < ${s.resolution}`,
     },
+    ...p.limits,
     ...extra,
   };
 }
 
 export function printSeries(series: readonly SweepSeries[], sloP99Ms: number): void {
+  const r = (x: number | null) => (x === null ? '-' : x.toFixed(3));
+  for (const p of peakVsServiceRatios(series, sloP99Ms)) {
+    const off = p.peakRatio !== null && p.serviceRatio !== null ? ` (peak ratio / service ratio ${r(p.peakRatio / p.serviceRatio)})` : '';
+    process.stdout.write(`${p.variant} / ${p.over}${p.configLabel ? ` ${p.configLabel}` : ''}: peak ratio ${r(p.peakRatio)}, low-load service-time ratio ${r(p.serviceRatio)} at ${p.meanCandidates?.toFixed(1) ?? '-'} candidates per request${off}\n`);
+  }
   for (const s of series) {
     const spread = s.knee?.spread ? ` knee in [${s.knee.spread.lowQps.toFixed(1)}, ${s.knee.spread.highQps.toFixed(1)}]` : '';
     process.stdout.write(`${s.id.padEnd(28)} peak ${s.peakQps === null ? '-'.padStart(8) : s.peakQps.toFixed(1).padStart(8)} req/s under p99 <= ${sloP99Ms} ms${spread}  (${s.rates?.length ?? s.steps.length} rates, ${s.stopped})\n`);

@@ -55,14 +55,16 @@ run:
   durationS: 20    # the measured window: 3 variants x (2 + 20) s, plus set-up
   minQueries: 50   # fewer completions make the run INVALID (exit 98)
 
-# Checked on every run; a miss fails the run (exit 99).
+# Checked on every run; a miss fails the run (exit 99). p90, not p99: ~80 requests per variant
+# (20 s at 4 req/s) support a 99%-confidence bound up to p90 (it needs 44; p99 needs 459), and a
+# check on a percentile the requests cannot support makes the run INVALID (exit 98).
 slo:
-  p99Ms: 500
+  p90Ms: 500
 
 # Gate expressions over the results, checked by \`ugbench gate <results.json>\` (exit 99 when one
 # fails; docs/ci-gates.md lists the metrics).
 thresholds:
-  - "p99_ms{variant=ugsep} < 500"
+  - "p90_ms{variant=ugsep} < 500"
 `;
 }
 

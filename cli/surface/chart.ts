@@ -1,11 +1,12 @@
 /**
  * The reuse surface drawn: mean service time against candidates, measured cells as points and
  * the fitted model as lines, one colour per variant and one line/point shape per hit rate. Built
- * with the reports' chart frame (font, sizes), rendered by the reports' SVG/PNG path.
+ * with the reports' chart frame (font, sizes) and palette, rendered by the reports' SVG/PNG path.
  */
 import type { ReuseSurface } from '../../harness/results/contract.ts';
 import { predictServiceUs } from '../../harness/results/surface.ts';
 import { chartFrame, round, type ChartSpec } from '../../reports/charts/spec.ts';
+import { variantColour } from '../../reports/palette.ts';
 
 export const hitLabel = (hitRate: number | null): string => (hitRate === null ? 'no cache' : `hit ${hitRate}`);
 const seriesOf = (v: { variant: string; runtime: string }): string => `${v.variant}@${v.runtime}`;
@@ -41,7 +42,7 @@ export function surfaceChartValues(surface: ReuseSurface): SurfaceChartRow[] {
 
 /** One panel per variant (own y scale: the variants differ by up to an order of magnitude). */
 export function surfaceChart(surface: ReuseSurface): ChartSpec {
-  const color = { field: 'variant', type: 'nominal', title: 'variant' } as const;
+  const color = variantColour(surface.variants.map((v) => v.variant)); // the reports' palette: one colour per variant
   const x = { field: 'candidates', type: 'quantitative', title: 'candidates per request (N)' } as const;
   const y = { field: 'serviceMs', type: 'quantitative', title: 'mean service time (ms)' } as const;
   const r2 = surface.variants.map((v) => `${seriesOf(v)} R² ${v.fit?.r2 == null ? 'n/a' : v.fit.r2.toFixed(3)}`).join(', ');

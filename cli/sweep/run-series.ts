@@ -9,7 +9,8 @@ import { resolve } from 'node:path';
 import type { MachineFacts, RunResult } from '../../harness/results/contract.ts';
 import type { Scenario, RuntimeSpec } from '../../harness/scenario/schema.ts';
 import { sweepWithRepeats } from '../../harness/results/sweep/repeated.ts';
-import { judgeSustained } from '../../harness/results/sweep/sustainable.ts';
+import { judgeSustained, owedRequests } from '../../harness/results/sweep/sustainable.ts';
+import { requiredSamples } from '../../harness/results/percentile-bound.ts';
 import type { SweepConfig, SweepSeries } from '../../harness/results/sweep/results.ts';
 import { seriesOf } from '../../harness/results/sweep/series.ts';
 import { runBench } from '../bench/run-bench.ts';
@@ -47,13 +48,24 @@ export function capacityFromServiceQps(run: RunResult): number | null {
   return ((run.runtime.instances ?? 1) * 1e6) / meanUs;
 }
 
+/**
+ * A run long enough that the repeats of one rate together hold the requests a p99 needs for a 99%
+ * upper bound (459), 5% spare for arrivals that fall short: low rates run longer, never shorter
+ * than asked.
+ */
+export function supportedDurationS(durationS: number, targetQps: number, repeats: number): number {
+  const needS = (requiredSamples(99) * 1.05) / (repeats * targetQps);
+  return Math.max(durationS, Math.ceil(needS * 10) / 10);
+}
+
 export async function runSeries(ctx: SeriesContext, variant: string, runtime: RuntimeSpec, config?: SweepConfig): Promise<SweepSeries> {
   const { base, settings } = ctx;
   const arrivals = base.traffic.arrivals;
   if (arrivals.process !== 'poisson' && arrivals.process !== 'constant') throw new Error('sweep: open-loop arrivals expected');
   const label = `${variant}@${runtime.name}${config ? ` ${config.label}` : ''}`;
   const runAt = async (targetQps: number): Promise<RunResult> => {
-    const scenario: Scenario = { ...base, variants: [variant], runtimes: [runtime], traffic: { ...base.traffic, arrivals: { ...arrivals, rateQps: targetQps } } };
+    const runSettings = { ...base.run, durationS: supportedDurationS(base.run.durationS, targetQps, settings.repeats) };
+    const scenario: Scenario = { ...base, run: runSettings, variants: [variant], runtimes: [runtime], traffic: { ...base.traffic, arrivals: { ...arrivals, rateQps: targetQps } } };
     // each step measures load; the paired (model-speedup) phase belongs to `ugbench bench`
     const results = await runBench({ scenario, scenarioPath: resolve(ctx.path), root: ctx.root, machine: ctx.machine, warm: ctx.warm, pairedPerBucket: 0 });
     ctx.onResults?.(results);
@@ -71,7 +83,7 @@ export async function runSeries(ctx: SeriesContext, variant: string, runtime: Ru
   const found = await sweepWithRepeats(
     async (targetQps) => {
       const run = await runAt(targetQps);
-      return { run, reasons: judgeSustained(run, targetQps, { sloP99Ms: settings.sloP99Ms }) };
+      return { run, reasons: judgeSustained(run, targetQps, { sloP99Ms: settings.sloP99Ms }), owed: owedRequests(run) };
     },
     {
       startQps,

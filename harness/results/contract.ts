@@ -404,6 +404,9 @@ export interface SplitFacts {
 
 export interface SloFacts {
   p99Ms: number | null;
+  /** absent in files written before p95/p90 objectives existed */
+  p95Ms?: number | null;
+  p90Ms?: number | null;
   p50Ms: number | null;
   /** every objective held over all requests owed an answer, dropped and failed ones counted as unbounded */
   met: boolean;

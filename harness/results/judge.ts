@@ -50,6 +50,14 @@ export function judgeValidity(m: Measured, scenario: Scenario, inherited: readon
 
 const msText = (us: number): string => (us === Infinity ? 'unbounded' : `${(us / 1000).toFixed(2)} ms`);
 
+/** The latency objectives an SLO may set, each a percentile of all requests owed an answer. */
+const SLO_OBJECTIVES = [
+  { name: 'p99', percentile: 99, field: 'p99Ms' },
+  { name: 'p95', percentile: 95, field: 'p95Ms' },
+  { name: 'p90', percentile: 90, field: 'p90Ms' },
+  { name: 'p50', percentile: 50, field: 'p50Ms' },
+] as const;
+
 /** The scenario's SLO on this run (null when the scenario has none), failed requests unbounded. */
 export function judgeSlo(m: Pick<Measured, 'counts' | 'latency'>, slo: Scenario['slo']): SloFacts | null {
   if (!slo) return null;
@@ -61,10 +69,9 @@ export function judgeSlo(m: Pick<Measured, 'counts' | 'latency'>, slo: Scenario[
     if (us === null) reasons.push(`SLO missed: no requests measured for ${name}`);
     else if (us > limitMs * 1000) reasons.push(`SLO missed: ${name} ${msText(us)} > SLO ${limitMs} ms (over ${m.latency.totalCount + unanswered} requests, ${unanswered} dropped or failed counted as unbounded)`);
   };
-  check('p99', 99, slo.p99Ms);
-  check('p50', 50, slo.p50Ms);
+  for (const o of SLO_OBJECTIVES) check(o.name, o.percentile, slo[o.field]);
   if (m.counts.completed === 0) reasons.push('SLO: no completed requests');
-  return { p99Ms: slo.p99Ms ?? null, p50Ms: slo.p50Ms ?? null, met: reasons.length === 0, unanswered, reasons };
+  return { p99Ms: slo.p99Ms ?? null, p95Ms: slo.p95Ms ?? null, p90Ms: slo.p90Ms ?? null, p50Ms: slo.p50Ms ?? null, met: reasons.length === 0, unanswered, reasons };
 }
 
 /** The file's verdict from its runs: aborted wins over invalid wins over valid. */
@@ -102,8 +109,10 @@ function unsupportedPasses(run: RunResult, mine: readonly Verdict[]): string[] {
     if (note) reasons.push(`invalid: ${what} passed on ${note} for a 99% upper bound (run longer or at a higher rate)`);
   };
   if (run.slo?.met) {
-    if (run.slo.p99Ms !== null) add(`SLO p99 <= ${run.slo.p99Ms} ms`, 99, requestsBehind(run, undefined));
-    if (run.slo.p50Ms !== null) add(`SLO p50 <= ${run.slo.p50Ms} ms`, 50, requestsBehind(run, undefined));
+    for (const o of SLO_OBJECTIVES) {
+      const limitMs = run.slo[o.field];
+      if (limitMs !== null && limitMs !== undefined) add(`SLO ${o.name} <= ${String(limitMs)} ms`, o.percentile, requestsBehind(run, undefined));
+    }
   }
   for (const v of mine) {
     const percentile = PERCENTILE_OF_METRIC[v.threshold.metric];

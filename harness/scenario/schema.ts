@@ -196,8 +196,10 @@ const runSchema = z.strictObject({
 
 const sloSchema = z
   .strictObject({
-    p99Ms: numberAbove(0).optional().describe('p99 latency objective'),
-    p50Ms: numberAbove(0).optional().describe('p50 latency objective'),
+    p99Ms: numberAbove(0).optional().describe('p99 latency objective (a 99% upper bound needs >= 459 requests per run)'),
+    p95Ms: numberAbove(0).optional().describe('p95 latency objective (needs >= 90 requests per run)'),
+    p90Ms: numberAbove(0).optional().describe('p90 latency objective (needs >= 44 requests per run)'),
+    p50Ms: numberAbove(0).optional().describe('p50 latency objective (needs >= 7 requests per run)'),
   })
   .describe('service level objective, checked per run (dropped or errored requests also miss it)');
 

@@ -1,8 +1,10 @@
 /**
  * `ugbench sweep` and `ugbench capacity` through the CLI on the tiny model. The sweep's
- * sustainability rule is checked against each step's own recorded facts (valid, p99 <= SLO,
- * achieved >= 90% of target, <= 0.1% lost); capacity's estimates, its re-judging of the steps
- * under another SLO, and one Markdown row per measured series are checked against the sweep file.
+ * sustainability rule is checked against each run's own recorded facts (valid, p99 <= SLO,
+ * achieved >= 90% of target, <= 0.1% lost), and a rate's verdict against a strict majority of its
+ * repeats; capacity's refusal of the RankMixer estimates (the tiny model is overhead-bound), its
+ * re-judging of the runs under another SLO, and one Markdown row per measured series are checked
+ * against the sweep file.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,17 @@ const dir = mkdtempSync(join(tmpdir(), 'ugbench-e2e-sweep-'));
 const SLO_MS = 1000;
 let sweep: SweepResults;
 let tightSweep: SweepResults;
+
+/** The highest rate a strict majority of whose repeats met the rule, on >= 459 requests together (a p99's 99% bound); -Infinity when none. */
+function majorityPeak(steps: SweepResults['series'][number]['steps'], sloMs: number): number {
+  const rates = [...new Set(steps.map((s) => s.targetQps))];
+  const held = rates.filter((rate) => {
+    const at = steps.filter((s) => s.targetQps === rate);
+    const owed = at.reduce((n, s) => n + s.run.counts.completed + s.run.counts.dropped + s.run.counts.errored, 0);
+    return at.filter((s) => sustained(s.run, rate, sloMs)).length * 2 > at.length && owed >= 459;
+  });
+  return Math.max(...held);
+}
 
 /** The rule as documented, from the step's recorded facts only. */
 function sustained(run: RunResult, targetQps: number, sloMs: number): boolean {
@@ -33,7 +46,7 @@ function sustained(run: RunResult, targetQps: number, sloMs: number): boolean {
 function runSweep(name: string, sloMs: number, maxSteps: number): SweepResults {
   const scenario = writeTinyScenario(dir, { name, variants: ['baseline', 'ugsep'], arrivals: 'constant', durationS: 1.5 });
   const out = join(dir, `${name}.json`);
-  const args = ['sweep', scenario, '--slo-p99-ms', String(sloMs), '--start-qps', '10', '--max-qps', '20', '--max-steps', String(maxSteps), '--warmup', '0.2', '--out', out];
+  const args = ['sweep', scenario, '--slo-p99-ms', String(sloMs), '--start-qps', '30', '--max-qps', '45', '--max-steps', String(maxSteps), '--warmup', '0.2', '--out', out];
   const r = runCli(args, { timeoutMs: 170_000 });
   expect(r.stderr).not.toContain('crashed');
   expect(r.status).toBe(0);
@@ -63,7 +76,7 @@ beforeAll(() => {
 }, 340_000);
 
 describe('ugbench sweep: the sustainability rule', () => {
-  it('every step is sustainable exactly when its own facts meet the rule, and the peak is the best such step', () => {
+  it('every run is sustainable exactly when its own facts meet the rule; the peak is the best rate a majority of repeats sustained', () => {
     for (const s of [...sweep.series, ...tightSweep.series]) {
       const slo = s === tightSweep.series.find((x) => x.id === s.id) ? tightSweep.sloP99Ms : sweep.sloP99Ms;
       expect(s.steps.length).toBeGreaterThan(0);
@@ -71,11 +84,13 @@ describe('ugbench sweep: the sustainability rule', () => {
         expect(step.sustainable).toBe(sustained(step.run, step.targetQps, slo));
         expect(step.reasons.length === 0).toBe(step.sustainable);
       }
-      const best = Math.max(...s.steps.filter((x) => x.sustainable).map((x) => x.targetQps));
+      const best = majorityPeak(s.steps, slo);
       expect(s.peakQps).toBe(Number.isFinite(best) ? best : null);
+      // every rate was run --repeats 3 times, and its verdict is the majority's
+      for (const rate of s.rates!) expect(s.steps.filter((x) => x.targetQps === rate.targetQps)).toHaveLength(3);
     }
     expect(sweep.series.map((s) => s.id)).toEqual(['baseline@ort-cpu', 'ugsep@ort-cpu']);
-    expect(sweep.series.some((s) => s.peakQps !== null)).toBe(true); // 10-20 req/s on tiny: sustained, so capacity has a peak
+    expect(sweep.series.some((s) => s.peakQps !== null)).toBe(true); // 30-45 req/s on tiny: sustained, so capacity has a peak
   });
 
   it('a p99 objective no run can meet: nothing sustained, and the reason names the SLO', () => {
@@ -98,12 +113,12 @@ describe('ugbench capacity', () => {
       const [row, ...more] = markdownRows(text, s.id).filter((x) => 'replicas' in x && 'model' in x);
       expect(more.filter((x) => 'utilisation' in x)).toEqual([]); // exactly one plan row
       expect(row).toBeDefined();
-      const peak = Math.max(...s.steps.filter((x) => sustained(x.run, x.targetQps, SLO_MS)).map((x) => x.targetQps));
+      const peak = majorityPeak(s.steps, SLO_MS);
       expect(row!.replicas).toBe(Number.isFinite(peak) ? String(Math.max(1, Math.ceil(PEAK / (peak * 0.5) - 1e-9))) : '-');
     }
-    // the RankMixer sizes were not measured: they appear as cost-model estimates
-    expect(text).toMatch(/rankmixer-100m/);
-    expect(text).toMatch(/estimate/);
+    // the RankMixer sizes were not measured, and the tiny model is overhead-bound: no estimates, a reason
+    expect(text).toMatch(/rankmixer-100m baseline.*: refused\. (baseline@ort-cpu is overhead-bound|no roofline|no GEMM peak)/);
+    expect(text).not.toContain('(estimate)');
   });
 
   it('re-judges the measured steps under its own SLO: a 1 µs p99 leaves no replica count', () => {

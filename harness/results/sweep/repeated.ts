@@ -12,6 +12,8 @@ import { judgeRepeats, type RepeatsVerdict, type SustainReason } from './sustain
 export interface MeasuredRepeat<R> {
   run: R;
   reasons: SustainReason[];
+  /** requests the run owed an answer (its p99 rests on them); absent: not checked */
+  owed?: number;
 }
 
 export interface RepeatedStep<R> {
@@ -55,7 +57,8 @@ export async function sweepWithRepeats<R>(
       options.onRepeat?.(targetQps, i, m.reasons);
       measured.push(m);
     }
-    const verdict = judgeRepeats(measured.map((m) => m.reasons));
+    const owed = measured.every((m) => m.owed !== undefined) ? measured.map((m) => m.owed!) : undefined;
+    const verdict = judgeRepeats(measured.map((m) => m.reasons), owed);
     return { targetQps, sustainable: verdict.sustained, reasons: verdict.reasons.map((r) => r.text), verdict, repeats: measured };
   }, options);
   return { ...result, knee: kneeOf(result.steps, result.peakQps, result.firstUnsustainableQps, options.relativePrecision ?? 0.05) };

@@ -7,6 +7,7 @@
  * still read: each of their steps is a rate measured once.
  */
 import type { BenchResults, RunResult } from '../contract.ts';
+import type { MachineLimits } from '../machine-limits.ts';
 import type { Knee } from './repeated.ts';
 
 export const SWEEP_SCHEMA_VERSION = 2 as const;
@@ -79,6 +80,10 @@ export interface SweepResults {
   series: SweepSeries[];
   /** how the sweep ran: repeats per rate and the bisection resolution (absent in version 1) */
   method?: { repeats: number; resolution: number; growth: number; warm: boolean; note: string };
+  /** this machine's roofline (`ugbench limits`, cached per machine) when the sweep ran; capacity's estimates rest on it */
+  limits?: MachineLimits | null;
+  /** why `limits` is null */
+  limitsUnavailable?: string;
   /** `ugbench search`: the grid searched and the best configuration per variant */
   search?: { grid: SweepConfig[]; best: { variant: string; runtime: string; seriesId: string | null; peakQps: number | null }[] };
 }

@@ -47,30 +47,28 @@ export async function findPeakQps<T extends StepOutcome>(measure: (targetQps: nu
   const minQps = options.minQps ?? options.startQps / 64;
   if (!(options.startQps > 0) || !(growth > 1)) throw new RangeError('sweep: expected startQps > 0 and growth > 1');
   const steps: T[] = [];
-  // set inside step(), a closure control-flow analysis does not follow: declared wide so the
-  // loops below are not narrowed to the initial null
-  let low = null as number | null; // highest sustainable so far
-  let high = null as number | null; // lowest unsustainable so far
+  // highest sustainable and lowest unsustainable rate so far (an object: the closure updates it)
+  const b: { low: number | null; high: number | null } = { low: null, high: null };
   const step = async (qps: number): Promise<boolean> => {
     const outcome = await measure(qps);
     steps.push(outcome);
-    if (outcome.sustainable) low = Math.max(low ?? 0, qps);
-    else high = Math.min(high ?? Infinity, qps);
+    if (outcome.sustainable) b.low = Math.max(b.low ?? 0, qps);
+    else b.high = Math.min(b.high ?? Infinity, qps);
     return outcome.sustainable;
   };
-  const done = (stopped: SearchResult<T>['stopped']): SearchResult<T> => ({ peakQps: low, firstUnsustainableQps: high, steps, stopped });
+  const done = (stopped: SearchResult<T>['stopped']): SearchResult<T> => ({ peakQps: b.low, firstUnsustainableQps: b.high, steps, stopped });
 
   // Phase 1: bracket the knee.
   let rate = Math.min(options.startQps, maxQps);
   if (await step(rate)) {
-    while (high === null) {
+    while (b.high === null) {
       if (steps.length >= maxSteps) return done('max-steps');
       if (rate >= maxQps) return done('max-qps');
       rate = Math.min(rate * growth, maxQps);
       await step(rate);
     }
   } else {
-    while (low === null) {
+    while (b.low === null) {
       if (steps.length >= maxSteps) return done('max-steps');
       rate /= growth;
       if (rate < minQps) return done('min-qps');
@@ -78,9 +76,11 @@ export async function findPeakQps<T extends StepOutcome>(measure: (targetQps: nu
     }
   }
   // Phase 2: bisect [low, high].
-  while ((high! - low!) / low! > precision) {
+  for (;;) {
+    const { low, high } = b;
+    if (low === null || high === null || (high - low) / low <= precision) break;
     if (steps.length >= maxSteps) return done('max-steps');
-    await step((low! + high!) / 2);
+    await step((low + high) / 2);
   }
   return done('converged');
 }

@@ -7,13 +7,17 @@
  *   falls behind shows it here before its p99 explodes);
  * - `lost`: more than maxLossRatio of the planned requests were dropped or failed.
  * A rate measured several times (repeats) is sustained only when a strict majority of its repeats
- * are (reason `majority` otherwise), so one noisy repeat neither ends nor extends the search.
+ * are (reason `majority` otherwise), so one noisy repeat neither ends nor extends the search, and
+ * when its repeats together hold enough requests for the p99 to have a 99% upper bound (reason
+ * `unsupported` otherwise: harness/results/percentile-bound.ts, as the judge treats a gate).
  * Boundaries are inclusive on the passing side: p99 equal to the SLO, achieved exactly
  * minAchievedRatio x target and loss exactly maxLossRatio all pass.
  */
 import { decodeHistogram } from '../../loadgen/histogram.ts';
 import type { RunResult } from '../contract.ts';
 import { judgeSlo } from '../judge.ts';
+import { unsupportedNote } from '../percentile-bound.ts';
+import { unansweredCount } from '../unanswered.ts';
 
 export interface SustainRule {
   sloP99Ms: number;
@@ -23,7 +27,7 @@ export interface SustainRule {
   maxLossRatio?: number;
 }
 
-export type SustainCode = 'invalid' | 'slo' | 'behind' | 'lost' | 'majority';
+export type SustainCode = 'invalid' | 'slo' | 'behind' | 'lost' | 'majority' | 'unsupported';
 
 export interface SustainReason {
   code: SustainCode;
@@ -66,11 +70,23 @@ export interface RepeatsVerdict {
   reasons: SustainReason[];
 }
 
-/** A rate measured `perRepeat.length` times: sustained when a strict majority of repeats were. */
-export function judgeRepeats(perRepeat: readonly (readonly SustainReason[])[]): RepeatsVerdict {
+/** Requests a run owed an answer: what its p99 rests on (dropped and failed ones included). */
+export function owedRequests(run: RunResult): number {
+  return run.counts.completed + unansweredCount(run.counts);
+}
+
+/**
+ * A rate measured `perRepeat.length` times: sustained when a strict majority of repeats were and
+ * (when `owed` is given: requests per repeat) the repeats together support a p99.
+ */
+export function judgeRepeats(perRepeat: readonly (readonly SustainReason[])[], owed?: readonly number[]): RepeatsVerdict {
   const repeats = perRepeat.length;
   const passed = perRepeat.filter((r) => r.length === 0).length;
-  if (repeats > 0 && passed * 2 > repeats) return { sustained: true, passed, repeats, reasons: [] };
+  if (repeats > 0 && passed * 2 > repeats) {
+    const note = owed ? unsupportedNote(99, owed.reduce((a, b) => a + b, 0)) : null;
+    if (note === null) return { sustained: true, passed, repeats, reasons: [] };
+    return { sustained: false, passed, repeats, reasons: [{ code: 'unsupported', text: `${passed} of ${repeats} repeats sustained, but their ${note} for a 99% upper bound (run longer or more repeats)` }] };
+  }
   const seen = new Set<string>();
   const distinct = perRepeat.flat().filter((r) => !seen.has(`${r.code}:${r.text}`) && seen.add(`${r.code}:${r.text}`));
   const majority: SustainReason = { code: 'majority', text: `${passed} of ${repeats} repeats sustained (a strict majority must be)` };

@@ -103,6 +103,14 @@ describe('the judge: a gate on a percentile the run cannot support is not a pass
     expect(enough.exitCode).toBe(0);
   });
 
+  it('a met p95 SLO (the shipped scenarios\' objective) on 200 requests passes; on 89 it is INVALID, needs 90', () => {
+    const p95 = (n: number) => ({ ...makeRun({ variant: 'ugsep', runtime: 'ort', latenciesUs: Array<number>(n).fill(1000) }), slo: { p99Ms: null, p95Ms: 200, p50Ms: null, met: true, unanswered: 0, reasons: [] } });
+    expect(judgeResults(makeResults([p95(200)]), []).exitCode).toBe(0);
+    const few = judgeResults(makeResults([p95(89)]), []);
+    expect(few.exitCode).toBe(98);
+    expect(few.runs[0]!.reasons.join('\n')).toContain('SLO p95 <= 200 ms passed on p95 n=89: too few, needs 90');
+  });
+
   it('a passing p99 threshold on too few requests: INVALID; a failing one still fails (99); p50 needs only 7', () => {
     const run = makeRun({ variant: 'ugsep', runtime: 'ort', latenciesUs: Array(100).fill(1000) });
     const pass = judgeResults(makeResults([run]), thresholdsFromScenario({ thresholds: ['p99_ms < 5'] }));

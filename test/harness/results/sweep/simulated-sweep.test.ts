@@ -16,8 +16,10 @@ import { buildPlan, describePlan } from '../../../../harness/loadgen/traffic/pla
 import type { RunResult } from '../../../../harness/results/contract.ts';
 import { toRunResult } from '../../../../harness/results/run-result.ts';
 import { sweepWithRepeats } from '../../../../harness/results/sweep/repeated.ts';
+import { peakVsServiceRatios } from '../../../../harness/results/sweep/ratios.ts';
+import type { SweepSeries } from '../../../../harness/results/sweep/results.ts';
 import { seriesOf } from '../../../../harness/results/sweep/series.ts';
-import { judgeSustained } from '../../../../harness/results/sweep/sustainable.ts';
+import { judgeSustained, owedRequests } from '../../../../harness/results/sweep/sustainable.ts';
 import { Rng } from '../../../../harness/rng.ts';
 import { parseScenario } from '../../../../harness/scenario/load.ts';
 import type { Scenario } from '../../../../harness/scenario/schema.ts';
@@ -74,11 +76,11 @@ async function runOnce(model: Model, targetQps: number, rng: Rng): Promise<RunRe
 }
 
 async function sweep(model: Model, seed: number) {
-  const rng = new Rng(seed);
+  const rng = new Rng(seed + (model === 'ugsep' ? 1000 : 0)); // independent noise per model
   const found = await sweepWithRepeats(
     async (qps) => {
       const run = await runOnce(model, qps, rng);
-      return { run, reasons: judgeSustained(run, qps, { sloP99Ms: SLO_P99_MS }) };
+      return { run, reasons: judgeSustained(run, qps, { sloP99Ms: SLO_P99_MS }), owed: owedRequests(run) };
     },
     { startQps: 20, growth: 1.5, relativePrecision: 0.05, maxSteps: 12, repeats: 3 },
   );
@@ -91,9 +93,11 @@ const capacityQps = (m: Model) => 1e6 / serviceUsAt(m, meanCandidates);
 describe('sweep on a simulated system with known service times', () => {
   it('finds the known peak, twice within 15% under noise, and the ugsep / baseline ratio is the service-time speedup', async () => {
     const peaks: Record<Model, number[]> = { baseline: [], ugsep: [] };
+    const bySeed = new Map<number, SweepSeries[]>();
     for (const model of ['baseline', 'ugsep'] as const) {
       for (const seed of [11, 12]) {
         const s = await sweep(model, seed);
+        bySeed.set(seed, [...(bySeed.get(seed) ?? []), s]);
         expect(s.peakQps).not.toBeNull();
         expect(s.stopped).toBe('converged');
         peaks[model].push(s.peakQps!);
@@ -111,6 +115,13 @@ describe('sweep on a simulated system with known service times', () => {
       const ratio = peaks.ugsep[i]! / peaks.baseline[i]!;
       console.log(`run ${i + 1}: ugsep / baseline peak ratio ${ratio.toFixed(3)} vs service-time speedup at ${meanCandidates.toFixed(1)} candidates ${speedup.toFixed(3)}: off by ${((ratio / speedup - 1) * 100).toFixed(1)}% (limit 20%)`);
       expect(Math.abs(ratio / speedup - 1)).toBeLessThanOrEqual(0.2);
+    }
+    // the sweep's own cross-check reads the same: service ratio at low load ~ the known speedup
+    for (const [seed, series] of bySeed) {
+      const [check] = peakVsServiceRatios(series, SLO_P99_MS);
+      console.log(`seed ${seed}: sweep cross-check peak ratio ${check!.peakRatio!.toFixed(3)}, low-load service ratio ${check!.serviceRatio!.toFixed(3)} at ${check!.meanCandidates!.toFixed(1)} candidates`);
+      expect(Math.abs(check!.serviceRatio! / speedup - 1)).toBeLessThan(0.1); // per-run noise only
+      expect(Math.abs(check!.peakRatio! / check!.serviceRatio! - 1)).toBeLessThanOrEqual(0.2);
     }
   }, 120_000);
 

@@ -3,7 +3,8 @@
  * its boundary on both sides, and the strict-majority rule over repeats.
  */
 import { describe, expect, it } from 'vitest';
-import { judgeRepeats, judgeSustained, type SustainReason } from '../../../../harness/results/sweep/sustainable.ts';
+import { requiredSamples } from '../../../../harness/results/percentile-bound.ts';
+import { judgeRepeats, judgeSustained, owedRequests, type SustainReason } from '../../../../harness/results/sweep/sustainable.ts';
 import { makeRun } from '../results-fixture.ts';
 
 const RULE = { sloP99Ms: 1 };
@@ -63,5 +64,16 @@ describe('sustainability rule: repeats (strict majority)', () => {
     expect(judgeRepeats([[], fail]).sustained).toBe(false); // a tie is not a majority
     expect(judgeRepeats([]).sustained).toBe(false); // no measurement is no pass
     expect(judgeRepeats([[]]).sustained).toBe(true);
+  });
+
+  it('unsupported: a majority whose repeats together hold fewer requests than a p99 bound needs is not sustained', () => {
+    const needed = requiredSamples(99); // 459 at 99% confidence
+    expect(judgeRepeats([[], [], fail], [153, 153, 153]).sustained).toBe(true); // 459: just enough
+    const short = judgeRepeats([[], [], fail], [153, 153, 152]);
+    expect(short.sustained).toBe(false);
+    expect(short.reasons.map((r) => r.code)).toEqual(['unsupported']);
+    expect(short.reasons[0]!.text).toContain(`p99 n=${needed - 1}: too few, needs ${needed}`);
+    // requests owed an answer include dropped and failed ones
+    expect(owedRequests(makeRun({ ...base, dropped: 3, errored: 2 }))).toBe(1005);
   });
 });

@@ -1,0 +1,40 @@
+/**
+ * The sweep's own cross-check of variants: each variant's peak over baseline's (same runtime and
+ * configuration) beside the ratio of their mean service times at low load (the lowest sustained
+ * rate's runs, where requests barely queue), at the mean candidates per request of those runs.
+ * When service time is what limits a replica the two ratios agree; a peak ratio far from the
+ * service ratio means the knee came from something else (noise, queueing shape, overhead).
+ */
+import { peakUnder, serviceFacts } from '../capacity/peak.ts';
+import type { SweepSeries } from './results.ts';
+
+export interface PeakVsService {
+  variant: string;
+  over: string;
+  configLabel: string | null;
+  peakRatio: number | null;
+  serviceRatio: number | null;
+  meanCandidates: number | null;
+}
+
+export function peakVsServiceRatios(series: readonly SweepSeries[], sloP99Ms: number): PeakVsService[] {
+  const key = (s: SweepSeries) => `${s.runtime} ${s.config?.label ?? ''}`;
+  const out: PeakVsService[] = [];
+  for (const base of series.filter((s) => s.variant === 'baseline')) {
+    const b = peakUnder(base, sloP99Ms);
+    const bs = serviceFacts(b.lowLoadRuns);
+    for (const other of series.filter((s) => s.variant !== 'baseline' && key(s) === key(base))) {
+      const o = peakUnder(other, sloP99Ms);
+      const os = serviceFacts(o.lowLoadRuns);
+      out.push({
+        variant: other.variant,
+        over: 'baseline',
+        configLabel: other.config?.label ?? null,
+        peakRatio: o.peakQps !== null && b.peakQps !== null ? o.peakQps / b.peakQps : null,
+        serviceRatio: bs.meanServiceUs !== null && os.meanServiceUs !== null ? bs.meanServiceUs / os.meanServiceUs : null,
+        meanCandidates: os.meanCandidates,
+      });
+    }
+  }
+  return out;
+}
