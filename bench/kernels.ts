@@ -215,7 +215,7 @@ async function benchPreset(preset: string, limits: RooflineLimits): Promise<Cell
         cell.accuracy = { vsFp32: accuracy(fp32Scores), vsW8a16: accuracy(w8a16Scores), bound };
       }
       cells.push(cell);
-      process.stderr.write(`  ${preset} ${setup.label} N=${N}: ${latency.toFixed(3)} ms (p50), ${measured.toFixed(2)}x vs ${setup.against}${cell.ran ? ` [${cell.ran}]` : ''}\n`);
+      process.stderr.write(`  ${preset} ${setup.label} N=${N}: ${latency.toFixed(3)} ms (p50), ${measured.toFixed(2)}x vs ${vs}${cell.ran ? ` [${cell.ran}]` : ''}\n`);
     }
   }
   for (const runtime of runtimes.values()) await runtime.dispose();
