@@ -18,6 +18,6 @@ export function formatResultsTable(results: BenchResults, options: { wide?: bool
   out.push('n = completed requests the latency percentiles rest on; * = too few for a 99% upper bound.');
   out.push('lost = dropped + errored requests; open-loop latency counts from the scheduled start.');
   out.push('model x = baseline service-time p50 / this one (compute in the model instance), same runtime.');
-  if (options.wide) out.push('system x = baseline latency p50 / this one under this load (queueing included).');
+  out.push('system x = baseline latency p50 / this one under this load (queueing included).');
   return out.join('\n');
 }

@@ -36,8 +36,8 @@ function run(what, cmd, args, { cwd = work, allowed = () => false, env = {}, ok 
   return r;
 }
 
-// what `ugbench bench` prints on stderr while it runs (cli/bench/progress.ts, run-bench.ts)
-const progress = (line) => /^preparing model \S+ for \S+ \(untimed\)$/.test(line) || /^[a-z0-9-]+@[a-z0-9-]+: /.test(line);
+// what `ugbench bench` prints on stderr while it runs (cli/bench/progress.ts, run-bench.ts, paired-phase.ts)
+const progress = (line) => /^preparing model \S+ for \S+ \(untimed\)$/.test(line) || /^[a-z0-9-]+@[a-z0-9-]+: /.test(line) || /^paired( phase)?: /.test(line);
 
 const ugbench = (what, args, options) => run(what, process.execPath, [join(clone, 'bin', 'ugbench.mjs'), ...args], options);
 
@@ -51,9 +51,9 @@ if (reuse) {
 run('mkdir work', 'mkdir', ['-p', work], { cwd: dir });
 ugbench('ugbench init', ['init', 'first']);
 for (const f of ['first.yaml', 'first.request.json']) if (!existsSync(join(work, f))) failures.push(`init: ${f} missing`);
-// 3 s cannot support the starter's p99 SLO (a 99% bound needs 459 requests): INVALID, exit 98, saying so
-const tooFewForP99 = (r) => r.status === 0 || (r.status === 98 && /p99 n=\d+: too few, needs 459/.test(r.stdout));
-const bench = ugbench('ugbench bench', ['bench', 'first.yaml', '--duration', '3', '--warmup', '1', '--min-queries', '5', '--no-limits', '--no-report', '--out', 'res', '--label', 'session=first'], { allowed: progress, ok: tooFewForP99 });
+// 3 s cannot support the starter's p90 SLO (a 99% bound needs 44 requests): INVALID, exit 98, saying so
+const tooFew = (r) => r.status === 0 || (r.status === 98 && /p\d+ n=\d+: too few, needs \d+/.test(r.stdout));
+const bench = ugbench('ugbench bench', ['bench', 'first.yaml', '--duration', '3', '--warmup', '1', '--min-queries', '5', '--no-limits', '--no-report', '--out', 'res', '--label', 'session=first'], { allowed: progress, ok: tooFew });
 if (!/results written to res\/results\.json/.test(bench.stdout)) failures.push('bench: no "results written" line on stdout');
 ugbench('ugbench report', ['report', 'res/results.json', '--out', 'report']);
 for (const f of ['report/report.html', 'report/latency-spectrum.svg']) if (!existsSync(join(work, f))) failures.push(`report: ${f} missing`);
