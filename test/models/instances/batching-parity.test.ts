@@ -30,6 +30,7 @@ import { createInProcessSut } from '../../../models/sut/in-process.ts';
 import { prepareRequestSamples } from '../../../models/sut/samples.ts';
 import { VARIANTS, VARIANT_TRAITS, type Variant } from '../../../models/variants.ts';
 import type { SystemUnderTest } from '../../../harness/loadgen/sut.ts';
+import { singleThreadScores } from './single-thread.ts';
 
 const TOLERANCE: Record<Variant, number> = { baseline: 0, ugsep: 3e-7, 'ugsep-nocomp': 3e-7, 'ugsep-w8a16': 1e-3 };
 const config = presetConfig('small');
@@ -49,22 +50,6 @@ const maxAbsDiff = (a: Float32Array, b: Float32Array): number => {
   return max;
 };
 
-async function unbatchedScores(runtime: ScoringRuntime, cached: boolean): Promise<Float32Array[]> {
-  const states = new Map<number, UserStateHandle>();
-  const out: Float32Array[] = [];
-  for (let i = 0; i < count; i++) {
-    const t = samples.get(i);
-    if (!cached) {
-      out.push(await runtime.score(t.userFeatures, t.groupFeatures));
-      continue;
-    }
-    let state = states.get(plan.userId[i]!);
-    if (!state) states.set(plan.userId[i]!, (state = await runtime.userPass!(t.userFeatures)));
-    out.push(await runtime.groupPass!(state, t.groupFeatures));
-  }
-  for (const s of states.values()) s.dispose?.();
-  return out;
-}
 
 /** Every request issued at once, so the batcher forms batches of up to maxBatch. */
 async function issueAll(sut: SystemUnderTest, scores: Float32Array[], n = count): Promise<Map<string, number>> {
@@ -111,7 +96,7 @@ describe('dynamic batching scores equal unbatched execution (ort-cpu, small)', (
       const pool = await createInstancePool({ spec: { runtime: 'ort-cpu', variant, weights: weightsSource, weightVariants: VARIANTS, options: { ...options, batched: true } }, batching: batchingPolicy({ maxBatch: 8, maxQueueDelayUs: 0 }) });
       try {
         const tolerance = TOLERANCE[variant];
-        const reference = concatRows(await unbatchedScores(runtime, false));
+        const reference = concatRows(await singleThreadScores(runtime, samples, plan, false));
         const plain = await batchedScores(pool, false);
         const plainDiff = maxAbsDiff(reference, concatRows(plain.scores));
         const exactRows = maxAbsDiff(reference, await directBatch(batchedRuntime, 0));
@@ -122,7 +107,7 @@ describe('dynamic batching scores equal unbatched execution (ort-cpu, small)', (
         expect(control).toBeGreaterThan(Math.max(10 * tolerance, 1e-4));
         expect([...plain.tags.keys()].some((k) => Number(k) > 1)).toBe(true);
         if (VARIANT_TRAITS[variant].masked) {
-          const cachedReference = concatRows(await unbatchedScores(runtime, true));
+          const cachedReference = concatRows(await singleThreadScores(runtime, samples, plan, true));
           const cached = await batchedScores(pool, true);
           const cachedDiff = maxAbsDiff(cachedReference, concatRows(cached.scores));
           line += `; cache max |diff| = ${cachedDiff} (${cached.hits} hits)`;

@@ -8,11 +8,11 @@ import { HrClock } from '../../../harness/loadgen/clock.ts';
 import { createInstancePool, type InstancePool } from '../../../models/instances/pool.ts';
 import { presetConfig } from '../../../models/presets.ts';
 import { RUNTIME_NAMES, createRuntime, runtimeUnavailableReason, type RuntimeName } from '../../../models/runtimes/registry.ts';
-import type { ScoringRuntime, UserStateHandle } from '../../../models/runtimes/runtime.ts';
 import { createInProcessSut } from '../../../models/sut/in-process.ts';
 import { prepareRequestSamples } from '../../../models/sut/samples.ts';
 import { VARIANTS, VARIANT_TRAITS } from '../../../models/variants.ts';
 import { loadWeights } from '../../../models/weights/load.ts';
+import { singleThreadScores } from './single-thread.ts';
 
 const config = presetConfig('tiny');
 const seed = 5;
@@ -30,24 +30,6 @@ const maxAbsDiff = (a: Float32Array, b: Float32Array): number => {
   return max;
 };
 
-/** The single-thread path: the runtime on this thread; with a cache, one user state per user. */
-async function singleThreadScores(runtime: ScoringRuntime, cached: boolean, stateOf: (user: number) => number = (u) => u): Promise<Float32Array[]> {
-  const states = new Map<number, UserStateHandle>();
-  const out: Float32Array[] = [];
-  for (let i = 0; i < count; i++) {
-    const t = samples.get(i);
-    if (!cached) {
-      out.push(await runtime.score(t.userFeatures, t.groupFeatures));
-      continue;
-    }
-    const user = stateOf(plan.userId[i]!);
-    let state = states.get(user);
-    if (!state) states.set(user, (state = await runtime.userPass!(samples.get(plan.userId.indexOf(user)).userFeatures)));
-    out.push(await runtime.groupPass!(state, t.groupFeatures));
-  }
-  for (const s of states.values()) s.dispose?.();
-  return out;
-}
 
 async function pooledScores(pool: InstancePool, cached: boolean): Promise<{ scores: Float32Array[]; hits: number; instances: Set<string> }> {
   const scores: Float32Array[] = [];
@@ -82,17 +64,17 @@ describe('scores through instances equal the single-thread path', () => {
         const pool = await createInstancePool({ spec: { runtime: name, variant, weights: weightsSource, weightVariants: VARIANTS, options: { threads: 1 } }, instances: 2 });
         try {
           const whole = await pooledScores(pool, false);
-          const wholeRef = await singleThreadScores(runtime, false);
+          const wholeRef = await singleThreadScores(runtime, samples, plan, false);
           const wholeDiff = Math.max(...wholeRef.map((r, i) => maxAbsDiff(r, whole.scores[i]!)));
           expect(whole.instances.size).toBe(2);
           let line = `${variant}@${name}: no cache max |diff| = ${wholeDiff}`;
           expect(wholeDiff).toBe(0);
           if (VARIANT_TRAITS[variant].masked && runtime.userPass) {
             const cached = await pooledScores(pool, true);
-            const cachedRef = await singleThreadScores(runtime, true);
+            const cachedRef = await singleThreadScores(runtime, samples, plan, true);
             const cachedDiff = Math.max(...cachedRef.map((r, i) => maxAbsDiff(r, cached.scores[i]!)));
             // negative control: the group pass on another user's state is visibly different
-            const wrongUser = await singleThreadScores(runtime, true, (u) => (u + 1) % 6);
+            const wrongUser = await singleThreadScores(runtime, samples, plan, true, (u) => (u + 1) % 6);
             const controlDiff = Math.max(...wrongUser.map((r, i) => maxAbsDiff(r, cached.scores[i]!)));
             line += `, cache max |diff| = ${cachedDiff} (${cached.hits} hits), negative control (another user's state) = ${controlDiff.toExponential(2)}`;
             expect(cached.hits).toBe(count - 6);
