@@ -6,6 +6,7 @@ import type { ModelConfig } from '../config.ts';
 import type { RuntimeInfo } from '../runtimes/runtime.ts';
 import type { RuntimeName, RuntimeOptions } from '../runtimes/registry.ts';
 import type { Variant } from '../variants.ts';
+import type { ComputePriority } from './priority.ts';
 import type { WeightsSource } from '../weights/load.ts';
 
 /** How a worker builds its runtime: the registry's own factory, from data alone. */
@@ -18,6 +19,8 @@ export interface InstanceSpec {
   weightVariants: readonly Variant[];
   /** passed to the runtime factory untouched (threads, kernel choices, ...) */
   options: RuntimeOptions;
+  /** how the instance's threads are scheduled against the issuing thread; default 'idle' (priority.ts) */
+  computePriority?: ComputePriority;
   /**
    * A module (file URL) exporting `createInstanceRuntime(spec)`, used instead of the registry.
    * For tests (a deliberately slow or failing runtime); `factoryOptions` is handed to it.

@@ -12,7 +12,7 @@ import { createRuntime } from '../runtimes/registry.ts';
 import type { ScoringRuntime, UserStateHandle } from '../runtimes/runtime.ts';
 import { loadWeights } from '../weights/load.ts';
 import { runBatch } from './batch-run.ts';
-import { lowerThisThreadPriority } from './priority.ts';
+import { DEFAULT_COMPUTE_PRIORITY, lowerThisThreadPriority, priorityDetails } from './priority.ts';
 import type { FromInstance, InstanceSpec, InstanceTimingsUs, ToInstance, WorkOrder } from './messages.ts';
 
 const port = parentPort!;
@@ -63,7 +63,8 @@ function transferable(scores: Float32Array): Float32Array {
 
 async function main(): Promise<void> {
   // Before the runtime exists, so the intra-op threads it creates inherit the lower priority.
-  const priority = lowerThisThreadPriority();
+  const wantPriority = spec.computePriority ?? DEFAULT_COMPUTE_PRIORITY;
+  const priority = lowerThisThreadPriority(wantPriority);
   let runtime: ScoringRuntime;
   try {
     runtime = await buildRuntime();
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
       );
     }
   });
-  const info = { ...runtime.info, details: { ...runtime.info.details, ...(priority.nice === undefined ? {} : { computeThreadNice: priority.nice }), ...(priority.unchangedReason === undefined ? {} : { computeThreadNiceUnchanged: priority.unchangedReason }) } };
+  const info = { ...runtime.info, details: { ...runtime.info.details, ...priorityDetails(wantPriority, priority) } };
   const split = runtime.userPass !== undefined && runtime.groupPass !== undefined;
   const batchedForm = split ? runtime.groupPassBatch !== undefined : runtime.scoreBatch !== undefined;
   post({ type: 'ready', info, config: runtime.config, split, batchedForm });
