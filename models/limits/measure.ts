@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import { measureBandwidth } from './bandwidth.ts';
-import { measureOrtBandwidth } from './ort-bandwidth.ts';
+import { defaultMatrixBytes, lastLevelCacheBytes, measureOrtBandwidth } from './ort-bandwidth.ts';
 import { limitsPath, readCachedLimits, writeCachedLimits } from './cache.ts';
 import { fingerprintOf, readMachineSummary } from './fingerprint.ts';
 import { loadOrt } from '../runtimes/ort-providers.ts';
@@ -58,7 +58,10 @@ export async function machineLimits(options: LimitsOptions = {}): Promise<Limits
     // A wide repeat spread alone is reported, not re-measured (small test sizes spread widely).
     const busy = (load: number): boolean => load > LOADED_PER_CORE * Math.max(1, machine.cores);
     const measuredLoaded = cached !== undefined && busy(Math.max(cached.loadAverage1m, cached.loadAverage1mAfter ?? 0));
-    const remeasure = (cached !== undefined && limitsAgeProblem(cached) !== null) || (measuredLoaded && !busy(loadAverage()));
+    // Limits whose bandwidth matrix was smaller than this machine's cache rule asks for (older
+    // files, or a 256 MiB matrix on a part with a large L3) measured the cache, not memory.
+    const streamedTooLittle = cached !== undefined && version !== null && !options.bandwidthBufferBytes && ortMatrixBytes(cached) < defaultMatrixBytes();
+    const remeasure = (cached !== undefined && limitsAgeProblem(cached) !== null) || (measuredLoaded && !busy(loadAverage())) || streamedTooLittle;
     if (cached && cached.fingerprint === fingerprint && !remeasure) return { limits: cached, file, cached: true, problems };
   }
   const limits = await measureLimits(options, { threads, machine, version, fingerprint, loadAverage });
@@ -104,7 +107,7 @@ async function measureLimits(
     gemm,
     bandwidth: {
       method: ortBandwidth
-        ? `onnxruntime-node matrix-vector product over a ${(ortBandwidth.bufferBytes / 2 ** 20).toFixed(0)} MiB fp32 matrix on ${threads} threads (slope); JS copy and triad, 1 thread (for reference)`
+        ? `onnxruntime-node matrix-vector product over a ${(ortBandwidth.bufferBytes / 2 ** 20).toFixed(0)} MiB fp32 matrix on ${threads} threads (slope; ${llcText()}); JS copy and triad, 1 thread (for reference)`
         : 'Float64Array copy (TypedArray.set) and triad loop, 1 JS thread (onnxruntime-node unavailable)',
       measurements: bandwidthMeasurements,
       peakGBPerS: ortBandwidth ? ortBandwidth.gbPerS : Math.max(...bandwidthMeasurements.map((m) => m.gbPerS)),
@@ -116,6 +119,16 @@ async function measureLimits(
     measurementS: (performance.now() - started) / 1000,
   };
   return limits;
+}
+
+function llcText(): string {
+  const llc = lastLevelCacheBytes();
+  return llc === undefined ? 'last-level cache size unknown' : `last-level cache ${(llc / 2 ** 20).toFixed(0)} MiB`;
+}
+
+/** Bytes of W in the limits' ORT matrix-vector measurement; 0 when there is none. */
+function ortMatrixBytes(limits: MachineLimits): number {
+  return limits.bandwidth.measurements.find((m) => m.kernel === 'ort-matvec')?.bufferBytes ?? 0;
 }
 
 /** The repeat spread of the measurement that set the peak. */

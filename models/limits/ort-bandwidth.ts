@@ -1,20 +1,51 @@
 /**
  * Streaming bandwidth the way the model's weights are read: an onnxruntime-node matrix-vector
- * product y [1, N] = x [1, K] @ W [K, N] over a matrix far larger than any last-level cache
- * (256 MiB by default), on the configured intra-op threads. At M = 1 the GEMM does 2 FLOPs per
+ * product y [1, N] = x [1, K] @ W [K, N] over a matrix far larger than the last-level cache
+ * (4x the LLC the kernel reports, at least 256 MiB, at most 2 GiB: a server part with a 480 MiB
+ * L3 would otherwise stream W from cache), on the configured intra-op threads. At M = 1 the GEMM does 2 FLOPs per
  * 4-byte weight, so its time is the time to stream W: this is the roofline's slope. (A single
  * JavaScript copy loop reads less than ORT's threads do, which would put runs above the roof.)
  * W is fed as an input, not a constant, so no prepacking copy hides the read.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { GraphBuilder } from '../onnx/builder.ts';
 import type { BandwidthMeasurement } from '../../harness/results/machine-limits.ts';
 
 export interface OrtBandwidthOptions {
   threads: number;
-  /** bytes of W; default 256 MiB */
+  /** bytes of W; default defaultMatrixBytes() */
   matrixBytes?: number;
   /** timed repetitions (best one counts); default 8 */
   repetitions?: number;
+}
+
+const MIB = 2 ** 20;
+
+/** Size in bytes of the largest (last-level) CPU cache, from Linux sysfs; undefined elsewhere. */
+export function lastLevelCacheBytes(cacheDir = '/sys/devices/system/cpu/cpu0/cache'): number | undefined {
+  let best: { level: number; bytes: number } | undefined;
+  try {
+    for (const entry of readdirSync(cacheDir).filter((name) => name.startsWith('index'))) {
+      const level = Number(readFileSync(`${cacheDir}/${entry}/level`, 'utf8'));
+      const size = /^(\d+)([KMG]?)/.exec(readFileSync(`${cacheDir}/${entry}/size`, 'utf8').trim());
+      if (!size) continue;
+      const bytes = Number(size[1]) * ({ '': 1, K: 2 ** 10, M: MIB, G: 2 ** 30 } as Record<string, number>)[size[2]!]!;
+      if (!best || level > best.level || (level === best.level && bytes > best.bytes)) best = { level, bytes };
+    }
+  } catch {
+    return undefined;
+  }
+  return best?.bytes;
+}
+
+/** 4x a last-level cache of `llcBytes` (undefined: unknown), within [256 MiB, 2 GiB]. */
+export function matrixBytesFor(llcBytes: number | undefined): number {
+  return Math.min(2048 * MIB, Math.max(256 * MIB, 4 * (llcBytes ?? 0)));
+}
+
+/** The matrix size for this machine's last-level cache. */
+export function defaultMatrixBytes(): number {
+  return matrixBytesFor(lastLevelCacheBytes());
 }
 
 /** The one-node graph: x [1, K] @ W [K, N]. */
@@ -28,7 +59,7 @@ export function matVecModel(K: number, N: number): Uint8Array {
 export async function measureOrtBandwidth(options: OrtBandwidthOptions): Promise<BandwidthMeasurement> {
   const ort = await import('onnxruntime-node');
   const K = 4096;
-  const N = Math.max(1024, Math.floor((options.matrixBytes ?? 256 * 2 ** 20) / 4 / K));
+  const N = Math.max(1024, Math.floor((options.matrixBytes ?? defaultMatrixBytes()) / 4 / K));
   const session = await ort.InferenceSession.create(matVecModel(K, N), {
     executionProviders: ['cpu'],
     intraOpNumThreads: options.threads,
