@@ -22,6 +22,7 @@
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { machineLimits } from '../models/limits/measure.ts';
+import { bandwidthCurve } from '../harness/results/machine-limits.ts';
 import { graphPrecisionOf, requestGemms, rooflineFloorUs, type RooflineLimits } from '../models/limits/roofline.ts';
 import { DEFAULT_ACCURACY_BOUND, EFFECT_FRACTION, maxRelError, topKOverlap } from '../models/runtimes/ort-calibrate.ts';
 import { W8A16_KERNELS } from '../models/onnx/options.ts';
@@ -278,11 +279,17 @@ function printTable(cells: Cell[], limits: RooflineLimits): void {
     '\npredicted x: vs baseline = cost-model FLOP ratio (models/cost.ts predictedSpeedup); vs ugsep (w8a16) = fp32/int8 weight-bytes ratio.\n' +
       'p50 ms: tinybench. measured x: median of (latency of "vs" / latency of the row) over back-to-back pairs. ORT CPU, session.intra_op.spin_duration_us=50.\n' +
       `floor: sum over the request's GEMMs of max(FLOPs / peak, bytes / bandwidth), limits GEMM ${limits.peakGflopPerS.toFixed(0)} GFLOP/s` +
-      `${limits.int8PeakGopPerS ? `, int8 GEMM ${limits.int8PeakGopPerS.toFixed(0)} Gop/s` : ''}, bandwidth ${limits.peakGBPerS.toFixed(1)} GB/s (ORT matrix-vector); p50/floor < 0.91 = more than 10% above the roof.\n` +
+      `${limits.int8PeakGopPerS ? `, int8 GEMM ${limits.int8PeakGopPerS.toFixed(0)} Gop/s` : ''}, bandwidth ${limits.peakGBPerS.toFixed(1)} GB/s (ORT matrix-vector beyond the caches; ${curveText(limits)}); p50/floor < 0.91 = more than 10% above the roof.\n` +
       'err: max relative score error on the row\'s request; top10: overlap of the top min(10, N) candidates. ran: kernels read from the optimized graphs (dispatchTags).\n' +
       `bound: auto's rule on the row's request, min(${DEFAULT_ACCURACY_BOUND}, ${EFFECT_FRACTION} x the fp32 graph's error vs the W8A16 reference); class: W8A16 = activations 16-bit or wider, W8A8 kernels quantize activations to 8 bits and auto never picks them.\n`,
   );
   printTargets(cells);
+}
+
+/** The cache-sized points of the bandwidth curve, as the floor uses them for a working set. */
+function curveText(limits: RooflineLimits): string {
+  const points = (limits.bandwidthCurve ?? []).slice(0, -1);
+  return points.length === 0 ? 'no cache-sized points' : `a request's weights stream at the figure of the largest matrix not bigger than them: ${points.map((p) => `${(p.bytes / 2 ** 20).toFixed(0)} MiB ${p.gbPerS.toFixed(1)} GB/s`).join(', ')}`;
 }
 
 /** W8A16 when every kernel that served keeps activations 16-bit or wider; else W8A8 (never chosen by auto). */
@@ -305,7 +312,7 @@ function printTargets(cells: Cell[]): void {
 
 const { limits: measuredLimits, cached, problems } = await machineLimits({ ...(args.threads !== undefined ? { threads: Number(args.threads) } : {}) });
 if (measuredLimits.gemm.peakGflopPerS === null) throw new Error(`no GEMM limit: ${measuredLimits.gemm.unavailableReason}`);
-const limits: RooflineLimits = { peakGflopPerS: measuredLimits.gemm.peakGflopPerS, peakGBPerS: measuredLimits.bandwidth.peakGBPerS, int8PeakGopPerS: measuredLimits.gemm.int8PeakGopPerS ?? null };
+const limits: RooflineLimits = { peakGflopPerS: measuredLimits.gemm.peakGflopPerS, peakGBPerS: measuredLimits.bandwidth.peakGBPerS, int8PeakGopPerS: measuredLimits.gemm.int8PeakGopPerS ?? null, bandwidthCurve: bandwidthCurve(measuredLimits) };
 process.stderr.write(`machine limits (${cached ? 'cached' : 'measured now'}): ${measuredLimits.bandwidth.method}; CPU ${measuredLimits.machine.cpuBrand} [${(measuredLimits.machine.cpuFlags ?? []).join(' ')}]\n`);
 for (const problem of problems) process.stderr.write(`machine limits not trustworthy: ${problem} (floors and p50/floor are then low; \`ugbench limits --remeasure\` on a quiet machine)\n`);
 const cells: Cell[] = [];

@@ -15,8 +15,8 @@ export function formatLimits(limits: MachineLimits): string {
     const sizes = limits.gemm.measurements.map((m) => `${m.n}^3 ${m.gflopPerS.toFixed(1)}`).join(', ');
     lines.push(`GEMM         ${limits.gemm.peakGflopPerS.toFixed(1)} GFLOP/s peak (${limits.gemm.runtime} ${limits.gemm.version}, ${limits.gemm.threads} threads; ${sizes})`);
   }
-  const bw = limits.bandwidth.measurements.map((m) => `${m.kernel} ${m.gbPerS.toFixed(1)}`).join(', ');
-  lines.push(`bandwidth    ${limits.bandwidth.peakGBPerS.toFixed(1)} GB/s peak (${bw}; ${(limits.bandwidth.measurements[0]?.bufferBytes ?? 0) / 2 ** 20} MiB buffers)`);
+  const bw = limits.bandwidth.measurements.map((m) => `${m.kernel} ${(m.bufferBytes / 2 ** 20).toFixed(0)} MiB ${m.gbPerS.toFixed(1)}`).join(', ');
+  lines.push(`bandwidth    ${limits.bandwidth.peakGBPerS.toFixed(1)} GB/s beyond the caches (${bw})`);
   if (limits.gemm.peakGflopPerS !== null) {
     lines.push(`ridge point  ${(limits.gemm.peakGflopPerS / limits.bandwidth.peakGBPerS).toFixed(2)} FLOP/byte (below: memory-bound, above: compute-bound)`);
   }

@@ -32,6 +32,36 @@ export interface BandwidthMeasurement {
   medianGbPerS?: number;
 }
 
+/** One point of the bandwidth-vs-working-set curve. */
+export interface BandwidthPoint {
+  bytes: number;
+  gbPerS: number;
+}
+
+/**
+ * The ORT matrix-vector measurements as a curve, smallest matrix first. Matrices that fit in a
+ * cache stream faster than memory, so a request whose weights fit there is floored by the faster
+ * figure. Empty for limits without ORT measurements.
+ */
+export function bandwidthCurve(limits: Pick<MachineLimits, 'bandwidth'>): BandwidthPoint[] {
+  return limits.bandwidth.measurements
+    .filter((m) => m.kernel === 'ort-matvec')
+    .map((m) => ({ bytes: m.bufferBytes, gbPerS: m.gbPerS }))
+    .sort((a, b) => a.bytes - b.bytes);
+}
+
+/**
+ * Streaming bandwidth for a working set of `bytes`: the figure of the largest matrix measured that
+ * is no larger than it. A working set fits in a cache at least as well as any larger matrix, so
+ * it streams at most as fast as the nearest smaller one; that keeps a floor a floor. A working
+ * set smaller than every matrix gets the best figure of all. Without a curve: `fallbackGBPerS`.
+ */
+export function bandwidthForWorkingSet(curve: readonly BandwidthPoint[], bytes: number, fallbackGBPerS: number): number {
+  if (curve.length === 0) return fallbackGBPerS;
+  const within = curve.filter((p) => p.bytes <= bytes);
+  return within.length > 0 ? within.reduce((a, b) => (b.bytes > a.bytes ? b : a)).gbPerS : Math.max(...curve.map((p) => p.gbPerS));
+}
+
 export interface MachineLimits {
   schemaVersion: typeof LIMITS_SCHEMA_VERSION;
   /** hash of the facts that shape these numbers (CPU, cores, memory, OS, node, ORT, threads) */
@@ -73,10 +103,13 @@ export interface MachineLimits {
     /** where the buffers lived: plain JS typed arrays, single thread */
     method: string;
     measurements: BandwidthMeasurement[];
-    /** the roofline slope: the ORT matrix-vector GB/s when measured, else the best JS kernel */
+    /** the roofline slope for working sets beyond the caches: the ORT matrix-vector GB/s on the
+     *  largest matrix when measured, else the best JS kernel (bandwidthCurve: smaller matrices) */
     peakGBPerS: number;
     /** (median - best) / best of the ORT matrix-vector repetitions; absent in older files */
     repeatSpread?: number | null;
+    /** the last-level cache the kernel reported when measuring; null = unknown, absent in older files */
+    lastLevelCacheBytes?: number | null;
   };
   /** GPU memory utilisation read from the driver; null = not available (no nvidia-smi here) */
   gpuMemoryUtilisation: { source: string; usedFraction: number } | null;
@@ -118,6 +151,11 @@ export function limitsTrustProblems(limits: MachineLimits, nowMs = Date.now()): 
   ];
   for (const [what, spread] of spreads) {
     if (typeof spread === 'number' && spread > MAX_REPEAT_SPREAD) problems.push(`${what} repetitions spread ${(spread * 100).toFixed(0)}% (more than ${(MAX_REPEAT_SPREAD * 100).toFixed(0)}%: the machine was busy)`);
+  }
+  const llc = limits.bandwidth.lastLevelCacheBytes;
+  const largest = Math.max(0, ...bandwidthCurve(limits).map((p) => p.bytes));
+  if (typeof llc === 'number' && largest > 0 && largest < 2 * llc) {
+    problems.push(`the bandwidth matrix (${(largest / 2 ** 20).toFixed(0)} MiB) is not well beyond the ${(llc / 2 ** 20).toFixed(0)} MiB last-level cache, so the memory slope may be a cache figure`);
   }
   return problems;
 }

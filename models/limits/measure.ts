@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import { measureBandwidth } from './bandwidth.ts';
-import { defaultMatrixBytes, lastLevelCacheBytes, measureOrtBandwidth } from './ort-bandwidth.ts';
+import { lastLevelCacheBytes, measureOrtBandwidthCurve } from './ort-bandwidth.ts';
 import { limitsPath, readCachedLimits, writeCachedLimits } from './cache.ts';
 import { fingerprintOf, readMachineSummary } from './fingerprint.ts';
 import { loadOrt } from '../runtimes/ort-providers.ts';
@@ -58,10 +58,7 @@ export async function machineLimits(options: LimitsOptions = {}): Promise<Limits
     // A wide repeat spread alone is reported, not re-measured (small test sizes spread widely).
     const busy = (load: number): boolean => load > LOADED_PER_CORE * Math.max(1, machine.cores);
     const measuredLoaded = cached !== undefined && busy(Math.max(cached.loadAverage1m, cached.loadAverage1mAfter ?? 0));
-    // Limits whose bandwidth matrix was smaller than this machine's cache rule asks for (older
-    // files, or a 256 MiB matrix on a part with a large L3) measured the cache, not memory.
-    const streamedTooLittle = cached !== undefined && version !== null && !options.bandwidthBufferBytes && ortMatrixBytes(cached) < defaultMatrixBytes();
-    const remeasure = (cached !== undefined && limitsAgeProblem(cached) !== null) || (measuredLoaded && !busy(loadAverage())) || streamedTooLittle;
+    const remeasure = (cached !== undefined && limitsAgeProblem(cached) !== null) || (measuredLoaded && !busy(loadAverage()));
     if (cached && cached.fingerprint === fingerprint && !remeasure) return { limits: cached, file, cached: true, problems };
   }
   const limits = await measureLimits(options, { threads, machine, version, fingerprint, loadAverage });
@@ -96,9 +93,12 @@ async function measureLimits(
       gemm = { runtime: 'onnxruntime-node cpu', version, threads, measurements: [], peakGflopPerS: null, unavailableReason: reason };
     }
   }
+  const llcBytes = lastLevelCacheBytes();
   const bandwidthMeasurements = measureBandwidth(options.bandwidthBufferBytes ? { bufferBytes: options.bandwidthBufferBytes } : {});
-  const ortBandwidth = version === null ? undefined : await measureOrtBandwidth({ threads, ...(options.bandwidthBufferBytes ? { matrixBytes: 2 * options.bandwidthBufferBytes } : {}) }).catch(() => undefined);
-  if (ortBandwidth) bandwidthMeasurements.unshift(ortBandwidth);
+  const ortCurve = version === null ? [] : await measureOrtBandwidthCurve({ threads, ...(options.bandwidthBufferBytes ? { matrixBytes: 2 * options.bandwidthBufferBytes } : {}) }).catch(() => []);
+  // the large matrix first (the slope), then the cache-sized ones
+  const ortBandwidth = ortCurve.at(-1);
+  bandwidthMeasurements.unshift(...ortCurve.slice().reverse());
   const limits: MachineLimits = {
     schemaVersion: LIMITS_SCHEMA_VERSION,
     fingerprint,
@@ -107,11 +107,12 @@ async function measureLimits(
     gemm,
     bandwidth: {
       method: ortBandwidth
-        ? `onnxruntime-node matrix-vector product over a ${(ortBandwidth.bufferBytes / 2 ** 20).toFixed(0)} MiB fp32 matrix on ${threads} threads (slope; ${llcText()}); JS copy and triad, 1 thread (for reference)`
+        ? `onnxruntime-node matrix-vector product over a ${(ortBandwidth.bufferBytes / 2 ** 20).toFixed(0)} MiB fp32 matrix on ${threads} threads (slope; ${llcText(llcBytes)}), and over ${ortCurve.slice(0, -1).map((m) => (m.bufferBytes / 2 ** 20).toFixed(0)).join(', ') || 'no'} MiB matrices for working sets that fit in a cache; JS copy and triad, 1 thread (for reference)`
         : 'Float64Array copy (TypedArray.set) and triad loop, 1 JS thread (onnxruntime-node unavailable)',
       measurements: bandwidthMeasurements,
       peakGBPerS: ortBandwidth ? ortBandwidth.gbPerS : Math.max(...bandwidthMeasurements.map((m) => m.gbPerS)),
       repeatSpread: ortBandwidth?.medianGbPerS ? ortBandwidth.gbPerS / ortBandwidth.medianGbPerS - 1 : null,
+      lastLevelCacheBytes: llcBytes ?? null,
     },
     gpuMemoryUtilisation: await readGpuMemoryUtilisation(),
     loadAverage1m,
@@ -121,14 +122,8 @@ async function measureLimits(
   return limits;
 }
 
-function llcText(): string {
-  const llc = lastLevelCacheBytes();
+function llcText(llc: number | undefined): string {
   return llc === undefined ? 'last-level cache size unknown' : `last-level cache ${(llc / 2 ** 20).toFixed(0)} MiB`;
-}
-
-/** Bytes of W in the limits' ORT matrix-vector measurement; 0 when there is none. */
-function ortMatrixBytes(limits: MachineLimits): number {
-  return limits.bandwidth.measurements.find((m) => m.kernel === 'ort-matvec')?.bufferBytes ?? 0;
 }
 
 /** The repeat spread of the measurement that set the peak. */

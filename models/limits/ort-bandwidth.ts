@@ -56,10 +56,24 @@ export function matVecModel(K: number, N: number): Uint8Array {
   return g.encode([{ domain: '', version: 17 }]);
 }
 
+/** Cache-sized matrices measured besides the large one, for the bandwidth-vs-working-set curve. */
+export const CURVE_MATRIX_BYTES = [8 * MIB, 32 * MIB, 128 * MIB];
+
+/**
+ * The curve: each CURVE_MATRIX_BYTES size below the large matrix, then the large one (last, the
+ * roofline's memory slope). Smallest first.
+ */
+export async function measureOrtBandwidthCurve(options: OrtBandwidthOptions): Promise<BandwidthMeasurement[]> {
+  const largeBytes = options.matrixBytes ?? defaultMatrixBytes();
+  const out: BandwidthMeasurement[] = [];
+  for (const matrixBytes of [...CURVE_MATRIX_BYTES.filter((b) => b < largeBytes / 2), largeBytes]) out.push(await measureOrtBandwidth({ ...options, matrixBytes }));
+  return out;
+}
+
 export async function measureOrtBandwidth(options: OrtBandwidthOptions): Promise<BandwidthMeasurement> {
   const ort = await import('onnxruntime-node');
   const K = 4096;
-  const N = Math.max(1024, Math.floor((options.matrixBytes ?? defaultMatrixBytes()) / 4 / K));
+  const N = Math.max(256, Math.floor((options.matrixBytes ?? defaultMatrixBytes()) / 4 / K));
   const session = await ort.InferenceSession.create(matVecModel(K, N), {
     executionProviders: ['cpu'],
     intraOpNumThreads: options.threads,

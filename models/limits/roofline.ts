@@ -7,6 +7,7 @@
  */
 import { derive, type ModelConfig } from '../config.ts';
 import { VARIANT_TRAITS, type Variant } from '../variants.ts';
+import { bandwidthForWorkingSet, type BandwidthPoint } from '../../harness/results/machine-limits.ts';
 
 /** A [M, K] x [K, Nout] GEMM with its weight storage, `count` times. */
 export interface Gemm {
@@ -24,6 +25,8 @@ export interface RooflineLimits {
   peakGBPerS: number;
   /** int8 GEMM ceiling, Gop/s; absent = the fp32 peak */
   int8PeakGopPerS?: number | null;
+  /** bandwidth by working-set size (machine-limits.ts bandwidthCurve); absent = peakGBPerS for all */
+  bandwidthCurve?: readonly BandwidthPoint[];
 }
 
 /** How each graph stores and multiplies its FFN and compensation weights. */
@@ -83,14 +86,23 @@ export function requestGemms(shape: RequestShape): Gemm[] {
   ];
 }
 
-/** Sum over the GEMMs of max(compute time, streaming time), in µs. */
+/** Bytes of weights one request reads: every GEMM's weights once (per-token weights are distinct). */
+export function weightBytesOf(gemms: readonly Gemm[]): number {
+  return gemms.reduce((sum, g) => sum + g.count * g.K * g.Nout * g.bytesPerWeight, 0);
+}
+
+/**
+ * Sum over the GEMMs of max(compute time, streaming time), in µs. Streaming is at the bandwidth of
+ * the request's weight working set: weights that fit in a cache stream from it.
+ */
 export function rooflineFloorUs(gemms: readonly Gemm[], limits: RooflineLimits): number {
+  const gbPerS = bandwidthForWorkingSet(limits.bandwidthCurve ?? [], weightBytesOf(gemms), limits.peakGBPerS);
   let us = 0;
   for (const g of gemms) {
     const flops = 2 * g.M * g.K * g.Nout;
     const peak = g.int8Compute ? Math.max(limits.peakGflopPerS, limits.int8PeakGopPerS ?? 0) : limits.peakGflopPerS;
     const bytes = g.K * g.Nout * g.bytesPerWeight + 4 * g.M * (g.K + g.Nout);
-    us += g.count * Math.max(flops / (peak * 1e3), bytes / (limits.peakGBPerS * 1e3));
+    us += g.count * Math.max(flops / (peak * 1e3), bytes / (gbPerS * 1e3));
   }
   return us;
 }

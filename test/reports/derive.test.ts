@@ -122,6 +122,12 @@ describe('limitsTrustProblems', () => {
     expect(limitsTrustProblems({ ...LIMITS, gemm: { ...LIMITS.gemm, repeatSpread: 0.6 } }, now)).toEqual(['GEMM repetitions spread 60% (more than 25%: the machine was busy)']);
     expect(limitsTrustProblems({ ...LIMITS, measuredAt: 'yesterday' }, now)[0]).toMatch(/unreadable time/);
   });
+  it('a bandwidth matrix not well beyond the last-level cache says so (a 256 MiB matrix on a 480 MiB L3); 4x the cache does not', () => {
+    const fresh = { ...LIMITS, gemm: { ...LIMITS.gemm, repeatSpread: 0.05 } };
+    const withMatrix = (mib: number): MachineLimits => ({ ...fresh, bandwidth: { ...LIMITS.bandwidth, repeatSpread: 0.02, lastLevelCacheBytes: 480 * 2 ** 20, measurements: [{ kernel: 'ort-matvec', bufferBytes: mib * 2 ** 20, gbPerS: 27 }] } });
+    expect(limitsTrustProblems(withMatrix(256), now)).toEqual(['the bandwidth matrix (256 MiB) is not well beyond the 480 MiB last-level cache, so the memory slope may be a cache figure']);
+    expect(limitsTrustProblems(withMatrix(1920), now)).toEqual([]);
+  });
   it('the repeat spread of a GEMM measurement: median over best time, minus 1', () => {
     // n = 1000: 2e9 FLOP; best at 100 GFLOP/s = 20 ms; median 30 ms -> 0.5
     expect(gemmRepeatSpread({ n: 1000, gflopPerS: 100, medianMs: 30, repetitions: 5 })).toBeCloseTo(0.5, 12);

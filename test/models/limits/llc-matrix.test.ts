@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lastLevelCacheBytes, matrixBytesFor } from '../../../models/limits/ort-bandwidth.ts';
+import { rooflineFloorUs } from '../../../models/limits/roofline.ts';
+import { bandwidthForWorkingSet } from '../../../harness/results/machine-limits.ts';
 
 const MIB = 2 ** 20;
 
@@ -36,5 +38,31 @@ describe('bandwidth matrix size from the last-level cache', () => {
     expect(matrixBytesFor(480 * MIB)).toBe(1920 * MIB); // would have streamed from L3 at 256 MiB
     expect(matrixBytesFor(1024 * MIB)).toBe(2048 * MIB);
     expect(matrixBytesFor(undefined)).toBe(256 * MIB);
+  });
+});
+
+describe('bandwidth for a working set (the roofline slope a request is floored by)', () => {
+  const curve = [
+    { bytes: 8 * MIB, gbPerS: 40 },
+    { bytes: 32 * MIB, gbPerS: 46 },
+    { bytes: 128 * MIB, gbPerS: 28 },
+    { bytes: 1920 * MIB, gbPerS: 15 },
+  ];
+  it('takes the largest matrix no larger than the working set', () => {
+    expect(bandwidthForWorkingSet(curve, 68e6, 15)).toBe(46); // a 68 MB model: streams like 32 MiB at best
+    expect(bandwidthForWorkingSet(curve, 500 * MIB, 15)).toBe(28);
+    expect(bandwidthForWorkingSet(curve, 4096 * MIB, 15)).toBe(15); // beyond the caches: memory
+    expect(bandwidthForWorkingSet(curve, 1920 * MIB, 15)).toBe(15);
+  });
+  it('below every matrix: the best figure measured; without a curve: the fallback', () => {
+    expect(bandwidthForWorkingSet(curve, 1 * MIB, 15)).toBe(46);
+    expect(bandwidthForWorkingSet([], 68e6, 15)).toBe(15);
+  });
+  it('the roofline floor of a request whose weights fit in a cache uses the faster figure', () => {
+    const gemms = [{ M: 1, K: 1024, Nout: 1024, bytesPerWeight: 4, int8Compute: false, count: 16 }]; // 64 MiB of weights
+    const memoryOnly = rooflineFloorUs(gemms, { peakGflopPerS: 1000, peakGBPerS: 15 });
+    const withCurve = rooflineFloorUs(gemms, { peakGflopPerS: 1000, peakGBPerS: 15, bandwidthCurve: curve });
+    console.log(`floor at 15 GB/s ${memoryOnly.toFixed(0)} us, with the curve (32 MiB point, 46 GB/s) ${withCurve.toFixed(0)} us`);
+    expect(memoryOnly / withCurve).toBeCloseTo(46 / 15, 2);
   });
 });
