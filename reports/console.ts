@@ -6,7 +6,8 @@
 import type { MachineLimits } from '../harness/results/machine-limits.ts';
 import { formatTable, runTable } from './console-table.ts';
 import { deriveFigures, ridgePointFlopPerByte, rooflineLimits } from './derive.ts';
-import { pairedTable } from './paired-table.ts';
+import { pairedOf } from './paired.ts';
+import { formatPairedTable } from './paired-table.ts';
 import { parityTable } from './parity.ts';
 import type { RunRow } from './runs.ts';
 
@@ -19,14 +20,14 @@ export interface ConsoleOptions {
   paired?: boolean;
 }
 
-/** The paired headline per file (with its file's label when several), the run table, parity. */
+/** The paired block per file (reports/paired-table.ts, with its file's label when several), the run table, parity. */
 export function consoleTables(rows: RunRow[], limits: MachineLimits | undefined, options: ConsoleOptions = {}): string {
   const out: string[] = [];
   const files = [...new Map(rows.map((r) => [r.fileIndex, r])).values()];
   for (const first of options.paired === false ? [] : files) {
-    const paired = pairedTable(first.results);
-    if (!paired) continue;
-    out.push(`${first.source ? `${first.source}: ` : ''}${paired.title}`, formatTable(paired.headers, paired.rows, paired.numeric), paired.note, '');
+    const paired = pairedOf(first.results);
+    if (!paired || paired.buckets.length === 0) continue;
+    out.push(`${first.source ? `${first.source}: ` : ''}${formatPairedTable(paired)}`, '');
   }
   out.push(runTable(rows, { wide: options.wide ?? false, ...(limits ? { limits } : {}) }));
   const parity = parityTable(rows);

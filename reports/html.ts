@@ -10,6 +10,7 @@ import path from 'node:path';
 import { limitsTrustProblems, type MachineLimits } from '../harness/results/machine-limits.ts';
 import type { ChartSpec, FigureTable } from './charts/spec.ts';
 import { variantColours } from './palette.ts';
+import { pairedOf } from './paired.ts';
 import { pairedTable } from './paired-table.ts';
 import { parityTable } from './parity.ts';
 import { percentileNotes } from './percentiles.ts';
@@ -74,8 +75,10 @@ function table(headers: string[], rows: string[][], numeric: boolean[] = [], col
 
 function pairedSection(files: LoadedResults[], labels: string[]): string {
   const parts = files.flatMap((file, i) => {
-    const t = pairedTable(file.results);
-    return t ? [`<h3>${escapeHtml(labels[i] ? `${labels[i]}: ` : '')}${escapeHtml(t.title)}</h3>${table(t.headers, t.rows, t.numeric)}<p class="caption">${escapeHtml(t.note)}</p>`] : [];
+    const paired = pairedOf(file.results);
+    if (!paired || paired.buckets.length === 0) return [];
+    const t = pairedTable(paired);
+    return [`<h3>${escapeHtml(labels[i] ? `${labels[i]}: ` : '')}${escapeHtml(t.title)}</h3><p class="caption">${escapeHtml(t.subtitle)}</p>${table(t.headers, t.rows, t.numeric)}<p class="caption">${escapeHtml(t.note.join(' '))}</p>`];
   });
   return parts.length > 0 ? `<h2>Paired speedups (the model's)</h2>${parts.join('\n')}` : '';
 }

@@ -4,9 +4,8 @@
  * model's, per candidate bucket with a 95% bootstrap interval. The headline speedup of the
  * console and the speedup chart both read it here.
  */
-import type { BenchResults, PairedBucket, PairedComparison, PairedSpeedup } from '../harness/results/contract.ts';
+import type { BenchResults, PairedBucket, PairedComparison } from '../harness/results/contract.ts';
 
-export type PairedSpeedupFacts = PairedSpeedup;
 export type PairedBucketFacts = PairedBucket;
 export type PairedFacts = PairedComparison;
 
@@ -32,9 +31,4 @@ export function speedupPairs(paired: PairedFacts): { variant: string; over: stri
 /** A bucket's x position on a log axis: the geometric middle of its candidate range. */
 export function bucketMidCandidates(b: Pick<PairedBucketFacts, 'loCandidates' | 'hiCandidates'>): number {
   return Math.sqrt(b.loCandidates * b.hiCandidates);
-}
-
-/** '2.31x [2.20, 2.45]' */
-export function formatSpeedup(s: Pick<PairedSpeedupFacts, 'ratio' | 'lo95' | 'hi95'>): string {
-  return `${s.ratio.toFixed(2)}x [${s.lo95.toFixed(2)}, ${s.hi95.toFixed(2)}]`;
 }

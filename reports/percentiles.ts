@@ -1,8 +1,9 @@
 /**
- * Printed percentiles with what they rest on, the same in the console and the HTML: a value
- * whose n cannot support it (no 99% upper bound, harness/results/percentile-bound.ts) carries a
- * `*`, and the notes under the table say which percentile of which run needs how many requests,
- * and give the 99% upper bound of those that are supported.
+ * Printed percentiles with what they rest on, the same in the console, the HTML and the CSV and
+ * Markdown exports (cli/export/): a value whose n cannot support it (no 99% upper bound,
+ * harness/results/percentile-bound.ts) carries a `*` (in CSV, a `percentiles_too_few` column),
+ * and the notes under the table say which percentile of which run needs how many requests, and
+ * give the 99% upper bound of those that are supported.
  */
 import { percentileBound, percentileName, unsupportedNote } from '../harness/results/percentile-bound.ts';
 import type { RunResult } from '../harness/results/contract.ts';
@@ -23,16 +24,21 @@ export function percentileMs(us: number, percentile: number, n: number): string 
 }
 
 /**
+ * The marks of the percentiles n requests cannot support ('p99 n=36: too few, needs 459'), in
+ * the order given; none when n is 0 (nothing is printed then).
+ */
+export function unsupportedNotes(percentiles: readonly number[], n: number): string[] {
+  return n === 0 ? [] : percentiles.flatMap((p) => unsupportedNote(p, n) ?? []);
+}
+
+/**
  * The notes under a table printing `percentiles` of these runs: one line per unsupported
  * (percentile, n) naming the runs, and one line of 99% upper bounds of the highest supported.
  */
 export function percentileNotes(rows: readonly RunRow[], percentiles: readonly number[]): string[] {
   const unsupported = new Map<string, string[]>();
   for (const row of rows) {
-    for (const p of percentiles) {
-      const note = unsupportedNote(p, latencyN(row.run));
-      if (note && latencyN(row.run) > 0) unsupported.set(note, [...(unsupported.get(note) ?? []), row.series]);
-    }
+    for (const note of unsupportedNotes(percentiles, latencyN(row.run))) unsupported.set(note, [...(unsupported.get(note) ?? []), row.series]);
   }
   const lines = [...unsupported].map(([note, series]) => `* ${note} for a 99% upper bound (${series.length === rows.length && rows.length > 1 ? 'every run' : series.join(', ')})`);
   const top = Math.max(...percentiles);

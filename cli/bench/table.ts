@@ -1,7 +1,7 @@
 /**
  * The open-loop console output at the end of `ugbench bench` and `merge`: the report's run table
  * and parity (reports/console.ts), then what the run's numbers need said. The paired block
- * (./paired-table.ts) is printed before it by the bench command.
+ * (reports/paired-table.ts) is printed before it by the bench command.
  */
 import type { BenchResults } from '../../harness/results/contract.ts';
 import { consoleTables } from '../../reports/console.ts';

@@ -9,7 +9,7 @@ import { claimResultsDir, writeJsonAtomic } from '../../harness/results/io.ts';
 import { runBench } from '../bench/run-bench.ts';
 import { createProgress } from '../bench/progress.ts';
 import { formatResultsTable } from '../bench/table.ts';
-import { formatPairedTable } from '../bench/paired-table.ts';
+import { formatPairedTable } from '../../reports/paired-table.ts';
 import { DEFAULT_PAIRED_PER_BUCKET } from '../bench/paired-phase.ts';
 import { reportVerdict } from '../bench/verdict.ts';
 import { parseShardSpec } from '../../harness/loadgen/traffic/shard.ts';

@@ -2,8 +2,12 @@
  * `ugbench export-results --format csv`: one row per run (bucket 'all') and one per tag bucket
  * of that run (cache=hit, cache=miss, ...), for spreadsheets and dashboards. RFC 4180 quoting;
  * latencies in ms with µs precision; one `label.<key>` column per label key seen in any file.
+ * `count` is the row's n, the requests its percentiles rest on (the console's `n`);
+ * `percentiles_too_few` lists the percentiles of the row that n cannot support with a 99% upper
+ * bound, in the console's words (reports/percentiles.ts), empty when all can.
  */
 import type { BenchResults } from '../../harness/results/contract.ts';
+import { unsupportedNotes } from '../../reports/percentiles.ts';
 import { latencyBuckets } from './buckets.ts';
 
 export interface SourcedResults {
@@ -12,7 +16,9 @@ export interface SourcedResults {
   results: BenchResults;
 }
 
-const RUN_COLUMNS = ['source', 'scenario', 'created_at', 'git_commit', 'status', 'run', 'variant', 'runtime', 'provider', 'threads', 'weight_precision', 'activation_precision', 'executor', 'target_qps', 'bucket', 'count', 'p50_ms', 'p90_ms', 'p99_ms', 'p999_ms', 'max_ms', 'mean_ms', 'requests_per_s', 'candidates_per_s', 'completed', 'errored', 'dropped', 'hit_rate', 'slo_met', 'validity'] as const;
+const RUN_COLUMNS = ['source', 'scenario', 'created_at', 'git_commit', 'status', 'run', 'variant', 'runtime', 'provider', 'threads', 'weight_precision', 'activation_precision', 'executor', 'target_qps', 'bucket', 'count', 'p50_ms', 'p90_ms', 'p99_ms', 'p999_ms', 'max_ms', 'mean_ms', 'requests_per_s', 'candidates_per_s', 'completed', 'errored', 'dropped', 'hit_rate', 'slo_met', 'validity', 'percentiles_too_few'] as const;
+/** the percentiles of the p*_ms columns */
+const PERCENTILES = [50, 90, 99, 99.9];
 
 export function csvField(value: Cell): string {
   if (value === null || value === undefined) return '';
@@ -36,6 +42,7 @@ export function resultsToCsv(files: readonly SourcedResults[]): string {
         const cells: Cell[] = [...runCells, bucket.name, s.count, ms(s.p50Us), ms(s.p90Us), ms(s.p99Us), ms(s.p999Us), ms(s.maxUs), ms(s.meanUs)];
         // throughput, counters and verdicts belong to the whole run, not to a bucket of it
         cells.push(...(whole ? [run.throughput.requestsPerS, run.throughput.candidatesPerS, run.counts.completed, run.counts.errored, run.counts.dropped, run.observedHitRate, run.slo?.met ?? null, run.validity.status] : [null, null, null, null, null, null, null, null]));
+        cells.push(unsupportedNotes(PERCENTILES, s.count).join('; '));
         lines.push([...cells, ...labels].map(csvField).join(','));
       }
     }

@@ -1,23 +1,35 @@
 /**
  * `ugbench export-results --format markdown`: a summary for `$GITHUB_STEP_SUMMARY` or a pull
  * request comment. The verdict comes first (status, SLO, the scenario's thresholds), then one
- * table row per run with 95% intervals on p50 and p99 (cli/export/quantile-interval.ts).
+ * table row per run with its n and 95% intervals on p50 and p99 (cli/export/quantile-interval.ts),
+ * a percentile n cannot support marked `*` and the console's notes under the table
+ * (reports/percentiles.ts).
  */
-import { fromEncoded } from '../../harness/results/compare/sample.ts';
+import { fromEncoded, type WeightedSample } from '../../harness/results/compare/sample.ts';
 import { evaluateThresholds } from '../../harness/results/gates/evaluate.ts';
 import { formatVerdicts } from '../../harness/results/gates/report.ts';
 import { thresholdsFromScenario } from '../../harness/results/gates/source.ts';
 import type { RunResult } from '../../harness/results/contract.ts';
 import { formatLabels } from '../labels.ts';
+import { latencyN, ms, percentileMs, percentileNotes } from '../../reports/percentiles.ts';
+import { runRows } from '../../reports/runs.ts';
 import type { SourcedResults } from './csv.ts';
-import { quantileInterval, type QuantileInterval } from './quantile-interval.ts';
+import { quantileInterval } from './quantile-interval.ts';
 
-const ms = (us: number): string => (us / 1000).toFixed(us >= 100_000 ? 0 : us >= 10_000 ? 1 : 2);
+/** the percentiles of the table */
+const PERCENTILES = [50, 99];
 
-/** `12.3 [11.9, 12.8]`; an open upper end when too few requests lie beyond the quantile */
-function withInterval(i: QuantileInterval): string {
+/** a `*` that Markdown shows as itself */
+const literalStars = (text: string): string => text.replace(/\*/g, '\\*');
+
+/**
+ * `12.3 [11.9, 12.8]`, the estimate marked `*` when the run's n cannot support the percentile;
+ * an open upper end when too few requests lie beyond the quantile
+ */
+function withInterval(sample: WeightedSample, run: RunResult, percentile: number): string {
+  const i = quantileInterval(sample, percentile / 100);
   if (i.count === 0) return 'no data';
-  return `${ms(i.estimateUs)} [${i.lowUs === null ? '?' : ms(i.lowUs)}, ${i.highUs === null ? '?' : ms(i.highUs)}]`;
+  return `${literalStars(percentileMs(i.estimateUs, percentile, latencyN(run)))} [${i.lowUs === null ? '?' : ms(i.lowUs)}, ${i.highUs === null ? '?' : ms(i.highUs)}]`;
 }
 
 function runRow(run: RunResult): string {
@@ -26,9 +38,8 @@ function runRow(run: RunResult): string {
   const cells = [
     `\`${run.id}\``,
     `${rt.runtime} (${rt.provider}, ${rt.threads} threads)`,
-    String(run.counts.completed),
-    withInterval(quantileInterval(sample, 0.5)),
-    withInterval(quantileInterval(sample, 0.99)),
+    String(latencyN(run)),
+    ...PERCENTILES.map((p) => withInterval(sample, run, p)),
     run.throughput.requestsPerS.toFixed(1),
     run.observedHitRate === null ? '-' : `${(run.observedHitRate * 100).toFixed(1)}%`,
     run.slo ? (run.slo.met ? 'met' : '**missed**') : '-',
@@ -57,12 +68,14 @@ export function resultsToMarkdown(files: readonly SourcedResults[]): string {
   const out: string[] = [];
   for (const file of files) {
     out.push(...verdictLines(file), '');
-    out.push('| run | ran on | done | p50 ms [95% CI] | p99 ms [95% CI] | req/s | hit | SLO | validity |');
+    out.push('| run | ran on | n | p50 ms [95% CI] | p99 ms [95% CI] | req/s | hit | SLO | validity |');
     out.push('|---|---|--:|--:|--:|--:|--:|---|---|');
     out.push(...file.results.runs.map(runRow), '');
+    out.push(...percentileNotes(runRows([{ path: file.source, results: file.results }]), PERCENTILES).map((note) => `- ${literalStars(note)}`));
     out.push(...file.results.runs.map((r) => `- \`${r.id}\` precision: weights ${r.runtime.weightPrecision}; activations ${r.runtime.activationPrecision}`), '');
   }
   out.push(
+    'n = completed requests the percentiles rest on; `*` = too few of them for a 99% upper bound of that percentile (the notes under the table say how many it needs).',
     'Intervals: 95% distribution-free intervals for the percentile from the run\'s own requests (order statistics); they cover sampling noise within the run, not run-to-run noise. `?` = too few requests beyond the percentile to bound it.',
     '',
   );

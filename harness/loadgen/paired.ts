@@ -18,17 +18,25 @@ export interface PairedSystem {
   sut: SystemUnderTest;
 }
 
-export interface PairedRow {
+/**
+ * One plan request scored by every variant: service time (compute inside the instance) per
+ * variant, µs. The results file stores these as they are (`paired.samples`,
+ * harness/results/contract.ts).
+ */
+export interface PairedSample {
+  /** index into the traffic plan */
   index: number;
   userId: number;
   candidates: number;
+  /** label of its candidate bucket */
   bucket: string;
+  /** the order the variants ran in for this request */
   order: string[];
   serviceUs: Record<string, number>;
 }
 
 export interface PairedRun {
-  rows: PairedRow[];
+  rows: PairedSample[];
   /** sampled requests left out, with why (an errored completion, no service time reported) */
   excluded: { index: number; reason: string }[];
 }
@@ -79,7 +87,7 @@ export function serviceTimeUs(c: Completion): number | undefined {
 export async function runPaired(o: PairedRunOptions): Promise<PairedRun> {
   const query = (index: number) => ({ index, userId: o.plan.userId[index]!, candidates: o.plan.candidates[index]! });
   for (const s of o.systems) for (const index of o.indices.slice(0, o.warmupPerSystem ?? 2)) await s.sut.issue(query(index));
-  const rows: PairedRow[] = [];
+  const rows: PairedSample[] = [];
   const excluded: PairedRun['excluded'] = [];
   for (const [i, index] of o.indices.entries()) {
     if (o.signal?.aborted) break;

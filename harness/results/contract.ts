@@ -14,10 +14,11 @@
 
 import type { ExecutorKind } from '../loadgen/executors/executor.ts';
 import type { LatencySummary } from '../loadgen/histogram.ts';
+import type { PairedSample } from '../loadgen/paired.ts';
 import type { RunCounts } from '../loadgen/recorder.ts';
 
 // Defined by the load generator, which records them; part of this contract as they are.
-export type { ExecutorKind, LatencySummary, RunCounts };
+export type { ExecutorKind, LatencySummary, PairedSample, RunCounts };
 
 /**
  * 2: runs carry `timingsUs` and `tags` (the generic split of the measurement record) and the
@@ -581,19 +582,6 @@ export interface PairedComparison {
   cache: 'bypassed';
   samples: PairedSample[];
   buckets: PairedBucket[];
-}
-
-/** One plan request scored by every variant: service time (compute inside the instance) per variant, µs. */
-export interface PairedSample {
-  /** index into the traffic plan */
-  index: number;
-  userId: number;
-  candidates: number;
-  /** label of its candidate bucket */
-  bucket: string;
-  /** the order the variants ran in for this request */
-  order: string[];
-  serviceUs: Record<string, number>;
 }
 
 /** One candidate bucket (or `all`: every sample) of the paired comparison. */

@@ -1,10 +1,12 @@
 /**
  * Roofline: each run at (arithmetic intensity, busy-time GFLOP/s) under this machine's measured
  * roofs (large-GEMM GFLOP/s flat, memory bandwidth x intensity sloped). Without measured limits the
- * points are drawn alone and the caption says so.
+ * points are drawn alone and the caption says so. Points take their variant's colour
+ * (reports/palette.ts, as in every chart); where a variant has several runs, the shape tells them apart.
  */
 import type { MachineLimits } from '../../harness/results/machine-limits.ts';
 import { attainableGflopPerS, deriveFigures, int8Roof, ridgePointFlopPerByte, rooflineLimits, type DerivedFigures, type RooflineLimits } from '../derive.ts';
+import { variantColour } from '../palette.ts';
 import type { RunRow } from '../runs.ts';
 import { chartFrame, round, type ChartSpec } from './spec.ts';
 
@@ -15,6 +17,7 @@ export function rooflineChart(rows: RunRow[], limits: MachineLimits | undefined)
   if (figures.length === 0) return null;
   const points = figures.map((f) => ({
     series: f.series,
+    variant: f.variant,
     intensity: round(f.arithmeticIntensityFlopPerByte),
     gflopPerS: round(f.busyGflopPerS),
     bound: f.bound ?? 'unknown',
@@ -55,13 +58,15 @@ export function rooflineChart(rows: RunRow[], limits: MachineLimits | undefined)
   }
   layers.push({
     data: { values: points },
-    mark: { type: 'point', size: 90, filled: true },
+    mark: { type: 'point', size: 90, filled: true, opacity: 1 }, // the palette's colour itself, as the other charts' points
     encoding: {
       x: { field: 'intensity', type: 'quantitative', title: 'arithmetic intensity (FLOP/byte)', scale: { type: 'log', domain: [round(xMin, 6), round(xMax, 6)] } },
       y: { field: 'gflopPerS', type: 'quantitative', title: 'GFLOP/s while busy', scale: { type: 'log' } },
-      color: { field: 'series', type: 'nominal', title: 'run' },
+      color: variantColour(rows.map((r) => r.variant)),
+      ...(new Set(points.map((p) => p.variant)).size < points.length ? { shape: { field: 'series', type: 'nominal', title: 'run' } } : {}),
       tooltip: [
         { field: 'series', type: 'nominal', title: 'run' },
+        { field: 'variant', type: 'nominal' },
         { field: 'intensity', type: 'quantitative', title: 'FLOP/byte' },
         { field: 'gflopPerS', type: 'quantitative', title: 'GFLOP/s' },
         { field: 'bound', type: 'nominal' },

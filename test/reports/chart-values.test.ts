@@ -1,11 +1,12 @@
 /**
  * The charts plot the results' own numbers, not only a valid spec: the speedup points are the
  * paired ratios of `results.paired` with their intervals, latency vs candidates is the
- * `candidates` tag's p50 per bucket, each variant has one colour across every chart, a figure
- * that would be lone points is a table, and the console table fits 100 columns.
+ * `candidates` tag's p50 per bucket, each variant has one colour across every chart (the roofline
+ * too: by variant, never by run), a figure that would be lone points is a table, and the console
+ * table fits 100 columns.
  */
 import { describe, expect, it } from 'vitest';
-import { formatPairedTable } from '../../cli/bench/paired-table.ts';
+import { formatPairedTable } from '../../reports/paired-table.ts';
 import { formatResultsTable } from '../../cli/bench/table.ts';
 import { consoleSummary } from '../../reports/console.ts';
 import { allFigures } from '../../reports/charts/index.ts';
@@ -14,25 +15,28 @@ import { runRows } from '../../reports/runs.ts';
 import { makeResults } from '../fixtures/make-results.ts';
 import { BUCKETS, pairedResults } from './paired-fixture.ts';
 import { pairedOf } from '../../reports/paired.ts';
+import { variantColours } from '../../reports/palette.ts';
 
 type Point = Record<string, unknown>;
 
-/** Every inline data array of a spec, flattened, and every colour scale in it. */
-function walk(spec: unknown): { points: Point[]; scales: { domain: string[]; range: string[] }[] } {
+/** Every inline data array of a spec, flattened, every variant colour scale in it, and the field of every colour encoding. */
+function walk(spec: unknown): { points: Point[]; scales: { domain: string[]; range: string[] }[]; colourFields: string[] } {
   const points: Point[] = [];
   const scales: { domain: string[]; range: string[] }[] = [];
+  const colourFields: string[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(visit);
     else if (node && typeof node === 'object') {
       const o = node as Record<string, unknown>;
       if (Array.isArray(o['values'])) points.push(...(o['values'] as Point[]));
       const color = o['color'] as { field?: string; scale?: { domain: string[]; range: string[] } } | undefined;
+      if (color?.field !== undefined) colourFields.push(color.field);
       if (color?.field === 'variant' && color.scale) scales.push(color.scale);
       Object.values(o).forEach(visit);
     }
   };
   visit(spec);
-  return { points, scales };
+  return { points, scales, colourFields };
 }
 
 const results = pairedResults();
@@ -78,12 +82,17 @@ describe('plotted values are the results’ own', () => {
     }
   });
 
-  it('one colour per variant across every chart', () => {
-    const charts = figures.filter((f): f is ChartSpec => !isTable(f) && f.name !== 'roofline');
+  it('one colour per variant across every chart, the roofline included', () => {
+    const charts = figures.filter((f): f is ChartSpec => !isTable(f));
+    expect(charts.map((c) => c.name)).toContain('roofline');
     const colourOf = new Map<string, string>();
     let scales = 0;
     for (const c of charts) {
-      for (const scale of walk(c.spec).scales) {
+      const { colourFields, scales: variantScales } = walk(c.spec);
+      // colour by variant through the palette, never by run id (series) or anything else
+      expect(colourFields.length, `${c.name}: colour encodings`).toBeGreaterThan(0);
+      expect(new Set(colourFields), `${c.name}: colour fields`).toEqual(new Set(['variant']));
+      for (const scale of variantScales) {
         scales++;
         scale.domain.forEach((variant, i) => {
           const colour = scale.range[i]!;
@@ -92,8 +101,20 @@ describe('plotted values are the results’ own', () => {
         });
       }
     }
-    expect(scales).toBeGreaterThanOrEqual(5);
+    expect(scales).toBeGreaterThanOrEqual(6);
     expect(new Set(colourOf.values()).size).toBe(colourOf.size); // distinct variants, distinct colours
+    expect(Object.fromEntries(colourOf)).toEqual(Object.fromEntries(variantColours(['baseline', 'ugsep', 'ugsep-w8a16'])));
+  });
+
+  it('roofline: each point carries its run’s variant, coloured by it; runs of one variant differ by shape', () => {
+    const points = walk(chart('roofline').spec).points.filter((p) => 'series' in p);
+    expect(points.map((p) => [p['series'], p['variant']])).toEqual(results.runs.map((r) => [r.id, r.variant]));
+    // two files of the same variants: the colour stays the variant's, the run is the shape
+    const twice = allFigures(runRows([{ path: 'a.json', results: makeResults({ commit: 'aaaaaaa1' }) }, { path: 'b.json', results: makeResults({ commit: 'bbbbbbb2' }) }]), undefined);
+    const roofline = twice.find((f): f is ChartSpec => f.name === 'roofline' && !isTable(f))!;
+    expect(walk(roofline.spec).colourFields).toEqual(['variant']);
+    expect(JSON.stringify(roofline.spec)).toContain('"shape":{"field":"series"');
+    expect(JSON.stringify(chart('roofline').spec)).not.toContain('"shape"'); // one run per variant: no shape legend
   });
 
   it('a figure that would be one point per run is a table: throughput at one rate, speedup and latency without tags', () => {
@@ -143,8 +164,8 @@ describe('the console table', () => {
     expect(text).toContain('* p99 n=200: too few, needs 459 for a 99% upper bound (every run)');
     expect(text).toMatch(/plan: 200 arrivals in 10 s = 20\.00 req\/s offered \(nominal poisson 20\/s\)/);
     expect(text).toMatch(/192-256 +12 +2\.54 \[2\.41, 2\.64\]/);
-    // `ugbench report` prints the same paired figures from reports/ (it cannot import cli/)
-    expect(consoleSummary(runRows([{ path: 'r.json', results: r }]), undefined)).toMatch(/192-256 +12 +2\.54x \[2\.41, 2\.64\]/);
+    // `ugbench report` prints the same paired block, from the same module (reports/paired-table.ts)
+    expect(consoleSummary(runRows([{ path: 'r.json', results: r }]), undefined)).toContain(formatPairedTable(r.paired!));
     const wide = formatResultsTable(pairedResults(), { wide: true });
     for (const header of ['p90 ms', 'p99.9 ms', 'cand/s', 'system x']) expect(wide).toContain(header);
     expect(Math.max(...wide.split('\n').map((l) => l.length))).toBeGreaterThan(100); // the control: everything does not fit
