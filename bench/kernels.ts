@@ -9,7 +9,7 @@
  * (dispatchTags: the kernel per graph at that N, read from ORT's optimized graphs).
  *
  * Accuracy: every ugsep-w8a16 row is checked against the bound auto uses (models/runtimes/
- * ort-calibrate.ts: min(5e-3, a quarter of the int8 effect, which is the fp32 graph's error
+ * ort-calibrate.ts: min(5e-3, half the int8 effect, which is the fp32 graph's error
  * against the W8A16 reference on the same request)); W8A8 kernels are labelled so and are
  * outside auto.
  *

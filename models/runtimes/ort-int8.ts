@@ -135,12 +135,12 @@ export function int8Facts(sessions: Int8Sessions): { activationPrecision: string
   if (plan) {
     details['int8.accuracyBound'] = plan.accuracyBound;
     details['int8.effectRelError'] = plan.int8EffectRelError;
-    details['int8.accuracyBoundRule'] = `min(configured ${plan.configuredBound}, ${EFFECT_FRACTION} x the int8 effect ${plan.int8EffectRelError.toExponential(2)} = fp32 graph vs W8A16 reference, the negative control)`;
+    details['int8.accuracyBoundRule'] = `per calibration point: min(configured ${plan.configuredBound}, ${EFFECT_FRACTION} x the int8 effect at that N = fp32 graph vs W8A16 reference, the negative control); strictest ${plan.accuracyBound.toExponential(2)} where the effect is least (${plan.int8EffectRelError.toExponential(2)})`;
     details['int8.calibration'] =
       `${sessions.planCached ? 'cached plan' : `calibrated in ${plan.calibrationS.toFixed(1)} s`}: max relative score error vs the W8A16 reference graph over ` +
       `${plan.calibrationUsers} synthetic requests at N = ${plan.calibrationCandidates.join(', ')}; times are medians of up to 5 interleaved rounds`;
     details['int8.calibrationPoints'] = JSON.stringify(
-      plan.points.map((p) => ({ graph: p.graph, kernel: p.kernel, N: p.candidates, medianUs: Math.round(p.medianUs), maxRelError: Number.isFinite(p.maxRelError) ? Number(p.maxRelError.toExponential(2)) : null, ok: p.withinBound })),
+      plan.points.map((p) => ({ graph: p.graph, kernel: p.kernel, N: p.candidates, medianUs: Math.round(p.medianUs), maxRelError: Number.isFinite(p.maxRelError) ? Number(p.maxRelError.toExponential(2)) : null, bound: Number(p.bound.toExponential(2)), ok: p.withinBound })),
     );
     if (sessions.planFile) details['int8.planFile'] = sessions.planFile;
   }
