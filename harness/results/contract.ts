@@ -16,9 +16,10 @@ import type { ExecutorKind } from '../loadgen/executors/executor.ts';
 import type { LatencySummary } from '../loadgen/histogram.ts';
 import type { PairedSample } from '../loadgen/paired.ts';
 import type { RunCounts } from '../loadgen/recorder.ts';
+import type { IssuingThreadFacts } from '../loadgen/thread-sched.ts';
 
 // Defined by the load generator, which records them; part of this contract as they are.
-export type { ExecutorKind, LatencySummary, PairedSample, RunCounts };
+export type { ExecutorKind, IssuingThreadFacts, LatencySummary, PairedSample, RunCounts };
 
 /**
  * 2: runs carry `timingsUs` and `tags` (the generic split of the measurement record) and the
@@ -270,6 +271,8 @@ export interface RunResult {
   counts: RunCounts;
   /** lateness of issue vs schedule (open loop), µs; null for closed/offline */
   issueDelayUs: LatencySummary | null;
+  /** open loop on Linux: the issuing thread's run-queue wait, CPU time and host steal over the measured window (why starts were late) */
+  issuingThread?: IssuingThreadFacts;
   /** HDR histograms of latency in µs, compressed base64; hit/miss are null when there is no user cache */
   histograms: {
     overall: string;

@@ -77,6 +77,7 @@ export function toRunResult(record: ExecutorRecord, cacheSource: Pick<SystemUnde
     measuredS,
     counts: { ...r.counts },
     issueDelayUs: record.kind === 'open' ? summarize(r.issueDelay) : null,
+    ...(record.issuingThread ? { issuingThread: record.issuingThread } : {}),
     histograms: {
       overall: encodeHistogram(r.overall),
       ...views.histograms,

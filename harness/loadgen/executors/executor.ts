@@ -4,6 +4,7 @@ import type { SystemUnderTest } from '../sut.ts';
 import type { TrafficPlan } from '../traffic/plan.ts';
 import type { Recorder } from '../recorder.ts';
 import type { CandidateBucket } from '../candidate-buckets.ts';
+import type { IssuingThreadFacts } from '../thread-sched.ts';
 
 /** open = issued on a schedule; closed = next request on completion; offline = one batch */
 export type ExecutorKind = 'open' | 'closed' | 'offline';
@@ -37,4 +38,6 @@ export interface ExecutorRecord {
   aborted: boolean;
   /** closed loop only: the plan ran out before the duration ended */
   planExhausted: boolean;
+  /** open loop, Linux: the issuing thread's scheduling over the measured window */
+  issuingThread?: IssuingThreadFacts;
 }

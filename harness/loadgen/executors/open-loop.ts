@@ -7,6 +7,7 @@
  */
 import type { ExecutorOptions, ExecutorRecord } from './executor.ts';
 import { Recorder } from '../recorder.ts';
+import { sampleThreadSched, schedBetween, type SchedSample } from '../thread-sched.ts';
 
 /** Issues in a row without a macrotask turn before yielding, so completions get processed when behind. */
 const MAX_ISSUES_WITHOUT_YIELD = 64;
@@ -27,7 +28,12 @@ export async function runOpenLoop(o: ExecutorOptions): Promise<ExecutorRecord> {
   let aborted = false;
   let issuedInARow = 0;
   let drain: (() => void) | undefined;
-  if (plan.warmupCount === 0) o.onMeasuredStart?.();
+  let schedAtStart: SchedSample | undefined;
+  const measuredStart = (): void => {
+    schedAtStart = sampleThreadSched();
+    o.onMeasuredStart?.();
+  };
+  if (plan.warmupCount === 0) measuredStart();
 
   for (let i = 0; i < plan.count; i++) {
     if (o.signal?.aborted) {
@@ -43,7 +49,7 @@ export async function runOpenLoop(o: ExecutorOptions): Promise<ExecutorRecord> {
       await clock.yieldNow();
       issuedInARow = 0;
     }
-    if (i === plan.warmupCount && i > 0) o.onMeasuredStart?.();
+    if (i === plan.warmupCount && i > 0) measuredStart();
     const measured = i >= plan.warmupCount;
     if (inFlight >= o.inFlightLimit) {
       if (measured) recorder.counts.dropped++;
@@ -69,5 +75,7 @@ export async function runOpenLoop(o: ExecutorOptions): Promise<ExecutorRecord> {
   }
   if (inFlight > 0) await new Promise<void>((resolve) => (drain = resolve));
   const endUs = aborted ? Math.max(clock.nowUs(), measureStartUs) : Math.max(lastCompletionUs, measureStartUs + plan.durationUs);
-  return { kind: 'open', recorder, measuredUs: endUs - measureStartUs, aborted, planExhausted: false };
+  const schedAtEnd = schedAtStart ? sampleThreadSched() : undefined;
+  const issuingThread = schedAtStart && schedAtEnd ? schedBetween(schedAtStart, schedAtEnd) : undefined;
+  return { kind: 'open', recorder, measuredUs: endUs - measureStartUs, aborted, planExhausted: false, ...(issuingThread ? { issuingThread } : {}) };
 }
