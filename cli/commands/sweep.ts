@@ -138,6 +138,10 @@ export function printSeries(series: readonly SweepSeries[], sloP99Ms: number): v
   for (const p of peakVsServiceRatios(series, sloP99Ms)) {
     const off = p.peakRatio !== null && p.serviceRatio !== null ? ` (peak ratio / service ratio ${r(p.peakRatio / p.serviceRatio)})` : '';
     process.stdout.write(`${p.variant} / ${p.over}${p.configLabel ? ` ${p.configLabel}` : ''}: peak ratio ${r(p.peakRatio)}, low-load service-time ratio ${r(p.serviceRatio)} at ${p.meanCandidates?.toFixed(1) ?? '-'} candidates per request${off}\n`);
+    if (p.modelPeakRatio !== null) {
+      const vs = p.peakRatio !== null ? ` (measured / predicted ${r(p.peakRatio / p.modelPeakRatio)})` : '';
+      process.stdout.write(`  a queue of the measured low-load service times under the same p99 <= ${sloP99Ms} ms predicts a peak ratio of ${r(p.modelPeakRatio)}${vs}: the SLO's headroom over each variant's own service tail, beyond the mean ratio\n`);
+    }
   }
   for (const s of series) {
     const spread = s.knee?.spread ? ` knee in [${s.knee.spread.lowQps.toFixed(1)}, ${s.knee.spread.highQps.toFixed(1)}]` : '';

@@ -7,6 +7,7 @@
  */
 import { peakUnder, serviceFacts } from '../capacity/peak.ts';
 import type { SweepSeries } from './results.ts';
+import { modelPeakQps, serviceQuantilesUs } from './queue-model.ts';
 
 export interface PeakVsService {
   variant: string;
@@ -14,6 +15,12 @@ export interface PeakVsService {
   configLabel: string | null;
   peakRatio: number | null;
   serviceRatio: number | null;
+  /**
+   * The peak ratio the two low-load service-time distributions predict under the same p99 SLO
+   * (queue-model.ts: Poisson arrivals, FIFO, the instances as servers): what the SLO's headroom
+   * alone makes of the service ratio. null without service histograms.
+   */
+  modelPeakRatio: number | null;
   meanCandidates: number | null;
 }
 
@@ -33,8 +40,17 @@ export function peakVsServiceRatios(series: readonly SweepSeries[], sloP99Ms: nu
         peakRatio: o.peakQps !== null && b.peakQps !== null ? o.peakQps / b.peakQps : null,
         serviceRatio: bs.meanServiceUs !== null && os.meanServiceUs !== null ? bs.meanServiceUs / os.meanServiceUs : null,
         meanCandidates: os.meanCandidates,
+        modelPeakRatio: modelRatio(b.lowLoadRuns, o.lowLoadRuns, bs.instances, sloP99Ms),
       });
     }
   }
   return out;
+}
+
+function modelRatio(baseRuns: Parameters<typeof serviceQuantilesUs>[0], otherRuns: Parameters<typeof serviceQuantilesUs>[0], servers: number, sloP99Ms: number): number | null {
+  const base = serviceQuantilesUs(baseRuns);
+  const other = serviceQuantilesUs(otherRuns);
+  if (base.length === 0 || other.length === 0) return null;
+  const basePeak = modelPeakQps(base, servers, sloP99Ms * 1000);
+  return basePeak > 0 ? modelPeakQps(other, servers, sloP99Ms * 1000) / basePeak : null;
 }
