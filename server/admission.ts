@@ -1,7 +1,7 @@
 /**
  * Bounded admission, decided from the headers alone: a model has `maxInFlight` compute places
  * and `maxQueued` waiting places, and a request reserves one before its body is read. When all
- * are taken the request is rejected (503 + Retry-After + Connection: close) without reading,
+ * are taken the request is rejected (503 + Retry-After, see shed.ts) without reading,
  * parsing or validating its body: shedding load must cost almost nothing, or goodput collapses
  * under overload. A reservation becomes a compute slot (or a wait for one) once the body is
  * parsed, or is cancelled when the request is answered earlier (400, 413, gone).

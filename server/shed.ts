@@ -1,12 +1,13 @@
 /**
  * The overload path of an infer request, from its headers: admit it, or answer 503 +
- * Retry-After + Connection: close without reading its body.
+ * Retry-After without reading its body (server/app.ts keeps the connection when the declared
+ * body is small, and closes it otherwise).
  *
  * - `x-request-timeout-ms` (optional): how long the client waits for an answer. When the
  *   estimated queue wait is already longer, the request is refused at once (reason
  *   `deadline`): queued, it would time out after holding a place another request could use.
  * - A request refused because every place is taken (reason `overloaded`) is answered after a
- *   pause of the estimated queue wait (at most MAX_PACE_MS): a client that retries at once,
+ *   pause of the estimated queue wait (within [MIN_PACE_MS, MAX_PACE_MS]): a client that retries at once,
  *   without back-off, would only be refused again, and on a machine whose cores all compute,
  *   an unpaced refusal loop takes CPU from the requests being served (the client's and the
  *   server's). Waiting on a timer costs no CPU; the socket is bounded by maxConnections.
@@ -17,6 +18,8 @@ import { isRejection, type Admission, type Rejection, type Reservation } from '.
 
 /** The longest pause before an `overloaded` 503. */
 export const MAX_PACE_MS = 250;
+/** The shortest: a fast model's queue wait is a few ms, and a refusal loop at that pace still takes the cores. */
+export const MIN_PACE_MS = 100;
 export const DEADLINE_HEADER = 'x-request-timeout-ms';
 
 export type HeaderCheck = { reservation: Reservation } | { status: 503 | 400; reason: 'overloaded' | 'deadline' | 'bad_request'; error: string; headers: Record<string, string>; paceMs: number };
@@ -45,7 +48,7 @@ function refusal(rejection: Rejection, deadlineUs: number | undefined): HeaderCh
     const error = `server: overloaded (estimated queue wait ${waitMs.toFixed(1)} ms exceeds ${DEADLINE_HEADER} ${(deadlineUs ?? 0) / 1000} ms)`;
     return { status: 503, reason: 'deadline', error, headers, paceMs: 0 };
   }
-  return { status: 503, reason: 'overloaded', error: 'server: overloaded (every instance busy, queue full)', headers, paceMs: Math.min(MAX_PACE_MS, waitMs) };
+  return { status: 503, reason: 'overloaded', error: 'server: overloaded (every instance busy, queue full)', headers, paceMs: Math.min(MAX_PACE_MS, Math.max(MIN_PACE_MS, waitMs)) };
 }
 
 /** Resolves after `ms` (at once for 0) without holding the event loop open. */

@@ -132,14 +132,17 @@ describe('OIP server under overload and hostile input', () => {
     });
   });
 
-  it('with every instance busy and the queue full, 503 + Retry-After + Connection: close comes from the headers alone', async () => {
+  it('with every instance busy and the queue full, 503 + Retry-After comes from the headers alone; a small declared body keeps the connection, a large one closes it', async () => {
     expect(model.started).toBe(1); // the previous test's request computes; the queue holds 0
     // headers only: the body is never sent, yet the answer arrives
     const raw = await headersOnly(server.url, '/v2/models/gated/infer', 1000);
     expect(raw).toMatch(/^HTTP\/1\.1 503/);
     expect(raw).toMatch(/retry-after: 1/i);
-    expect(raw).toMatch(/connection: close/i);
+    expect(raw).toMatch(/connection: keep-alive/i); // the client's next request reuses it (no reconnect per refusal)
     expect(raw).toMatch(/every instance busy, queue full/);
+    const large = await headersOnly(server.url, '/v2/models/gated/infer', 10 * 2 ** 20);
+    expect(large).toMatch(/^HTTP\/1\.1 503/);
+    expect(large).toMatch(/connection: close/i); // a 10 MiB body is never read: the connection goes
     const metrics = await (await request(`${server.url}/metrics`)).body.text();
     expect(metrics).toMatch(/ugbench_rejected_requests_total\{reason="overloaded"\} [1-9]/);
   });

@@ -11,7 +11,8 @@ import { request } from 'undici';
 import { createAdmission, isRejection, type Reservation } from '../../server/admission.ts';
 import { startOipServer, type HostedModel } from '../../server/app.ts';
 import { inferRequestJson } from '../../oip/protocol.ts';
-import { DEADLINE_HEADER } from '../../server/shed.ts';
+import { admitFromHeaders, DEADLINE_HEADER, MAX_PACE_MS, MIN_PACE_MS } from '../../server/shed.ts';
+import type { IncomingMessage } from 'node:http';
 
 const Fu = 2;
 const Fg = 2;
@@ -58,6 +59,38 @@ async function metric(url: string, name: string): Promise<number> {
 async function until(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((resolve) => setImmediate(resolve));
 }
+
+describe('refusal pacing', () => {
+  it(`a full queue's 503 waits the estimated queue wait, at least ${MIN_PACE_MS} ms and at most ${MAX_PACE_MS} ms; a deadline refusal waits nothing`, async () => {
+    let now = 0;
+    const admission = createAdmission({ maxInFlight: 1, maxQueued: 0, nowMs: () => now });
+    const req = (headers: Record<string, string>): IncomingMessage => ({ headers }) as unknown as IncomingMessage;
+    const pace = (headers: Record<string, string> = {}): number => {
+      const check = admitFromHeaders(admission, req(headers));
+      return 'reservation' in check ? -1 : check.paceMs;
+    };
+    const fast = (await admission.acquire())!;
+    now += 2; // a fast model: 2 ms of service
+    fast();
+    const busy = (await admission.acquire())!;
+    // 2 ms of estimated wait: unpaced, a client without back-off would be refused 500 times a second
+    expect(pace()).toBe(MIN_PACE_MS);
+    now += 10_000; // that request took 10 s: the mean service time rises far past the cap
+    busy();
+    const slow = (await admission.acquire())!;
+    expect(pace()).toBe(MAX_PACE_MS);
+    slow();
+    // a place in the queue, but the wait behind the request in flight is past a 1 ms deadline: refused at once
+    const roomy = createAdmission({ maxInFlight: 1, maxQueued: 4, nowMs: () => now });
+    const first = (await roomy.acquire())!;
+    now += 10;
+    first();
+    const ahead = (await roomy.acquire())!;
+    const check = admitFromHeaders(roomy, req({ [DEADLINE_HEADER]: '1' }));
+    expect('reservation' in check ? 'admitted' : `${check.reason} ${check.paceMs}`).toBe('deadline 0');
+    ahead();
+  });
+});
 
 describe('admission: estimated wait, deadline, clients that leave', () => {
   it('estimates the wait from the running mean service time and the requests ahead', async () => {
@@ -122,7 +155,7 @@ describe('the server on a fake slow runtime', () => {
       console.log(`deadline refusal: ${res.statusCode} ${answer.error}`);
       expect(res.statusCode).toBe(503);
       expect(res.headers['retry-after']).toBe('1');
-      expect(res.headers.connection).toBe('close');
+      expect(res.headers.connection).toBe('keep-alive'); // a small body: the connection is kept (server/app.ts)
       expect(answer.error).toMatch(/^server: overloaded \(estimated queue wait \d+\.\d ms exceeds x-request-timeout-ms 0\.000001 ms\)$/);
       expect(model.started).toBe(2); // never computed
       expect(await metric(server.url, 'ugbench_rejected_requests_total{reason="deadline"}')).toBe(1);
