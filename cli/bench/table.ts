@@ -27,13 +27,16 @@ export function formatResultsTable(results: BenchResults, options: { wide?: bool
 /** Late-start share above which the console says why. */
 const LATE_SHARE_NOTED = 0.01;
 
-/** Late starts above 1% of issued requests, with what the issuing thread's scheduling says of them. */
+/**
+ * Late starts above 1% of issued requests, with what the issuing thread's scheduling says of
+ * them: two lines, each within the console's 100 columns.
+ */
 export function lateStartsLine(run: RunResult): string | null {
   const { lateStarts, issued } = run.counts;
   if (issued === 0 || lateStarts / issued <= LATE_SHARE_NOTED) return null;
-  const head = `${run.id}: ${lateStarts} of ${issued} requests started late (${((lateStarts / issued) * 100).toFixed(1)}%, more than ${run.executor.lateThresholdUs ?? '?'} µs after schedule)`;
+  const head = `${run.id}: ${lateStarts} of ${issued} started late (${((lateStarts / issued) * 100).toFixed(1)}%, over ${run.executor.lateThresholdUs ?? '?'} µs)`;
   const t = run.issuingThread;
-  if (!t) return `${head}; the issuing thread's scheduling is not readable here`;
-  const steal = t.hostStealMs === null ? '' : `, host steal ${t.hostStealMs.toFixed(0)} ms on all vCPUs`;
-  return `${head}; over the window the issuing thread waited ${t.runQueueWaitMs.toFixed(1)} ms runnable for a CPU (the OS ran other threads) and ran ${t.onCpuMs.toFixed(0)} ms${steal}`;
+  if (!t) return `${head};\n  the issuing thread's scheduling is not readable here`;
+  const steal = t.hostStealMs === null ? '' : `, host steal ${t.hostStealMs.toFixed(0)} ms`;
+  return `${head};\n  the issuing thread waited ${t.runQueueWaitMs.toFixed(1)} ms runnable for a CPU, ran ${t.onCpuMs.toFixed(0)} ms${steal}`;
 }

@@ -41,8 +41,11 @@ describe('issuing-thread scheduling', () => {
       ({ id: 'ugsep@ort-cpu', counts: { issued: 200, lateStarts }, executor: { lateThresholdUs: 1000 }, ...(issuingThread ? { issuingThread } : {}) }) as unknown as RunResult;
     expect(lateStartsLine(run(2))).toBeNull(); // 1.0%
     expect(lateStartsLine(run(3, { onCpuMs: 410, runQueueWaitMs: 52.25, hostStealMs: 20, source: 'test' }))).toBe(
-      'ugsep@ort-cpu: 3 of 200 requests started late (1.5%, more than 1000 µs after schedule); over the window the issuing thread waited 52.3 ms runnable for a CPU (the OS ran other threads) and ran 410 ms, host steal 20 ms on all vCPUs',
+      'ugsep@ort-cpu: 3 of 200 started late (1.5%, over 1000 µs);\n  the issuing thread waited 52.3 ms runnable for a CPU, ran 410 ms, host steal 20 ms',
     );
     expect(lateStartsLine(run(3))).toMatch(/not readable here$/);
+    // within the console's 100 columns, even for a long run id
+    const long = { ...run(3, { onCpuMs: 12345, runQueueWaitMs: 1234.5, hostStealMs: 99999, source: 'test' }), id: 'ugsep-w8a16@ort-cuda-tensorrt' };
+    for (const line of lateStartsLine(long)!.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
   });
 });

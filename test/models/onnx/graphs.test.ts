@@ -54,13 +54,14 @@ describe('split ugsep on ORT', () => {
   const config = MID;
   const weights = generateWeights(config, { seed: 12 });
 
-  // hilo's int8 kernel sums in an order that depends on the row count (2 rows split, 2N whole):
-  // observed 2.7e-6 on this shape, so its bound is 5e-6; the other graphs agree within 1e-6.
+  // hilo's int8 kernel sums in an order that depends on the row count (2 rows split, 2N whole),
+  // and on the instruction set: observed 2.7e-6 on AVX2 (Zen 3) and 5.3e-6 with AVX-512 VNNI, so
+  // its bound is 1e-5, still 20x below the int8 effect (~2e-4 here); the others agree within 1e-6.
   it.each([
     ['ugsep', {}, 1e-6],
     ['ugsep-nocomp', {}, 1e-6],
     ['ugsep-w8a16', { int8Kernel: 'matmulnbits-b32' }, 1e-6],
-    ['ugsep-w8a16', { int8Kernel: 'hilo-b32' }, 5e-6],
+    ['ugsep-w8a16', { int8Kernel: 'hilo-b32' }, 1e-5],
   ] as const)('%s %o: split equals the monolith within %s', async (variant, options, bound) => {
     const whole = await session(buildWholeGraph(weights, variant, options));
     const user = await session(buildUserGraph(weights, variant, options));
