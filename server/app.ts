@@ -206,16 +206,9 @@ async function infer(state: ServerState, model: HostedModel, req: IncomingMessag
   const admitted = admitFromHeaders(state.admissions.get(model.name)!, req);
   if (!('reservation' in admitted)) {
     metrics.rejected.inc({ reason: admitted.reason });
-    // A refused request with a small declared body keeps its connection: after the answer, Node
-    // discards the unread body and the connection serves the client's next request. A reconnect
-    // per refusal (accept on the server, connect on the client) costs more CPU than a few
-    // discarded KiB. The answer never waits for the body. Only these refusals are paced. A large
-    // body is refused at once and its connection closed, so it holds no memory while paused, and
-    // resending it paces its client anyway.
-    const keepAlive = smallDeclaredBody(req);
-    if (keepAlive) await pause(admitted.paceMs);
-    const { connection: _close, ...kept } = admitted.headers;
-    finish(admitted.status, { error: admitted.error }, keepAlive ? kept : admitted.headers);
+    // paced and kept alive, or refused at once and closed: server/shed.ts decides from the headers
+    await pause(admitted.paceMs);
+    finish(admitted.status, { error: admitted.error }, admitted.headers);
     return;
   }
   const { reservation } = admitted;
@@ -330,12 +323,4 @@ function send(res: ServerResponse, code: number, body: unknown, headers: Record<
   const text = JSON.stringify(body);
   res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
-}
-
-/** Refused requests that declare a body up to this size keep their connection. */
-const KEEP_ALIVE_BODY_BYTES = 64 * 1024;
-
-function smallDeclaredBody(req: IncomingMessage): boolean {
-  const length = Number(req.headers['content-length']);
-  return Number.isInteger(length) && length >= 0 && length <= KEEP_ALIVE_BODY_BYTES && req.headers['transfer-encoding'] === undefined;
 }

@@ -1,13 +1,13 @@
 /**
  * The overload path of an infer request, from its headers: admit it, or answer 503 +
- * Retry-After without reading its body (server/app.ts keeps the connection when the declared
- * body is small, and closes it otherwise).
+ * Retry-After without reading its body, keeping the connection when the declared body is small
+ * and closing it otherwise (see refusal).
  *
  * - `x-request-timeout-ms` (optional): how long the client waits for an answer. When the
  *   estimated queue wait is already longer, the request is refused at once (reason
  *   `deadline`): queued, it would time out after holding a place another request could use.
  * - A request refused because every place is taken (reason `overloaded`) is answered after a
- *   pause of the estimated queue wait (within [MIN_PACE_MS, MAX_PACE_MS]): a client that retries at once,
+ *   pause of the estimated queue wait (within [MIN_PACE_MS, MAX_PACE_MS]; small bodies only): a client that retries at once,
  *   without back-off, would only be refused again, and on a machine whose cores all compute,
  *   an unpaced refusal loop takes CPU from the requests being served (the client's and the
  *   server's). Waiting on a timer costs no CPU; the socket is bounded by maxConnections.
@@ -38,17 +38,34 @@ export function admitFromHeaders(admission: Admission, req: IncomingMessage): He
   if (typeof deadlineUs === 'string') return { status: 400, reason: 'bad_request', error: deadlineUs, headers: {}, paceMs: 0 };
   const outcome = admission.admit(deadlineUs);
   if (!isRejection(outcome)) return { reservation: outcome };
-  return refusal(outcome, deadlineUs);
+  return refusal(outcome, deadlineUs, smallDeclaredBody(req));
 }
 
-function refusal(rejection: Rejection, deadlineUs: number | undefined): HeaderCheck {
+/** Refused requests that declare a body up to this size keep their connection. */
+export const KEEP_ALIVE_BODY_BYTES = 64 * 1024;
+
+function smallDeclaredBody(req: IncomingMessage): boolean {
+  const length = Number(req.headers['content-length']);
+  return Number.isInteger(length) && length >= 0 && length <= KEEP_ALIVE_BODY_BYTES && req.headers['transfer-encoding'] === undefined;
+}
+
+/**
+ * A refused request with a small declared body keeps its connection: after the answer, Node
+ * discards the unread body and the connection serves the client's next request (a reconnect per
+ * refusal, accept on the server and connect on the client, costs more CPU than a few discarded
+ * KiB). Only these refusals are paced. A large body is refused at once and its connection
+ * closed, so it holds no memory while paused, and resending it paces its client anyway. The
+ * answer never waits for the body.
+ */
+function refusal(rejection: Rejection, deadlineUs: number | undefined, keepAlive: boolean): HeaderCheck {
   const waitMs = rejection.estimatedWaitUs / 1000;
-  const headers = { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))), connection: 'close' };
+  const headers: Record<string, string> = { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))), ...(keepAlive ? {} : { connection: 'close' }) };
   if (rejection.reason === 'deadline') {
     const error = `server: overloaded (estimated queue wait ${waitMs.toFixed(1)} ms exceeds ${DEADLINE_HEADER} ${(deadlineUs ?? 0) / 1000} ms)`;
     return { status: 503, reason: 'deadline', error, headers, paceMs: 0 };
   }
-  return { status: 503, reason: 'overloaded', error: 'server: overloaded (every instance busy, queue full)', headers, paceMs: Math.min(MAX_PACE_MS, Math.max(MIN_PACE_MS, waitMs)) };
+  const paceMs = keepAlive ? Math.min(MAX_PACE_MS, Math.max(MIN_PACE_MS, waitMs)) : 0;
+  return { status: 503, reason: 'overloaded', error: 'server: overloaded (every instance busy, queue full)', headers, paceMs };
 }
 
 /** Resolves after `ms` (at once for 0) without holding the event loop open. */

@@ -64,7 +64,8 @@ describe('refusal pacing', () => {
   it(`a full queue's 503 waits the estimated queue wait, at least ${MIN_PACE_MS} ms and at most ${MAX_PACE_MS} ms; a deadline refusal waits nothing`, async () => {
     let now = 0;
     const admission = createAdmission({ maxInFlight: 1, maxQueued: 0, nowMs: () => now });
-    const req = (headers: Record<string, string>): IncomingMessage => ({ headers }) as unknown as IncomingMessage;
+    // a small declared body: paced and kept alive (a large one: refused at once, closed; below)
+    const req = (headers: Record<string, string>): IncomingMessage => ({ headers: { 'content-length': '2048', ...headers } }) as unknown as IncomingMessage;
     const pace = (headers: Record<string, string> = {}): number => {
       const check = admitFromHeaders(admission, req(headers));
       return 'reservation' in check ? -1 : check.paceMs;
@@ -79,6 +80,10 @@ describe('refusal pacing', () => {
     busy();
     const slow = (await admission.acquire())!;
     expect(pace()).toBe(MAX_PACE_MS);
+    const large = admitFromHeaders(admission, req({ 'content-length': String(10 * 2 ** 20) }));
+    expect('reservation' in large ? 'admitted' : `${large.paceMs} ${large.headers.connection}`).toBe('0 close');
+    const kept = admitFromHeaders(admission, req({}));
+    expect('reservation' in kept ? 'admitted' : kept.headers.connection).toBeUndefined();
     slow();
     // a place in the queue, but the wait behind the request in flight is past a 1 ms deadline: refused at once
     const roomy = createAdmission({ maxInFlight: 1, maxQueued: 4, nowMs: () => now });
