@@ -22,7 +22,7 @@
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { machineLimits } from '../models/limits/measure.ts';
-import { bandwidthCurve } from '../harness/results/machine-limits.ts';
+import { rooflineLimits } from '../harness/results/machine-limits.ts';
 import { graphPrecisionOf, requestGemms, rooflineFloorUs, type RooflineLimits } from '../models/limits/roofline.ts';
 import { DEFAULT_ACCURACY_BOUND, EFFECT_FRACTION, maxRelError, topKOverlap } from '../models/runtimes/ort-calibrate.ts';
 import { W8A16_KERNELS } from '../models/onnx/options.ts';
@@ -312,7 +312,7 @@ function printTargets(cells: Cell[]): void {
 
 const { limits: measuredLimits, cached, problems } = await machineLimits({ ...(args.threads !== undefined ? { threads: Number(args.threads) } : {}) });
 if (measuredLimits.gemm.peakGflopPerS === null) throw new Error(`no GEMM limit: ${measuredLimits.gemm.unavailableReason}`);
-const limits: RooflineLimits = { peakGflopPerS: measuredLimits.gemm.peakGflopPerS, peakGBPerS: measuredLimits.bandwidth.peakGBPerS, int8PeakGopPerS: measuredLimits.gemm.int8PeakGopPerS ?? null, bandwidthCurve: bandwidthCurve(measuredLimits) };
+const limits: RooflineLimits = rooflineLimits(measuredLimits)!; // the GEMM peak was checked just above
 process.stderr.write(`machine limits (${cached ? 'cached' : 'measured now'}): ${measuredLimits.bandwidth.method}; CPU ${measuredLimits.machine.cpuBrand} [${(measuredLimits.machine.cpuFlags ?? []).join(' ')}]\n`);
 for (const problem of problems) process.stderr.write(`machine limits not trustworthy: ${problem} (floors and p50/floor are then low; \`ugbench limits --remeasure\` on a quiet machine)\n`);
 const cells: Cell[] = [];

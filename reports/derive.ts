@@ -15,17 +15,13 @@
  * A run more than ABOVE_ROOF_TOLERANCE above its roof cannot be: the limits are then reported
  * as not trustworthy, with the reason, instead of a fraction of peak above 100%.
  */
-import { limitsTrustProblems, type MachineLimits } from '../harness/results/machine-limits.ts';
+import { limitsTrustProblems, rooflineLimits, type MachineLimits, type RooflineLimits } from '../harness/results/machine-limits.ts';
 import type { RunRow } from './runs.ts';
 
 export type Bound = 'compute' | 'memory';
 
-export interface RooflineLimits {
-  peakGflopPerS: number;
-  peakGBPerS: number;
-  /** the int8 GEMM ceiling, Gop/s, when measured */
-  int8PeakGopPerS?: number | null;
-}
+export type { RooflineLimits };
+export { rooflineLimits };
 
 /** A run this much above its roofline (busy rate / attainable) means the limits are wrong. */
 export const ABOVE_ROOF_TOLERANCE = 1.1;
@@ -42,12 +38,6 @@ export function attainableGflopPerS(limits: RooflineLimits, intensityFlopPerByte
 
 export function boundOf(limits: RooflineLimits, intensityFlopPerByte: number): Bound {
   return intensityFlopPerByte < ridgePointFlopPerByte(limits) ? 'memory' : 'compute';
-}
-
-/** The limits as roofline numbers, or null when the GEMM ceiling was not measured. */
-export function rooflineLimits(limits: MachineLimits | undefined): RooflineLimits | null {
-  if (!limits || limits.gemm.peakGflopPerS === null) return null;
-  return { peakGflopPerS: limits.gemm.peakGflopPerS, peakGBPerS: limits.bandwidth.peakGBPerS, int8PeakGopPerS: limits.gemm.int8PeakGopPerS ?? null };
 }
 
 /** The int8 roof (weights read at 1 byte, as the cost model counts them): the compute ceiling is the higher of the fp32 and int8 GEMM peaks. */

@@ -62,6 +62,22 @@ export function bandwidthForWorkingSet(curve: readonly BandwidthPoint[], bytes: 
   return within.length > 0 ? within.reduce((a, b) => (b.bytes > a.bytes ? b : a)).gbPerS : Math.max(...curve.map((p) => p.gbPerS));
 }
 
+/** The limits a roofline needs: the compute ceilings and the streaming slope(s). */
+export interface RooflineLimits {
+  peakGflopPerS: number;
+  peakGBPerS: number;
+  /** int8 GEMM ceiling, Gop/s; absent = the fp32 peak */
+  int8PeakGopPerS?: number | null;
+  /** bandwidth by working-set size (bandwidthCurve); absent = peakGBPerS for all */
+  bandwidthCurve?: readonly BandwidthPoint[];
+}
+
+/** The limits as roofline numbers, or null when the GEMM ceiling was not measured. */
+export function rooflineLimits(limits: MachineLimits | undefined): RooflineLimits | null {
+  if (!limits || limits.gemm.peakGflopPerS === null) return null;
+  return { peakGflopPerS: limits.gemm.peakGflopPerS, peakGBPerS: limits.bandwidth.peakGBPerS, int8PeakGopPerS: limits.gemm.int8PeakGopPerS ?? null, bandwidthCurve: bandwidthCurve(limits) };
+}
+
 export interface MachineLimits {
   schemaVersion: typeof LIMITS_SCHEMA_VERSION;
   /** hash of the facts that shape these numbers (CPU, cores, memory, OS, node, ORT, threads) */

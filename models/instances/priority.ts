@@ -29,7 +29,6 @@ import { getPriority, setPriority } from 'node:os';
  * - 'normal': as the process was started (for comparison runs).
  */
 export type ComputePriority = 'idle' | 'low' | 'normal';
-export const COMPUTE_PRIORITIES: readonly ComputePriority[] = ['idle', 'low', 'normal'];
 export const DEFAULT_COMPUTE_PRIORITY: ComputePriority = 'idle';
 
 /** nice value of model-instance threads under 'low' (0 = normal, 19 = lowest) */

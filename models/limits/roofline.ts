@@ -7,7 +7,7 @@
  */
 import { derive, type ModelConfig } from '../config.ts';
 import { VARIANT_TRAITS, type Variant } from '../variants.ts';
-import { bandwidthForWorkingSet, type BandwidthPoint } from '../../harness/results/machine-limits.ts';
+import { bandwidthForWorkingSet, type RooflineLimits } from '../../harness/results/machine-limits.ts';
 
 /** A [M, K] x [K, Nout] GEMM with its weight storage, `count` times. */
 export interface Gemm {
@@ -20,14 +20,7 @@ export interface Gemm {
   count: number;
 }
 
-export interface RooflineLimits {
-  peakGflopPerS: number;
-  peakGBPerS: number;
-  /** int8 GEMM ceiling, Gop/s; absent = the fp32 peak */
-  int8PeakGopPerS?: number | null;
-  /** bandwidth by working-set size (machine-limits.ts bandwidthCurve); absent = peakGBPerS for all */
-  bandwidthCurve?: readonly BandwidthPoint[];
-}
+export type { RooflineLimits };
 
 /** How each graph stores and multiplies its FFN and compensation weights. */
 export interface GraphPrecision {
@@ -87,7 +80,7 @@ export function requestGemms(shape: RequestShape): Gemm[] {
 }
 
 /** Bytes of weights one request reads: every GEMM's weights once (per-token weights are distinct). */
-export function weightBytesOf(gemms: readonly Gemm[]): number {
+function weightBytesOf(gemms: readonly Gemm[]): number {
   return gemms.reduce((sum, g) => sum + g.count * g.K * g.Nout * g.bytesPerWeight, 0);
 }
 

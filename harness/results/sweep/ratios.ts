@@ -6,6 +6,7 @@
  * service ratio means the knee came from something else (noise, queueing shape, overhead).
  */
 import { peakUnder, serviceFacts } from '../capacity/peak.ts';
+import type { RunResult } from '../contract.ts';
 import type { SweepSeries } from './results.ts';
 import { modelPeakQps, serviceQuantilesUs } from './queue-model.ts';
 
@@ -47,7 +48,8 @@ export function peakVsServiceRatios(series: readonly SweepSeries[], sloP99Ms: nu
   return out;
 }
 
-function modelRatio(baseRuns: Parameters<typeof serviceQuantilesUs>[0], otherRuns: Parameters<typeof serviceQuantilesUs>[0], servers: number, sloP99Ms: number): number | null {
+/** The queue model's peak ratio of `otherRuns`' service times over `baseRuns`'; null without service histograms. */
+function modelRatio(baseRuns: readonly RunResult[], otherRuns: readonly RunResult[], servers: number, sloP99Ms: number): number | null {
   const base = serviceQuantilesUs(baseRuns);
   const other = serviceQuantilesUs(otherRuns);
   if (base.length === 0 || other.length === 0) return null;
