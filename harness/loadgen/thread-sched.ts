@@ -7,6 +7,7 @@
  * the generator itself was busy.
  */
 import { readFileSync } from 'node:fs';
+import type { IssuerPolicyFacts } from './issuer-priority.ts';
 
 /** USER_HZ: /proc/stat counts in 1/100 s on every Linux ABI Node runs on. */
 const TICKS_PER_S = 100;
@@ -19,7 +20,7 @@ export interface SchedSample {
 }
 
 /** Issuing-thread scheduling over a measured window (RunResult.issuingThread). */
-export interface IssuingThreadFacts {
+export interface IssuingThreadFacts extends IssuerPolicyFacts {
   /** time the thread ran on a CPU, ms */
   onCpuMs: number;
   /** time the thread was runnable but waiting for a CPU, ms */
@@ -27,6 +28,10 @@ export interface IssuingThreadFacts {
   /** time the hypervisor ran other guests on this machine's vCPUs (all of them summed), ms; null when unknown */
   hostStealMs: number | null;
   source: string;
+  /** young-generation collections the generator moved into gaps of its schedule (gap-gc.ts) */
+  gapCollections?: number;
+  /** why it could not (V8's gc unreachable) */
+  gapCollectionsUnavailable?: string;
 }
 
 /** Read from the calling thread; undefined where /proc does not say (not Linux). */

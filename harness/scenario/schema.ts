@@ -173,6 +173,10 @@ export const trafficSchema = z.strictObject({
     .default(1024)
     .describe('open loop: a request due while this many are in flight is dropped (counted, never hidden)'),
   lateThresholdUs: numberAtLeast(0).default(1000).describe('open loop: issued later than this after its schedule counts as a late start'),
+  issuerPriority: z
+    .enum(['realtime', 'normal'], { error: 'expected realtime or normal' })
+    .default('realtime')
+    .describe('open loop: the issuing thread runs under SCHED_FIFO 1 while it measures where the OS permits (CAP_SYS_NICE; results say when not), or as started'),
 });
 
 const cacheSchema = z

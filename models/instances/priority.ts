@@ -18,9 +18,8 @@
  * chrt, not Linux), the thread falls back to nice 19 and says why. On an otherwise idle machine
  * neither costs compute anything.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
+import { chrtThisThread, errorText, threadPolicy } from '../../harness/loadgen/thread-policy.ts';
 
 /**
  * How model-instance threads are scheduled against the issuing thread:
@@ -34,9 +33,6 @@ export const DEFAULT_COMPUTE_PRIORITY: ComputePriority = 'idle';
 /** nice value of model-instance threads under 'low' (0 = normal, 19 = lowest) */
 export const COMPUTE_THREAD_NICE = 19;
 
-/** Linux scheduling policy numbers (sched.h) and their names. */
-const POLICY_NAMES: Record<number, string> = { 0: 'SCHED_OTHER', 1: 'SCHED_FIFO', 2: 'SCHED_RR', 3: 'SCHED_BATCH', 5: 'SCHED_IDLE', 6: 'SCHED_DEADLINE' };
-
 /** What this thread's scheduling is after trying to lower it, read back (what actually applies). */
 export interface ThreadPriority {
   /** scheduling policy read back from /proc ('SCHED_IDLE', 'SCHED_OTHER', ...); absent when unreadable */
@@ -47,18 +43,6 @@ export interface ThreadPriority {
   unchangedReason?: string;
 }
 
-/** Policy of one thread from its /proc stat line (field 41), or undefined off Linux. */
-export function threadPolicy(statPath = '/proc/thread-self/stat'): string | undefined {
-  try {
-    const stat = readFileSync(statPath, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on
-    const policy = Number(fields[41 - 3]);
-    return POLICY_NAMES[policy] ?? `policy ${policy}`;
-  } catch {
-    return undefined;
-  }
-}
-
 function readNice(): number | undefined {
   try {
     return getPriority(0);
@@ -67,23 +51,10 @@ function readNice(): number | undefined {
   }
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
-}
-
 /** SCHED_IDLE for the calling thread; the reason it could not be set, or undefined when it was. */
 function enterSchedIdle(): string | undefined {
-  let tid: string;
-  try {
-    tid = readlinkSync('/proc/thread-self').split('/').pop()!; // "<pid>/task/<tid>"
-  } catch {
-    return 'no /proc/thread-self (not Linux): SCHED_IDLE cannot be set';
-  }
-  try {
-    execFileSync('chrt', ['--idle', '--pid', '0', tid], { stdio: 'ignore', timeout: 10_000 });
-  } catch (error) {
-    return `chrt --idle failed (${errorText(error)}); util-linux's chrt sets SCHED_IDLE`;
-  }
+  const failed = chrtThisThread(['--idle'], 0);
+  if (failed !== undefined) return `${failed}; util-linux's chrt sets SCHED_IDLE`;
   return threadPolicy() === 'SCHED_IDLE' ? undefined : `chrt ran but the thread's policy reads ${threadPolicy() ?? 'unknown'}`;
 }
 

@@ -8,6 +8,7 @@
 import type { ExecutorOptions, ExecutorRecord } from './executor.ts';
 import { Recorder } from '../recorder.ts';
 import { sampleThreadSched, schedBetween, type SchedSample } from '../thread-sched.ts';
+import { GapCollector } from '../gap-gc.ts';
 
 /** Issues in a row without a macrotask turn before yielding, so completions get processed when behind. */
 const MAX_ISSUES_WITHOUT_YIELD = 64;
@@ -29,8 +30,11 @@ export async function runOpenLoop(o: ExecutorOptions): Promise<ExecutorRecord> {
   let issuedInARow = 0;
   let drain: (() => void) | undefined;
   let schedAtStart: SchedSample | undefined;
+  const gapGc = new GapCollector(o.collectInGaps ?? true);
+  let gapGcsAtStart = 0;
   const measuredStart = (): void => {
     schedAtStart = sampleThreadSched();
+    gapGcsAtStart = gapGc.collections;
     o.onMeasuredStart?.();
   };
   if (plan.warmupCount === 0) measuredStart();
@@ -42,7 +46,9 @@ export async function runOpenLoop(o: ExecutorOptions): Promise<ExecutorRecord> {
       break;
     }
     const scheduledUs = t0 + startUs[i]!;
-    if (clock.nowUs() < scheduledUs) {
+    const gapUs = scheduledUs - clock.nowUs();
+    if (gapUs > 0) {
+      gapGc.beforeSleep(gapUs);
       await clock.sleepUntilUs(scheduledUs);
       issuedInARow = 0;
     } else if (++issuedInARow >= MAX_ISSUES_WITHOUT_YIELD) {
@@ -76,6 +82,10 @@ export async function runOpenLoop(o: ExecutorOptions): Promise<ExecutorRecord> {
   if (inFlight > 0) await new Promise<void>((resolve) => (drain = resolve));
   const endUs = aborted ? Math.max(clock.nowUs(), measureStartUs) : Math.max(lastCompletionUs, measureStartUs + plan.durationUs);
   const schedAtEnd = schedAtStart ? sampleThreadSched() : undefined;
-  const issuingThread = schedAtStart && schedAtEnd ? schedBetween(schedAtStart, schedAtEnd) : undefined;
+  const issuingThread = schedAtStart && schedAtEnd ? { ...schedBetween(schedAtStart, schedAtEnd), ...gapGcFacts(gapGc, gapGcsAtStart) } : undefined;
   return { kind: 'open', recorder, measuredUs: endUs - measureStartUs, aborted, planExhausted: false, ...(issuingThread ? { issuingThread } : {}) };
+}
+
+function gapGcFacts(gapGc: GapCollector, atStart: number): { gapCollections: number } | { gapCollectionsUnavailable: string } {
+  return gapGc.unavailableReason === undefined ? { gapCollections: gapGc.collections - atStart } : { gapCollectionsUnavailable: gapGc.unavailableReason };
 }
