@@ -47,6 +47,8 @@ export interface BenchOptions {
   shard?: ShardSpec;
   /** paired requests per candidate bucket (0: no paired phase); default DEFAULT_PAIRED_PER_BUCKET */
   pairedPerBucket?: number;
+  /** the paired phase only, no load (`ugbench sweep`'s model speedup); the results carry no runs */
+  pairedOnly?: boolean;
   /** keep weights and instance pools across calls (`ugbench sweep`: no rebuild per step); the caller closes them */
   warm?: WarmInstances;
   /** observes the scores of the scenario's ONNX variants (tests) */
@@ -108,13 +110,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       // one paired comparison per bench: on the first target, before any load
       if (!paired && perBucket > 0 && !o.signal?.aborted) paired = await runPairedPhase(target, { plan, buckets, seed: scenario.seed, perBucket, signal: o.signal, progress: o.progress, log });
       for (const system of target.systems) {
-        if (o.signal?.aborted) break;
+        if (o.signal?.aborted || o.pairedOnly) break;
         runs.push(await measureSystem(system, { scenario, plan, signal: o.signal, progress: o.progress, log }));
       }
     } finally {
       await target.close();
     }
-    if (target.onlyOnce) break;
+    if (target.onlyOnce || o.pairedOnly) break;
   }
 
   const statuses = runs.map((r) => r.validity.status);

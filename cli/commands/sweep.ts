@@ -20,9 +20,10 @@ import { machineFacts } from '../../harness/results/provenance.ts';
 import { writeJsonAtomic } from '../../harness/results/io.ts';
 import { peakVsServiceRatios } from '../../harness/results/sweep/ratios.ts';
 import { SWEEP_SCHEMA_VERSION, type SweepResults, type SweepSeries } from '../../harness/results/sweep/results.ts';
-import type { BenchResults, MachineFacts } from '../../harness/results/contract.ts';
+import type { BenchResults, MachineFacts, PairedComparison } from '../../harness/results/contract.ts';
 import { machineLimits } from '../../models/limits/measure.ts';
 import { closeWarmInstances, createWarmInstances } from '../bench/warm.ts';
+import { runBench } from '../bench/run-bench.ts';
 import { integerOption, positiveOption } from '../options.ts';
 import { runSeries, type SeriesContext, type SweepSettings } from '../sweep/run-series.ts';
 
@@ -50,7 +51,7 @@ export function sweepOptions(command: Command): Command {
     .option('--slo-p99-ms <ms>', "p99 objective (default: the scenario's slo.p99Ms)", positiveOption)
     .option('--start-qps <qps>', 'first rate tried (default: probe once at the scenario rate, start at half the capacity its mean service time implies)', positiveOption)
     .option('--growth <factor>', 'rate factor between bracketing steps', positiveOption, 1.5)
-    .option('--precision <ratio>', 'resolution: stop bisecting when (high - low) / low is below this', positiveOption, 0.1)
+    .option('--precision <ratio>', 'resolution: stop bisecting when (high - low) / low is below this', positiveOption, 0.05)
     .option('--repeats <n>', 'runs per rate; a rate is sustained when a strict majority are', integerOption(1), 3)
     .option('--max-steps <n>', 'most rates per series (each measured --repeats times)', integerOption(2), 8)
     .option('--max-qps <qps>', 'never try above this rate', positiveOption)
@@ -108,7 +109,22 @@ async function roofline(): Promise<Pick<SweepResults, 'limits' | 'limitsUnavaila
   }
 }
 
-export function sweepFile(p: PreparedSweep, path: string, series: SweepSeries[], extra: Pick<SweepResults, 'search'> = {}): SweepResults {
+/**
+ * The model's speedup the peak ratios are checked against: the bench's paired phase (every
+ * variant scores the same requests back to back on an idle instance, no cross-request cache), on
+ * the sweep's warm instances of the first runtime, before any load. Only with baseline and another variant.
+ */
+async function pairedPhase(p: PreparedSweep, path: string): Promise<PairedComparison | undefined> {
+  if (!p.variants.includes('baseline') || p.variants.length < 2) return undefined;
+  // the scenario's own run length, not the sweep's per-step overrides: its plan is what the
+  // paired sample is drawn from, and a short plan leaves the candidate buckets a few requests each
+  const own = loadScenarioFile(path, { variants: [...p.variants] });
+  const scenario: Scenario = { ...own, runtimes: own.runtimes.slice(0, 1) };
+  const results = await runBench({ scenario, scenarioPath: resolve(path), root: ROOT, machine: p.context.machine, warm: p.context.warm, pairedOnly: true, log: p.context.log });
+  return results.paired;
+}
+
+export function sweepFile(p: PreparedSweep, path: string, series: SweepSeries[], extra: Pick<SweepResults, 'search' | 'paired'> = {}): SweepResults {
   const first = p.first();
   const s = p.settings;
   return {
@@ -133,11 +149,18 @@ export function sweepFile(p: PreparedSweep, path: string, series: SweepSeries[],
   };
 }
 
-export function printSeries(series: readonly SweepSeries[], sloP99Ms: number): void {
+export function printSeries(series: readonly SweepSeries[], sloP99Ms: number, paired?: PairedComparison): void {
   const r = (x: number | null) => (x === null ? '-' : x.toFixed(3));
-  for (const p of peakVsServiceRatios(series, sloP99Ms)) {
-    const off = p.peakRatio !== null && p.serviceRatio !== null ? ` (peak ratio / service ratio ${r(p.peakRatio / p.serviceRatio)})` : '';
-    process.stdout.write(`${p.variant} / ${p.over}${p.configLabel ? ` ${p.configLabel}` : ''}: peak ratio ${r(p.peakRatio)}, low-load service-time ratio ${r(p.serviceRatio)} at ${p.meanCandidates?.toFixed(1) ?? '-'} candidates per request${off}\n`);
+  for (const p of peakVsServiceRatios(series, sloP99Ms, paired)) {
+    const head = `${p.variant} / ${p.over}${p.configLabel ? ` ${p.configLabel}` : ''}: peak ratio ${r(p.peakRatio)}`;
+    if (p.paired) {
+      const vs = p.peakRatio !== null ? ` (peak ratio / paired speedup ${r(p.peakRatio / p.paired.ratio)})` : '';
+      process.stdout.write(`${head}, paired service-time speedup ${r(p.paired.ratio)} [${r(p.paired.lo95)}, ${r(p.paired.hi95)}] in the ${p.paired.bucket} candidates bucket (n=${p.paired.n})${vs}\n`);
+      process.stdout.write(`  mean candidates per request ${p.meanCandidates?.toFixed(1) ?? '-'}; low-load mean service-time ratio ${r(p.serviceRatio)}\n`);
+    } else {
+      const off = p.peakRatio !== null && p.serviceRatio !== null ? ` (peak ratio / service ratio ${r(p.peakRatio / p.serviceRatio)})` : '';
+      process.stdout.write(`${head}, low-load service-time ratio ${r(p.serviceRatio)} at ${p.meanCandidates?.toFixed(1) ?? '-'} candidates per request${off}\n`);
+    }
     if (p.modelPeakRatio !== null) {
       const vs = p.peakRatio !== null ? ` (measured / predicted ${r(p.peakRatio / p.modelPeakRatio)})` : '';
       process.stdout.write(`  a queue of the measured low-load service times under the same p99 <= ${sloP99Ms} ms predicts a peak ratio of ${r(p.modelPeakRatio)}${vs}: the SLO's headroom over each variant's own service tail, beyond the mean ratio\n`);
@@ -154,15 +177,17 @@ export const registerSweep: Register = (program, setExit) => {
     async (path: string, flags: SweepFlags) => {
       const prepared = await prepareSweep(path, flags);
       const series: SweepSeries[] = [];
+      let paired: PairedComparison | undefined;
       try {
+        paired = await pairedPhase(prepared, path);
         for (const runtime of prepared.base.runtimes) {
           for (const variant of prepared.variants) series.push(await runSeries(prepared.context, variant, runtime));
         }
       } finally {
         await closeWarmInstances(prepared.context.warm);
       }
-      writeJsonAtomic(resolve(flags.out), sweepFile(prepared, path, series));
-      printSeries(series, prepared.settings.sloP99Ms);
+      writeJsonAtomic(resolve(flags.out), sweepFile(prepared, path, series, paired ? { paired } : {}));
+      printSeries(series, prepared.settings.sloP99Ms, paired);
       process.stdout.write(`sweep written to ${resolve(flags.out)}\n`);
       // a series with no sustainable rate is a finding (the SLO is out of reach here), not an invalid sweep
       setExit(ExitCode.ok);

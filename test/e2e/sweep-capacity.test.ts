@@ -93,6 +93,15 @@ describe('ugbench sweep: the sustainability rule', () => {
     expect(sweep.series.some((s) => s.peakQps !== null)).toBe(true); // 30-45 req/s on tiny: sustained, so capacity has a peak
   });
 
+  it('carries the paired, interleaved service-time comparison the peak ratios are checked against, run before any load', () => {
+    const paired = sweep.paired!;
+    expect(paired.cache).toBe('bypassed');
+    expect([...paired.variants].sort()).toEqual(['baseline', 'ugsep']);
+    const all = paired.buckets.find((b) => b.bucket === 'all')!;
+    expect(all.n).toBeGreaterThan(0);
+    expect(all.speedups.find((x) => x.variant === 'ugsep' && x.over === 'baseline')!.ratio).toBeGreaterThan(0);
+  });
+
   it('a p99 objective no run can meet: nothing sustained, and the reason names the SLO', () => {
     for (const s of tightSweep.series) {
       expect(s.peakQps).toBeNull();

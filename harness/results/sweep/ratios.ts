@@ -1,12 +1,15 @@
 /**
  * The sweep's own cross-check of variants: each variant's peak over baseline's (same runtime and
- * configuration) beside the ratio of their mean service times at low load (the lowest sustained
- * rate's runs, where requests barely queue), at the mean candidates per request of those runs.
- * When service time is what limits a replica the two ratios agree; a peak ratio far from the
- * service ratio means the knee came from something else (noise, queueing shape, overhead).
+ * configuration) beside the model's speedup: the paired, interleaved service-time speedup of the
+ * sweep's paired phase in the candidate bucket holding the mean candidates per request, and the
+ * ratio of mean service times in the lowest sustained rate's runs (where requests barely queue).
+ * When service time is what limits a replica the ratios agree; a peak ratio far from the
+ * service ratios means the knee came from something else (noise, queueing shape, overhead).
+ * The paired speedup is the firmer of the two: both variants score the same requests back to
+ * back on an idle instance, where the low-load runs are separate runs under some load.
  */
 import { peakUnder, serviceFacts } from '../capacity/peak.ts';
-import type { RunResult } from '../contract.ts';
+import type { PairedBucket, PairedComparison, PairedSpeedup, RunResult } from '../contract.ts';
 import type { SweepSeries } from './results.ts';
 import { modelPeakQps, serviceQuantilesUs } from './queue-model.ts';
 
@@ -23,9 +26,24 @@ export interface PeakVsService {
    */
   modelPeakRatio: number | null;
   meanCandidates: number | null;
+  /** the paired speedup (variant over baseline) in the bucket holding meanCandidates; null without a paired phase */
+  paired: (Pick<PairedSpeedup, 'ratio' | 'lo95' | 'hi95'> & { bucket: string; n: number }) | null;
 }
 
-export function peakVsServiceRatios(series: readonly SweepSeries[], sloP99Ms: number): PeakVsService[] {
+/** The paired bucket whose candidate range holds `candidates` (rounded), else the `all` bucket. */
+function bucketHolding(paired: PairedComparison, candidates: number | null): PairedBucket | undefined {
+  const c = candidates === null ? null : Math.round(candidates);
+  const holding = c === null ? undefined : paired.buckets.find((b) => b.bucket !== 'all' && b.loCandidates <= c && c <= b.hiCandidates);
+  return holding ?? paired.buckets.find((b) => b.bucket === 'all');
+}
+
+function pairedSpeedupAt(paired: PairedComparison | undefined, variant: string, candidates: number | null): PeakVsService['paired'] {
+  const bucket = paired ? bucketHolding(paired, candidates) : undefined;
+  const speedup = bucket?.speedups.find((s) => s.variant === variant && s.over === 'baseline');
+  return bucket && speedup ? { ratio: speedup.ratio, lo95: speedup.lo95, hi95: speedup.hi95, bucket: bucket.bucket, n: bucket.n } : null;
+}
+
+export function peakVsServiceRatios(series: readonly SweepSeries[], sloP99Ms: number, paired?: PairedComparison): PeakVsService[] {
   const key = (s: SweepSeries) => `${s.runtime} ${s.config?.label ?? ''}`;
   const out: PeakVsService[] = [];
   for (const base of series.filter((s) => s.variant === 'baseline')) {
@@ -41,6 +59,8 @@ export function peakVsServiceRatios(series: readonly SweepSeries[], sloP99Ms: nu
         peakRatio: o.peakQps !== null && b.peakQps !== null ? o.peakQps / b.peakQps : null,
         serviceRatio: bs.meanServiceUs !== null && os.meanServiceUs !== null ? bs.meanServiceUs / os.meanServiceUs : null,
         meanCandidates: os.meanCandidates,
+        // a search's configurations differ from the paired phase's (the scenario's): no pairing there
+        paired: other.config ? null : pairedSpeedupAt(paired, other.variant, os.meanCandidates),
         modelPeakRatio: modelRatio(b.lowLoadRuns, o.lowLoadRuns, bs.instances, sloP99Ms),
       });
     }

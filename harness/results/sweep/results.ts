@@ -6,7 +6,7 @@
  * Version 2 added repeats, rates, knee, config and search; version 1 files (one run per rate)
  * still read: each of their steps is a rate measured once.
  */
-import type { BenchResults, RunResult } from '../contract.ts';
+import type { BenchResults, PairedComparison, RunResult } from '../contract.ts';
 import type { MachineLimits } from '../machine-limits.ts';
 import type { Knee } from './repeated.ts';
 
@@ -84,6 +84,11 @@ export interface SweepResults {
   limits?: MachineLimits | null;
   /** why `limits` is null */
   limitsUnavailable?: string;
+  /**
+   * `ugbench sweep`: the variants' paired, interleaved service-time comparison on idle instances,
+   * run once before the series (the model's speedup the peak ratios are checked against)
+   */
+  paired?: PairedComparison;
   /** `ugbench search`: the grid searched and the best configuration per variant */
   search?: { grid: SweepConfig[]; best: { variant: string; runtime: string; seriesId: string | null; peakQps: number | null }[] };
 }

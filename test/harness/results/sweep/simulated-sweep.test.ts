@@ -17,6 +17,7 @@ import type { RunResult } from '../../../../harness/results/contract.ts';
 import { toRunResult } from '../../../../harness/results/run-result.ts';
 import { sweepWithRepeats } from '../../../../harness/results/sweep/repeated.ts';
 import { peakVsServiceRatios } from '../../../../harness/results/sweep/ratios.ts';
+import type { PairedBucket, PairedComparison } from '../../../../harness/results/contract.ts';
 import type { SweepSeries } from '../../../../harness/results/sweep/results.ts';
 import { seriesOf } from '../../../../harness/results/sweep/series.ts';
 import { judgeSustained, owedRequests } from '../../../../harness/results/sweep/sustainable.ts';
@@ -122,6 +123,19 @@ describe('sweep on a simulated system with known service times', () => {
       console.log(`seed ${seed}: sweep cross-check peak ratio ${check!.peakRatio!.toFixed(3)}, low-load service ratio ${check!.serviceRatio!.toFixed(3)} at ${check!.meanCandidates!.toFixed(1)} candidates`);
       expect(Math.abs(check!.serviceRatio! / speedup - 1)).toBeLessThan(0.1); // per-run noise only
       expect(Math.abs(check!.peakRatio! / check!.serviceRatio! - 1)).toBeLessThanOrEqual(0.2);
+      expect(check!.paired).toBeNull(); // no paired phase given
+
+      // with a paired phase: the speedup of the bucket holding the mean candidate count, else `all`
+      const c = Math.round(check!.meanCandidates!);
+      const bucket = (name: string, lo: number, hi: number, ratio: number): PairedBucket => ({
+        bucket: name, loCandidates: lo, hiCandidates: hi, n: 12, medianServiceUs: {},
+        speedups: [{ variant: 'ugsep', over: 'baseline', ratio, lo95: ratio - 0.1, hi95: ratio + 0.1, resamples: 2000 }],
+      });
+      const pairedWith = (buckets: PairedBucket[]): PairedComparison => ({ seed: 1, runtime: 'sim', variants: ['baseline', 'ugsep'], cache: 'bypassed', samples: [], buckets });
+      const holding = peakVsServiceRatios(series, SLO_P99_MS, pairedWith([bucket('low', 1, c - 3, 9), bucket('mid', c - 2, c + 2, 1.5), bucket('all', 1, 1000, 1.7)]))[0]!;
+      expect(holding.paired).toMatchObject({ bucket: 'mid', ratio: 1.5, n: 12 });
+      const none = peakVsServiceRatios(series, SLO_P99_MS, pairedWith([bucket('low', 1, c - 3, 9), bucket('all', 1, 1000, 1.7)]))[0]!;
+      expect(none.paired).toMatchObject({ bucket: 'all', ratio: 1.7 });
     }
   }, 120_000);
 
