@@ -37,8 +37,11 @@ function batchingSupported(): boolean {
   }
 }
 
+/** The default grid's batching axis: off, and Triton-like batches of up to 8 (where the runtimes batch). */
+export const DEFAULT_MAX_BATCH_AXIS = '1,8';
+
 function batchingAxis(flags: SearchFlags): (SweepConfig['batching'] | undefined)[] {
-  if (flags.maxBatch === undefined) return [undefined];
+  if (flags.maxBatch === undefined) return batchingSupported() ? batchingAxis({ ...flags, maxBatch: DEFAULT_MAX_BATCH_AXIS }) : [undefined];
   const sizes = flags.maxBatch.split(',').map((v) => Number(v.trim()));
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new InputError('--max-batch', [`expected comma-separated integers >= 1, got ${JSON.stringify(flags.maxBatch)}`]);
   if (!batchingSupported()) throw new InputError('--max-batch', ['this build has no dynamic batching (the scenario schema takes no runtimes[].batching), so the batching axis cannot be searched']);
@@ -60,9 +63,9 @@ function runtimeWith(runtime: RuntimeSpec, config: SweepConfig): RuntimeSpec {
 }
 
 export const registerSearch: Register = (program, setExit) => {
-  sweepOptions(program.command('search').description('configuration search: sweep every variant on each configuration of a grid (instances x threads), keep the table, report the best per variant'))
+  sweepOptions(program.command('search').description('configuration search: sweep every variant on each configuration of a grid (instances x threads x batching), keep the table, report the best per variant'))
     .option('--grid <list>', 'configurations, comma-separated i<instances>-t<threads>[-b<maxBatch>-d<maxQueueDelayUs>] (default: every power-of-two split of the cores, x --max-batch)')
-    .option('--max-batch <list>', 'batching axis of the default grid: max batch sizes, comma-separated (1 = no batching), e.g. 1,4')
+    .option('--max-batch <list>', `batching axis of the default grid: max batch sizes, comma-separated (1 = no batching); default ${DEFAULT_MAX_BATCH_AXIS}`)
     .option('--max-queue-delay-us <us>', 'max queue delay of the batching axis', integerOption(0), 2000)
     .action(async (path: string, flags: SearchFlags) => {
       const grid = gridOf(flags);

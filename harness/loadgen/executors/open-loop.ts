@@ -46,6 +46,9 @@ export async function runOpenLoop(o: ExecutorOptions): Promise<ExecutorRecord> {
       break;
     }
     const scheduledUs = t0 + startUs[i]!;
+    // before the wait, not after it: reading /proc and resetting counters took ~1 ms, which made
+    // the first measured request a late start
+    if (i === plan.warmupCount && i > 0) measuredStart();
     const gapUs = scheduledUs - clock.nowUs();
     if (gapUs > 0) {
       gapGc.beforeSleep(gapUs);
@@ -55,7 +58,6 @@ export async function runOpenLoop(o: ExecutorOptions): Promise<ExecutorRecord> {
       await clock.yieldNow();
       issuedInARow = 0;
     }
-    if (i === plan.warmupCount && i > 0) measuredStart();
     const measured = i >= plan.warmupCount;
     if (inFlight >= o.inFlightLimit) {
       if (measured) recorder.counts.dropped++;
