@@ -67,7 +67,11 @@ function hitMissProfile(runs: readonly RunResult[]) {
   const hit = fromEncoded(run.histograms.cacheHit!);
   const miss = fromEncoded(run.histograms.cacheMiss!);
   if (hit.total === 0 || miss.total === 0) return null;
-  return { hit, miss, observedHitRate: run.observedHitRate! };
+  // service time per cache outcome, from the `cache` tag's split, when the system under test reported it
+  const hitService = run.tags?.cache?.hit?.timingsUs.service;
+  const missService = run.tags?.cache?.miss?.timingsUs.service;
+  const service = hitService && missService ? { hit: fromEncoded(hitService.histogram), miss: fromEncoded(missService.histogram) } : undefined;
+  return { hit, miss, ...(service && service.hit.total > 0 && service.miss.total > 0 ? { service } : {}), observedHitRate: run.observedHitRate! };
 }
 
 function seriesCapacity(s: SweepSeries, o: CapacityOptions): SeriesCapacity {

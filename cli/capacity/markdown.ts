@@ -53,7 +53,11 @@ function whatIfLines(r: CapacityReport): string[] {
   const whatIf = r.series.filter((s) => s.whatIf);
   if (whatIf.length === 0) return [];
   const lines = ['', '## What if the user-state cache hit rate were different', ''];
-  lines.push('Modelled from the separate hit and miss latency histograms of the lowest-rate sustained runs: capacity scales with the inverse of the mean service time; p99 is of the hit/miss mixture at low load (no queueing).', '');
+  const bases = new Set(whatIf.flatMap((s) => s.whatIf!.map((w) => w.serviceBasis)));
+  const means = bases.has('latency')
+    ? `mean service from the hit and miss ${bases.size > 1 ? 'service-time histograms where the run has them, else their latency histograms (queueing included: an upper bound)' : 'latency histograms (the runs have no service-time split; queueing included: an upper bound)'}`
+    : 'mean service from the hit and miss service-time histograms (compute in the model instance)';
+  lines.push(`Modelled from the lowest-rate sustained runs: ${means}; capacity scales with its inverse; p99 is of the hit/miss latency mixture at that low load.`, '');
   lines.push('| run | hit rate | mean service ms | peak req/s per replica | replicas | p99 ms (mixture) | meets SLO |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const s of whatIf) {
     for (const w of s.whatIf!) {

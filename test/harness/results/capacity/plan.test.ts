@@ -35,6 +35,13 @@ describe('hit-rate what-if', () => {
     expect(none).toMatchObject({ hitRate: 0, meanServiceUs: 3000, peakQps: expect.closeTo(200 / 3, 9), p99Us: 3000 });
     expect(more).toMatchObject({ hitRate: 0.8, meanServiceUs: expect.closeTo(1400, 9), peakQps: expect.closeTo(100 * 2000 / 1400, 9) });
   });
+  it('mean service from the service-time split when the run has one; p99 still from latency', () => {
+    // latency holds queueing (3 ms / 5 ms), service does not (1 ms / 2 ms)
+    const split = { hit: fromValues(Array(100).fill(3000)), miss: fromValues(Array(100).fill(5000)), service: { hit: fromValues(Array(100).fill(1000)), miss: fromValues(Array(100).fill(2000)) }, observedHitRate: 0.5 };
+    const [none] = whatIfHitRates(split, 100, [0]);
+    expect(none).toMatchObject({ meanServiceUs: 2000, serviceBasis: 'service', peakQps: expect.closeTo(75, 9), p99Us: 5000 });
+    expect(whatIfHitRates(profile, 100, [0])[0]!.serviceBasis).toBe('latency');
+  });
   it('p99 of the hit/miss mixture', () => {
     expect(mixtureQuantile(profile, 0.5, 0.99)).toBe(3000);
     expect(mixtureQuantile(profile, 0.995, 0.99)).toBe(1000); // 99.5% of requests are 1 ms hits
