@@ -29,7 +29,7 @@ const LATE_SHARE_NOTED = 0.01;
 
 /**
  * Late starts above 1% of issued requests, with what the issuing thread's scheduling says of
- * them: two lines, each within the console's 100 columns.
+ * them: two lines (three when the issuer could not be raised), each within the console's 100 columns.
  */
 export function lateStartsLine(run: RunResult): string | null {
   const { lateStarts, issued } = run.counts;
@@ -38,5 +38,6 @@ export function lateStartsLine(run: RunResult): string | null {
   const t = run.issuingThread;
   if (!t) return `${head};\n  the issuing thread's scheduling is not readable here`;
   const steal = t.hostStealMs === null ? '' : `, host steal ${t.hostStealMs.toFixed(0)} ms`;
-  return `${head};\n  the issuing thread waited ${t.runQueueWaitMs.toFixed(1)} ms runnable for a CPU, ran ${t.onCpuMs.toFixed(0)} ms${steal}`;
+  const unraised = t.policyUnchanged ? `\n  it ran ${t.policy ?? 'as started'}, not SCHED_FIFO: see issuingThread.policyUnchanged` : '';
+  return `${head};\n  the issuing thread waited ${t.runQueueWaitMs.toFixed(1)} ms runnable for a CPU, ran ${t.onCpuMs.toFixed(0)} ms${steal}${unraised}`;
 }

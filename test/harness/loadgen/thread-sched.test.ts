@@ -45,7 +45,9 @@ describe('issuing-thread scheduling', () => {
     );
     expect(lateStartsLine(run(3))).toMatch(/not readable here$/);
     // within the console's 100 columns, even for a long run id
-    const long = { ...run(3, { onCpuMs: 12345, runQueueWaitMs: 1234.5, hostStealMs: 99999, source: 'test' }), id: 'ugsep-w8a16@ort-cuda-tensorrt' };
+    const long = { ...run(3, { onCpuMs: 12345, runQueueWaitMs: 1234.5, hostStealMs: 99999, source: 'test', policy: 'SCHED_OTHER', policyUnchanged: 'chrt failed' }), id: 'ugsep-w8a16@ort-cuda-tensorrt' };
     for (const line of lateStartsLine(long)!.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+    // an issuer that could not be raised says so on a third line
+    expect(lateStartsLine(long)!.split('\n')[2]).toBe('  it ran SCHED_OTHER, not SCHED_FIFO: see issuingThread.policyUnchanged');
   });
 });
