@@ -11,11 +11,14 @@
  *   request is in service (with queueing included in latency it is a lower bound).
  *
  * Each run sits under its own roof: int8-weight runs (the cost model already counts their
- * weights at 1 byte) under the int8 GEMM ceiling when it was measured higher than the fp32 one.
+ * weights at 1 byte) under the int8 GEMM ceiling when it was measured higher than the fp32 one,
+ * and every run's memory slope is the bandwidth its weights stream at (the limits' curve at the
+ * largest matrix no larger than its weight bytes per request, as models/limits/roofline.ts
+ * takes it): weights that fit in a cache stream faster than from DRAM.
  * A run more than ABOVE_ROOF_TOLERANCE above its roof cannot be: the limits are then reported
  * as not trustworthy, with the reason, instead of a fraction of peak above 100%.
  */
-import { limitsTrustProblems, rooflineLimits, type MachineLimits, type RooflineLimits } from '../harness/results/machine-limits.ts';
+import { bandwidthForWorkingSet, limitsTrustProblems, rooflineLimits, type MachineLimits, type RooflineLimits } from '../harness/results/machine-limits.ts';
 import type { RunRow } from './runs.ts';
 
 export type Bound = 'compute' | 'memory';
@@ -65,9 +68,12 @@ export interface DerivedFigures {
   busyGBPerS: number;
   /** the following need measured limits; null without them */
   busyFractionOfPeakGflop: number | null;
+  /** busy GB/s over streamingGBPerS (the bandwidth at its working set) */
   busyFractionOfPeakBandwidth: number | null;
   /** busy GFLOP/s over the attainable roof at this intensity */
   fractionOfAttainable: number | null;
+  /** the memory slope of this run's roof: the streaming bandwidth at its weights' working set, GB/s; null without limits */
+  streamingGBPerS: number | null;
   /** which roof: 'int8' for int8-weight runs, else 'fp32'; null without limits */
   roof: 'fp32' | 'int8' | null;
   /** set when the run sits more than ABOVE_ROOF_TOLERANCE above its roof: "limits not trustworthy: <reason>" */
@@ -84,7 +90,8 @@ export function deriveFigures(row: RunRow, limits: MachineLimits | undefined): D
   if (!cost || !(meanLatencyS > 0)) return null;
   const fp32Roof = rooflineLimits(limits);
   const int8 = runsInt8Weights(row);
-  const roof = fp32Roof && int8 ? int8Roof(fp32Roof) : fp32Roof;
+  const computeRoof = fp32Roof && int8 ? int8Roof(fp32Roof) : fp32Roof;
+  const roof = computeRoof && { ...computeRoof, peakGBPerS: bandwidthForWorkingSet(computeRoof.bandwidthCurve ?? [], cost.weightBytesPerRequest, computeRoof.peakGBPerS) };
   const rps = row.run.throughput.requestsPerS;
   const busyGflopPerS = cost.flopsPerRequest / meanLatencyS / 1e9;
   const busyGBPerS = cost.bytesPerRequest / meanLatencyS / 1e9;
@@ -105,6 +112,7 @@ export function deriveFigures(row: RunRow, limits: MachineLimits | undefined): D
     busyFractionOfPeakBandwidth: roof ? busyGBPerS / roof.peakGBPerS : null,
     fractionOfAttainable,
     bound: roof ? boundOf(roof, intensity) : null,
+    streamingGBPerS: roof ? roof.peakGBPerS : null,
     roof: roof ? (int8 ? 'int8' : 'fp32') : null,
     limitsDoubt: fractionOfAttainable !== null && limits && fractionOfAttainable > ABOVE_ROOF_TOLERANCE ? aboveRoofDoubt(fractionOfAttainable, limits) : null,
     gpuMemory: gpuMemoryText(row, limits),

@@ -23,6 +23,7 @@ export function rooflineChart(rows: RunRow[], limits: MachineLimits | undefined)
     bound: f.bound ?? 'unknown',
     fractionOfAttainable: f.fractionOfAttainable === null ? null : round(f.fractionOfAttainable),
     roof: f.roof ?? 'none',
+    streamingGBPerS: f.streamingGBPerS === null ? null : round(f.streamingGBPerS),
     limits: f.limitsDoubt === null ? 'trusted' : 'not trustworthy (run above its roof)',
   }));
   const roof = rooflineLimits(limits);
@@ -42,6 +43,7 @@ export function rooflineChart(rows: RunRow[], limits: MachineLimits | undefined)
       },
     });
     layers.push(...int8RoofLayers(roof, figures, xMax));
+    layers.push(...cacheRoofLayers(roof, figures, xMin));
     // Roof labels: the flat one above its line, right of the ridge; the sloped one above-left of
     // its line and right-aligned, so the line (falling to the left) never crosses the text.
     const slopeLabelX = Math.sqrt(xMin * ridge);
@@ -72,6 +74,7 @@ export function rooflineChart(rows: RunRow[], limits: MachineLimits | undefined)
         { field: 'bound', type: 'nominal' },
         { field: 'fractionOfAttainable', type: 'quantitative', title: 'of attainable' },
         { field: 'roof', type: 'nominal' },
+        { field: 'streamingGBPerS', type: 'quantitative', title: 'its weights stream at (GB/s)' },
         { field: 'limits', type: 'nominal' },
       ],
     },
@@ -82,13 +85,36 @@ export function rooflineChart(rows: RunRow[], limits: MachineLimits | undefined)
   return {
     name: 'roofline',
     title: 'Roofline',
-    caption:
-      'Each run at its cost-model arithmetic intensity and its FLOPs per request / mean latency. Left of the ridge a run is memory-bound, right of it compute-bound.' +
-      ' int8-weight runs count weights at 1 byte and sit under the int8 roof (dashed) where it is higher.' +
-      (roof ? '' : ' Limits were not available, so no roofs are drawn.') +
-      (figures.some((f) => f.limitsDoubt !== null) ? ' Some runs sit more than 10% above their roof: the limits are not trustworthy (see the derived figures table).' : ''),
+    caption: captionOf(figures, roof),
     spec: { ...chartFrame('Roofline', subtitle), layer: layers },
   };
+}
+
+function captionOf(figures: readonly DerivedFigures[], roof: RooflineLimits | null): string {
+  return (
+    'Each run at its cost-model arithmetic intensity and its FLOPs per request / mean latency. Left of the ridge a run is memory-bound, right of it compute-bound.' +
+    ' int8-weight runs count weights at 1 byte and sit under the int8 roof (dashed) where it is higher.' +
+    (figures.some((f) => f.streamingGBPerS !== null && roof !== null && f.streamingGBPerS !== roof.peakGBPerS)
+      ? ' A run whose weights fit in a cache sits under the slope of the bandwidth measured at its working set (dotted).'
+      : '') +
+    (roof ? '' : ' Limits were not available, so no roofs are drawn.') +
+    (figures.some((f) => f.limitsDoubt !== null) ? ' Some runs sit more than 10% above their roof: the limits are not trustworthy (see the derived figures table).' : '')
+  );
+}
+
+/** A dotted memory slope for each working-set bandwidth a run streams at, other than the DRAM one (reports/derive.ts). */
+function cacheRoofLayers(roof: RooflineLimits, figures: readonly DerivedFigures[], xMin: number): Layer[] {
+  const slopes = [...new Set(figures.map((f) => f.streamingGBPerS).filter((g): g is number => g !== null && g !== roof.peakGBPerS))];
+  return slopes.flatMap((gbPerS): Layer[] => {
+    const ridge = roof.peakGflopPerS / gbPerS;
+    const line = [xMin, ridge].map((x) => ({ intensity: round(x, 6), gflopPerS: round(Math.min(roof.peakGflopPerS, x * gbPerS), 6) }));
+    const label = [{ intensity: round(xMin * 1.5, 6), gflopPerS: round(xMin * 1.5 * gbPerS, 6), label: `${gbPerS.toFixed(1)} GB/s (cache)` }];
+    const xy = { x: { field: 'intensity', type: 'quantitative' }, y: { field: 'gflopPerS', type: 'quantitative' } } as const;
+    return [
+      { data: { values: line }, mark: { type: 'line', color: '#444', strokeWidth: 1, strokeDash: [2, 3] }, encoding: xy },
+      { data: { values: label }, mark: { type: 'text', align: 'left', dy: -8, color: '#444' }, encoding: { ...xy, text: { field: 'label', type: 'nominal' } } },
+    ];
+  });
 }
 
 /** The dashed int8 roof, when int8-weight runs are drawn and the int8 GEMM ceiling is above the fp32 one. */

@@ -53,6 +53,30 @@ describe('roofline arithmetic', () => {
     expect(f.gpuMemory).toMatch(/not available/);
   });
 
+  it('weights that fit in a cache stream at the curve\'s bandwidth for their working set, larger ones at DRAM\'s', () => {
+    // ORT matrix-vector points: 32 MiB at 50 GB/s, 128 MiB at 30 GB/s (the largest point serves anything larger)
+    const curve: MachineLimits = {
+      ...LIMITS,
+      bandwidth: { ...LIMITS.bandwidth, measurements: [{ kernel: 'ort-matvec', bufferBytes: 32 * 2 ** 20, gbPerS: 50 }, { kernel: 'ort-matvec', bufferBytes: 128 * 2 ** 20, gbPerS: 30 }] },
+    };
+    const at = (weightBytes: number) => {
+      const results = makeResults();
+      const run = results.runs[0]!;
+      run.cost = { flopsPerRequest: 2e8, bytesPerRequest: weightBytes * 1.1, weightBytesPerRequest: weightBytes, activationBytesPerRequest: weightBytes * 0.1, arithmeticIntensity: 2e8 / (weightBytes * 1.1), achievedGflopPerS: 1, achievedGBPerS: 1 };
+      run.latencyUs.overall.meanUs = 10_000;
+      return deriveFigures(runRows([{ path: 'x', results }])[0]!, curve)!;
+    };
+    const small = at(68e6); // past the 32 MiB point, below the 128 MiB one
+    const large = at(1e9);
+    const tiny = at(1e6); // below every point: the fastest
+    expect(small.streamingGBPerS).toBe(50);
+    expect(large.streamingGBPerS).toBe(30);
+    expect(tiny.streamingGBPerS).toBe(50);
+    // busy 7.48 GB/s against 50, not against DRAM's 20
+    expect(small.busyFractionOfPeakBandwidth).toBeCloseTo(68e6 * 1.1 / 0.01 / 1e9 / 50, 12);
+    expect(small.fractionOfAttainable).toBeCloseTo(20 / Math.min(100, (2e8 / (68e6 * 1.1)) * 50), 12);
+  });
+
   it('leaves fractions and bound out without limits', () => {
     const results = makeResults();
     const f = deriveFigures(runRows([{ path: 'x', results }])[0]!, undefined)!;
