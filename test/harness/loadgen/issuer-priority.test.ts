@@ -17,18 +17,11 @@ import { COMPLETED_NO_CACHE, type SystemUnderTest } from '../../../harness/loadg
 import { threadPolicy } from '../../../harness/loadgen/thread-policy.ts';
 import { buildPlan } from '../../../harness/loadgen/traffic/plan.ts';
 import { parseScenario } from '../../../harness/scenario/load.ts';
+import { commandMissing } from '../../fixtures/command-missing.ts';
 
 const CAP_SYS_NICE_BIT = 23n;
 const noProc = existsSync('/proc/thread-self/stat') ? undefined : 'no /proc/thread-self here (not Linux): thread policies cannot be read back';
 
-function chrtMissing(): string | undefined {
-  try {
-    execFileSync('chrt', ['--version'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'util-linux chrt is not installed here: no thread policy can be set';
-  }
-}
 
 /** Whether this process may use SCHED_FIFO: CAP_SYS_NICE effective, or a real-time priority limit >= 1. */
 function fifoPermitted(): boolean {
@@ -42,18 +35,10 @@ function fifoPermitted(): boolean {
   }
 }
 
-function setprivMissing(): string | undefined {
-  try {
-    execFileSync('setpriv', ['--version'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'util-linux setpriv is not installed: a child without CAP_SYS_NICE cannot be started';
-  }
-}
 
-const unavailable = noProc ?? chrtMissing();
+const unavailable = noProc ?? commandMissing('chrt', 'util-linux chrt is not installed here: no thread policy can be set');
 const permitted = unavailable === undefined && fifoPermitted();
-const notPermittedHere = unavailable ?? (permitted ? setprivMissing() : undefined);
+const notPermittedHere = unavailable ?? (permitted ? commandMissing('setpriv', 'util-linux setpriv is not installed: a child without CAP_SYS_NICE cannot be started') : undefined);
 
 /** A system under test that answers at once and notes the issuing thread's policy per request. */
 function policyProbeSut(seen: Set<string>): SystemUnderTest {

@@ -5,7 +5,6 @@
  * the kernel (/proc, per thread) rather than trusted from the call.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { getPriority } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { createInstancePool } from '../../../models/instances/pool.ts';
@@ -14,6 +13,7 @@ import { threadPolicy } from '../../../harness/loadgen/thread-policy.ts';
 import { presetConfig } from '../../../models/presets.ts';
 import { runtimeUnavailableReason } from '../../../models/runtimes/registry.ts';
 import { VARIANTS } from '../../../models/variants.ts';
+import { commandMissing } from '../../fixtures/command-missing.ts';
 
 const TASKS = '/proc/self/task';
 interface ThreadSched {
@@ -33,18 +33,10 @@ function threads(): ThreadSched[] {
   });
 }
 
-function chrtMissing(): string | undefined {
-  try {
-    execFileSync('chrt', ['--version'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'util-linux chrt is not installed here: SCHED_IDLE cannot be set, the instance falls back to nice';
-  }
-}
 
 const ortMissing = await runtimeUnavailableReason('ort-cpu');
 const noProc = existsSync(TASKS) ? undefined : `${TASKS} does not exist here (not Linux): per-thread scheduling cannot be read back`;
-const noChrt = noProc ?? chrtMissing();
+const noChrt = noProc ?? commandMissing('chrt', 'util-linux chrt is not installed here: SCHED_IDLE cannot be set, the instance falls back to nice');
 
 /** Start a 2-thread ort-cpu instance at `priority`; count the threads that match `pick` it added. */
 async function withInstance(priority: ComputePriority, pick: (t: ThreadSched) => boolean, check: (added: number, details: Record<string, unknown>) => void): Promise<void> {
