@@ -18,7 +18,7 @@ import { loadScenarioFile } from '../harness/scenario/load.ts';
 import { batchingPolicy, describeBatching, type BatchingPolicy } from '../models/instances/batcher.ts';
 import { createInstancePool, type InstancePool } from '../models/instances/pool.ts';
 import { presetConfig } from '../models/presets.ts';
-import { clock, probe, startRate, turnTaker, type Probe } from './peak-probe.ts';
+import { clock, describeSearch, peakProbe, probe, startRate, turnTaker, type Probe } from './peak-probe.ts';
 
 const root = join(import.meta.dirname, '..');
 const base = loadScenarioFile(join(root, 'scenarios', 'default.yaml'));
@@ -34,20 +34,9 @@ interface Layout {
 
 const layouts: Layout[] = [{ label: 'unbatched' }, { label: `batched (${describeBatching(BATCHING)})`, batching: BATCHING }];
 
-/** The sustained probe at the highest rate: the search's peak, as the probe offered it (rounded to 0.1 req/s). */
-function peakProbe(r: { steps: Probe[] }): Probe | undefined {
-  return r.steps.filter((s) => s.sustainable).sort((x, y) => y.targetQps - x.targetQps)[0];
-}
-
 function describe(layout: Layout, pool: InstancePool, r: { steps: Probe[]; stopped: string }): string {
-  const peak = peakProbe(r);
-  const lowest = [...r.steps].sort((x, y) => x.targetQps - y.targetQps)[0];
-  const sizes = peak && Object.keys(peak.batchSizes).length > 0 ? `, requests per batch size ${JSON.stringify(peak.batchSizes)}` : '';
-  const at = peak
-    ? `p99 ${peak.p99Ms.toFixed(1)} ms over ${peak.samples} requests, late starts ${(peak.lateShare * 100).toFixed(1)}%${sizes}`
-    : `no sustainable step; at the lowest, ${lowest?.targetQps} req/s: ${lowest?.reasons.join('; ')}`;
-  const probes = r.steps.map((s) => `${s.targetQps}${s.sustainable ? ' ok' : ' no'}`).join(', ');
-  return `  ${layout.label} (${pool.info.provider}, ${pool.size} x ${pool.info.threads} threads, batched form ${pool.batchedForm}): peak ${peak?.targetQps ?? 'none'} req/s (${at}; probes ${probes}; ${r.stopped})`;
+  const sizes = (peak: Probe) => (Object.keys(peak.batchSizes).length > 0 ? `, requests per batch size ${JSON.stringify(peak.batchSizes)}` : '');
+  return `  ${layout.label} (${pool.info.provider}, ${pool.size} x ${pool.info.threads} threads, batched form ${pool.batchedForm}): ${describeSearch(r, sizes).text}`;
 }
 
 async function main(): Promise<void> {

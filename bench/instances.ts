@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { findPeakQps } from '../harness/results/sweep/search.ts';
-import { clock, probe, startRate, turnTaker } from './peak-probe.ts';
+import { clock, describeSearch, probe, startRate, turnTaker } from './peak-probe.ts';
 import { loadScenarioFile } from '../harness/scenario/load.ts';
 import { createInstancePool, type InstancePool } from '../models/instances/pool.ts';
 import { presetConfig } from '../models/presets.ts';
@@ -46,16 +46,12 @@ async function comparePair(a: Layout, b: Layout): Promise<void> {
       return findPeakQps((qps) => turn(() => probe(base, config, pool, layout.runtime, Math.round(qps * 10) / 10, sloP99Ms)), { startQps: start, growth: 2, relativePrecision: 0.1, maxSteps: 6 });
     });
     const [ra, rb] = await Promise.all(searches);
-    const describe = (layout: Layout, pool: InstancePool, r: typeof ra): string => {
-      const peak = r!.steps.find((s) => s.targetQps === r!.peakQps);
-      const lowest = [...r!.steps].sort((x, y) => x.targetQps - y.targetQps)[0];
-      const at = peak
-        ? `p99 ${peak.p99Ms.toFixed(1)} ms over ${peak.samples} requests, late starts ${(peak.lateShare * 100).toFixed(1)}%`
-        : `no sustainable step; at the lowest, ${lowest?.targetQps} req/s: ${lowest?.reasons.join('; ')}, late starts ${((lowest?.lateShare ?? 0) * 100).toFixed(1)}%`;
-      return `  ${layout.label.padEnd(26)} (${pool.info.provider}, ${pool.size} x ${pool.info.threads} threads): peak ${r!.peakQps ?? 'none'} req/s (${at}; ${r!.steps.length} probes, ${r!.stopped})`;
-    };
-    process.stdout.write(`${describe(a, pools[0]!, ra)}\n${describe(b, pools[1]!, rb)}\n`);
-    const ratio = ra!.peakQps && rb!.peakQps ? (rb!.peakQps / ra!.peakQps).toFixed(2) : 'n/a';
+    const [da, db] = [ra!, rb!].map((r) => describeSearch(r));
+    [a, b].forEach((layout, i) => {
+      const pool = pools[i]!;
+      process.stdout.write(`  ${layout.label.padEnd(26)} (${pool.info.provider}, ${pool.size} x ${pool.info.threads} threads): ${[da, db][i]!.text}\n`);
+    });
+    const ratio = da!.peakQps && db!.peakQps ? (db!.peakQps / da!.peakQps).toFixed(2) : 'n/a';
     process.stdout.write(`  => ${b.label} / ${a.label} sustainable rate: ${ratio}x\n`);
   } finally {
     for (const p of pools) await p.close();

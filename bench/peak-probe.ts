@@ -59,6 +59,25 @@ export async function startRate(pool: InstancePool, config: ModelConfig): Promis
   return Math.max(1, Math.round((0.5 * pool.size * 1e6) / (serviceUs / 6)));
 }
 
+/** The sustained probe at the highest rate: the search's peak, as the probe offered it (rounded to 0.1 req/s). */
+export function peakProbe(r: { steps: readonly Probe[] }): Probe | undefined {
+  return r.steps.filter((s) => s.sustainable).sort((x, y) => y.targetQps - x.targetQps)[0];
+}
+
+/**
+ * One search in words: the peak probe (p99, the requests it rests on, late starts, and `extra`
+ * facts of it), or why not even the lowest rate held; then every probe with its verdict.
+ */
+export function describeSearch(r: { steps: readonly Probe[]; stopped: string }, extra: (peak: Probe) => string = () => ''): { peakQps: number | null; text: string } {
+  const peak = peakProbe(r);
+  const lowest = [...r.steps].sort((x, y) => x.targetQps - y.targetQps)[0];
+  const at = peak
+    ? `p99 ${peak.p99Ms.toFixed(1)} ms over ${peak.samples} requests, late starts ${(peak.lateShare * 100).toFixed(1)}%${extra(peak)}`
+    : `no sustainable step; at the lowest, ${lowest?.targetQps} req/s: ${lowest?.reasons.join('; ')}, late starts ${((lowest?.lateShare ?? 0) * 100).toFixed(1)}%`;
+  const probes = r.steps.map((s) => `${s.targetQps}${s.sustainable ? ' ok' : ' no'}`).join(', ');
+  return { peakQps: peak?.targetQps ?? null, text: `peak ${peak?.targetQps ?? 'none'} req/s (${at}; probes ${probes}; ${r.stopped})` };
+}
+
 /** Serialises probes of concurrent searches, so a pair's probes alternate and never overlap. */
 export function turnTaker(): <T>(work: () => Promise<T>) => Promise<T> {
   let tail: Promise<unknown> = Promise.resolve();
