@@ -22,8 +22,8 @@
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { machineLimits } from '../models/limits/measure.ts';
-import { rooflineLimits } from '../harness/results/machine-limits.ts';
-import { graphPrecisionOf, requestGemms, rooflineFloorUs, type RooflineLimits } from '../models/limits/roofline.ts';
+import { rooflineLimits, type RooflineLimits } from '../harness/results/machine-limits.ts';
+import { graphPrecisionOf, requestGemms, rooflineFloorUs } from '../models/limits/roofline.ts';
 import { DEFAULT_ACCURACY_BOUND, EFFECT_FRACTION, maxRelError, topKOverlap } from '../models/runtimes/ort-calibrate.ts';
 import { W8A16_KERNELS } from '../models/onnx/options.ts';
 import { predictedSpeedup, requestCost } from '../models/cost.ts';

@@ -5,7 +5,8 @@
  */
 import type { MachineLimits } from '../harness/results/machine-limits.ts';
 import { formatTable, runTable } from './console-table.ts';
-import { deriveFigures, ridgePointFlopPerByte, rooflineLimits } from './derive.ts';
+import { deriveFigures, ridgePointFlopPerByte } from './derive.ts';
+import { rooflineLimits } from '../harness/results/machine-limits.ts';
 import { pairedOf } from './paired.ts';
 import { formatPairedTable } from './paired-table.ts';
 import { parityTable } from './parity.ts';

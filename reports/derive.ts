@@ -23,9 +23,6 @@ import type { RunRow } from './runs.ts';
 
 export type Bound = 'compute' | 'memory';
 
-export type { RooflineLimits };
-export { rooflineLimits };
-
 /** A run this much above its roofline (busy rate / attainable) means the limits are wrong. */
 export const ABOVE_ROOF_TOLERANCE = 1.1;
 

@@ -20,8 +20,6 @@ export interface Gemm {
   count: number;
 }
 
-export type { RooflineLimits };
-
 /** How each graph stores and multiplies its FFN and compensation weights. */
 export interface GraphPrecision {
   bytesPerWeight: number;

@@ -4,8 +4,8 @@
  * points are drawn alone and the caption says so. Points take their variant's colour
  * (reports/palette.ts, as in every chart); where a variant has several runs, the shape tells them apart.
  */
-import type { MachineLimits } from '../../harness/results/machine-limits.ts';
-import { attainableGflopPerS, deriveFigures, int8Roof, ridgePointFlopPerByte, rooflineLimits, type DerivedFigures, type RooflineLimits } from '../derive.ts';
+import { rooflineLimits, type MachineLimits, type RooflineLimits } from '../../harness/results/machine-limits.ts';
+import { attainableGflopPerS, deriveFigures, int8Roof, ridgePointFlopPerByte, type DerivedFigures } from '../derive.ts';
 import { variantColour } from '../palette.ts';
 import type { RunRow } from '../runs.ts';
 import { chartFrame, round, type ChartSpec } from './spec.ts';
