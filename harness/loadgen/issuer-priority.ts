@@ -18,7 +18,8 @@ import { chrtThisThread, threadPolicy } from './thread-policy.ts';
  * - 'realtime' (default): SCHED_FIFO priority 1 during open-loop runs, where permitted.
  * - 'normal': as the process was started (comparison runs).
  */
-export type IssuerPriority = 'realtime' | 'normal';
+export const ISSUER_PRIORITIES = ['realtime', 'normal'] as const;
+export type IssuerPriority = (typeof ISSUER_PRIORITIES)[number];
 export const DEFAULT_ISSUER_PRIORITY: IssuerPriority = 'realtime';
 
 /** What the issuing thread ran under (RunResult.issuingThread). */

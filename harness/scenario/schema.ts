@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { parseThreshold } from '../results/gates/parse.ts';
 import * as limits from './limits.ts';
+import { DEFAULT_ISSUER_PRIORITY, ISSUER_PRIORITIES } from '../loadgen/issuer-priority.ts';
 
 /** Integer >= min with a message in the project's `expected X` style. */
 function intAtLeast(min: number) {
@@ -174,8 +175,8 @@ export const trafficSchema = z.strictObject({
     .describe('open loop: a request due while this many are in flight is dropped (counted, never hidden)'),
   lateThresholdUs: numberAtLeast(0).default(1000).describe('open loop: issued later than this after its schedule counts as a late start'),
   issuerPriority: z
-    .enum(['realtime', 'normal'], { error: 'expected realtime or normal' })
-    .default('realtime')
+    .enum(ISSUER_PRIORITIES, { error: `expected ${ISSUER_PRIORITIES.join(' or ')}` })
+    .default(DEFAULT_ISSUER_PRIORITY)
     .describe('open loop: the issuing thread runs under SCHED_FIFO 1 while it measures where the OS permits (CAP_SYS_NICE; results say when not), or as started'),
 });
 

@@ -26,8 +26,6 @@ export interface ExecutorOptions {
   candidateBuckets?: readonly CandidateBucket[];
   /** called as the measured window starts (after warm-up): reset SUT counters here */
   onMeasuredStart?: () => void;
-  /** open loop: collect the generator's young garbage before long sleeps (gap-gc.ts); default true */
-  collectInGaps?: boolean;
   /** measured requests finished (completed or errored) so far, of `planned` */
   onProgress?: (done: number, planned: number) => void;
 }

@@ -30,7 +30,7 @@ export async function runOpenLoop(o: ExecutorOptions): Promise<ExecutorRecord> {
   let issuedInARow = 0;
   let drain: (() => void) | undefined;
   let schedAtStart: SchedSample | undefined;
-  const gapGc = new GapCollector(o.collectInGaps ?? true);
+  const gapGc = new GapCollector();
   let gapGcsAtStart = 0;
   const measuredStart = (): void => {
     schedAtStart = sampleThreadSched();
