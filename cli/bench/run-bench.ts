@@ -109,8 +109,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     try {
       // one paired comparison per bench: on the first target, before any load
       if (!paired && perBucket > 0 && !o.signal?.aborted) paired = await runPairedPhase(target, { plan, buckets, seed: scenario.seed, perBucket, signal: o.signal, progress: o.progress, log });
-      for (const system of target.systems) {
-        if (o.signal?.aborted || o.pairedOnly) break;
+      for (const system of o.pairedOnly ? [] : target.systems) {
+        if (o.signal?.aborted) break;
         runs.push(await measureSystem(system, { scenario, plan, signal: o.signal, progress: o.progress, log }));
       }
     } finally {

@@ -41,10 +41,13 @@ function batchingSupported(): boolean {
 export const DEFAULT_MAX_BATCH_AXIS = '1,8';
 
 function batchingAxis(flags: SearchFlags): (SweepConfig['batching'] | undefined)[] {
-  if (flags.maxBatch === undefined) return batchingSupported() ? batchingAxis({ ...flags, maxBatch: DEFAULT_MAX_BATCH_AXIS }) : [undefined];
-  const sizes = flags.maxBatch.split(',').map((v) => Number(v.trim()));
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new InputError('--max-batch', [`expected comma-separated integers >= 1, got ${JSON.stringify(flags.maxBatch)}`]);
-  if (!batchingSupported()) throw new InputError('--max-batch', ['this build has no dynamic batching (the scenario schema takes no runtimes[].batching), so the batching axis cannot be searched']);
+  const supported = batchingSupported();
+  // the default axis only where the runtimes batch; an asked-for one is refused below otherwise
+  const text = flags.maxBatch ?? (supported ? DEFAULT_MAX_BATCH_AXIS : undefined);
+  if (text === undefined) return [undefined];
+  const sizes = text.split(',').map((v) => Number(v.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new InputError('--max-batch', [`expected comma-separated integers >= 1, got ${JSON.stringify(text)}`]);
+  if (!supported) throw new InputError('--max-batch', ['this build has no dynamic batching (the scenario schema takes no runtimes[].batching), so the batching axis cannot be searched']);
   return sizes.map((maxBatch) => (maxBatch === 1 ? undefined : { maxBatch, maxQueueDelayUs: flags.maxQueueDelayUs }));
 }
 
