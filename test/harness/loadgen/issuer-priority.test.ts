@@ -57,13 +57,16 @@ async function openLoop(issuerPriority: IssuerPriority): Promise<{ seen: Set<str
   return { seen, facts: record.issuingThread };
 }
 
-/** Policy a thread created now starts with. */
+/** Policy a thread created now starts with: the worker says its thread id, read here while it lives. */
 function newThreadPolicy(): Promise<string> {
-  const code = `const s = require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8');
-    require('node:worker_threads').parentPort.postMessage(s.slice(s.lastIndexOf(')') + 2).split(' ')[38]);`;
+  // the timer keeps the worker's thread alive until it is terminated, after the read
+  const code = `require('node:worker_threads').parentPort.postMessage(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()); setInterval(() => {}, 1000);`;
   const worker = new Worker(code, { eval: true });
   return new Promise((resolve, reject) => {
-    worker.once('message', (policy: string) => void worker.terminate().then(() => resolve(policy === '0' ? 'SCHED_OTHER' : `policy ${policy}`)));
+    worker.once('message', (tid: string) => {
+      const policy = threadPolicy(`/proc/self/task/${tid}/stat`) ?? 'unreadable';
+      void worker.terminate().then(() => resolve(policy));
+    });
     worker.once('error', reject);
   });
 }
