@@ -95,24 +95,33 @@ function captionOf(figures: readonly DerivedFigures[], roof: RooflineLimits | nu
     'Each run at its cost-model arithmetic intensity and its FLOPs per request / mean latency. Left of the ridge a run is memory-bound, right of it compute-bound.' +
     ' int8-weight runs count weights at 1 byte and sit under the int8 roof (dashed) where it is higher.' +
     (figures.some((f) => f.streamingGBPerS !== null && roof !== null && f.streamingGBPerS !== roof.peakGBPerS)
-      ? ' A run whose weights fit in a cache sits under the slope of the bandwidth measured at its working set (dotted).'
+      ? " Each run's memory slope is the bandwidth measured at its weights' working set (dotted where that is not the DRAM figure)."
       : '') +
     (roof ? '' : ' Limits were not available, so no roofs are drawn.') +
     (figures.some((f) => f.limitsDoubt !== null) ? ' Some runs sit more than 10% above their roof: the limits are not trustworthy (see the derived figures table).' : '')
   );
 }
 
-/** A dotted memory slope for each working-set bandwidth a run streams at, other than the DRAM one (reports/derive.ts). */
+/**
+ * A dotted memory slope for each working-set bandwidth a run streams at, other than the DRAM one
+ * (reports/derive.ts). Labels keep clear of the lines, which rise to the right: a slope above
+ * DRAM's is labelled above-left of itself, right-aligned, right of the DRAM label; one below is
+ * labelled below-right of itself, left-aligned.
+ */
 function cacheRoofLayers(roof: RooflineLimits, figures: readonly DerivedFigures[], xMin: number): Layer[] {
   const slopes = [...new Set(figures.map((f) => f.streamingGBPerS).filter((g): g is number => g !== null && g !== roof.peakGBPerS))];
+  const dramLabelX = Math.sqrt(xMin * ridgePointFlopPerByte(roof));
   return slopes.flatMap((gbPerS): Layer[] => {
     const ridge = roof.peakGflopPerS / gbPerS;
     const line = [xMin, ridge].map((x) => ({ intensity: round(x, 6), gflopPerS: round(Math.min(roof.peakGflopPerS, x * gbPerS), 6) }));
-    const label = [{ intensity: round(xMin * 1.5, 6), gflopPerS: round(xMin * 1.5 * gbPerS, 6), label: `${gbPerS.toFixed(1)} GB/s (cache)` }];
+    const above = gbPerS > roof.peakGBPerS;
+    const labelX = above ? Math.min(ridge, dramLabelX * 3) : xMin * 1.5;
+    const label = [{ intensity: round(labelX, 6), gflopPerS: round(labelX * gbPerS, 6), label: `${gbPerS.toFixed(1)} GB/s (working set)` }];
     const xy = { x: { field: 'intensity', type: 'quantitative' }, y: { field: 'gflopPerS', type: 'quantitative' } } as const;
+    const placement = above ? ({ align: 'right', dx: -6, dy: -6 } as const) : ({ align: 'left', dx: 6, dy: 12 } as const);
     return [
       { data: { values: line }, mark: { type: 'line', color: '#444', strokeWidth: 1, strokeDash: [2, 3] }, encoding: xy },
-      { data: { values: label }, mark: { type: 'text', align: 'left', dy: -8, color: '#444' }, encoding: { ...xy, text: { field: 'label', type: 'nominal' } } },
+      { data: { values: label }, mark: { type: 'text', ...placement, color: '#444' }, encoding: { ...xy, text: { field: 'label', type: 'nominal' } } },
     ];
   });
 }
